@@ -1,0 +1,72 @@
+/// A task-state segment as raw memory, plus the segment limit loaded in the hidden part of TR.
+///
+/// The 64-bit TSS hardware part is 104 bytes (SDM vol. 3 "64-Bit TSS Format"); the 16-bit
+/// I/O map base address sits at byte offset 0x66. Anything an operating system places after the
+/// hardware part (Linux puts `struct x86_io_bitmap` there) is ordinary bytes of the same memory.
+/// The CPU reads the bit map only through ``IOPermissionCheck``, which honours ``limit``.
+public struct TaskStateSegment: Sendable, Hashable {
+  /// Size of the hardware-defined part of a 64-bit TSS, in bytes.
+  public static let hardwareSize = 0x68
+  /// Byte offset of the 16-bit I/O map base address field.
+  public static let ioMapBaseOffset = 0x66
+  /// The limit a VM exit leaves in TR: only the hardware part is addressable
+  /// (SDM vol. 3 §27.5.2, cited by Linux `arch/x86/mm/cpu_entry_area.c`).
+  public static let vmExitLimit = 0x67
+
+  /// The segment's memory, starting at the TSS base.
+  public private(set) var bytes: [UInt8]
+  /// The inclusive segment limit: the offset of the last byte the CPU may read.
+  public var limit: Int
+
+  /// A TSS of `size` zero bytes with the given inclusive `limit` (clamped to the memory).
+  public init(size: Int, limit: Int) {
+    bytes = [UInt8](repeating: 0, count: max(size, Self.hardwareSize))
+    self.limit = min(limit, bytes.count - 1)
+  }
+
+  /// The I/O map base address: offset of the permission bit map from the TSS base.
+  public var ioMapBase: UInt16 {
+    get { UInt16(bytes[Self.ioMapBaseOffset]) | UInt16(bytes[Self.ioMapBaseOffset + 1]) << 8 }
+    set {
+      bytes[Self.ioMapBaseOffset] = UInt8(truncatingIfNeeded: newValue)
+      bytes[Self.ioMapBaseOffset + 1] = UInt8(truncatingIfNeeded: newValue >> 8)
+    }
+  }
+
+  /// The byte at `offset`, or nil when the offset lies outside the memory.
+  public func byte(at offset: Int) -> UInt8? {
+    bytes.indices.contains(offset) ? bytes[offset] : nil
+  }
+
+  /// Copies `source` into the segment starting at `offset`; bytes past the memory are dropped.
+  public mutating func write(_ source: some Collection<UInt8>, at offset: Int) {
+    var index = offset
+    for value in source {
+      guard index < bytes.count else { return }
+      if index >= 0 { bytes[index] = value }
+      index += 1
+    }
+  }
+
+  /// Sets `count` bytes starting at `offset` to `value`; bytes past the memory are dropped.
+  public mutating func fill(_ value: UInt8, at offset: Int, count: Int) {
+    let lower = max(0, offset)
+    let upper = min(bytes.count, offset + count)
+    guard lower < upper else { return }
+    for index in lower..<upper { bytes[index] = value }
+  }
+
+  /// Reads a little-endian unsigned value of `width` bytes at `offset` (0 beyond the memory).
+  public func readLittleEndian(at offset: Int, width: Int) -> UInt64 {
+    var value: UInt64 = 0
+    for index in (0..<width).reversed() { value = value << 8 | UInt64(byte(at: offset + index) ?? 0) }
+    return value
+  }
+
+  /// Writes `value` as `width` little-endian bytes at `offset`.
+  public mutating func writeLittleEndian(_ value: UInt64, at offset: Int, width: Int) {
+    for index in 0..<width where bytes.indices.contains(offset + index) {
+      bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index)))
+    }
+  }
+}

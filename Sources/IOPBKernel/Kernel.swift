@@ -1,0 +1,134 @@
+/// The kernel state behind `ioperm(2)` and `iopl(2)` on Linux 5.5 and later: threads, their
+/// shared bitmaps, and the global bitmap sequence counter.
+///
+/// A value: copying a kernel copies every thread and bitmap (the bitmaps' storage is shared
+/// copy-on-write by Swift arrays). Methods that act "as current" take the calling thread; the
+/// caller (the machine) guarantees it is alive. Nothing here touches a TSS: each call reports
+/// whether the caller's I/O permissions changed, and the switch strategy reacts.
+public struct Kernel: Sendable, Hashable {
+  public let configuration: KernelConfiguration
+  /// Every thread ever created, indexed by ``ThreadID/rawValue``.
+  public internal(set) var threads: [KernelThread] = []
+  /// Live bitmaps by allocation.
+  public internal(set) var bitmaps: [BitmapID: IOBitmap] = [:]
+  /// `io_bitmap_sequence`: the last sequence number handed out; the first is 1.
+  public internal(set) var sequenceCounter: UInt64 = 0
+  /// How many of the next allocations fail (`kmalloc`, `kmemdup`, fork's `copy_process`).
+  public var pendingAllocationFailures = 0
+  var nextBitmap = 0
+  var nextProcess = 0
+
+  public init(configuration: KernelConfiguration = KernelConfiguration()) {
+    self.configuration = configuration
+  }
+
+  public var portCount: Int { configuration.portCount }
+
+  /// The thread `id`. The id must have been returned by this kernel.
+  public subscript(id: ThreadID) -> KernelThread {
+    get { threads[id.rawValue] }
+    set { threads[id.rawValue] = newValue }
+  }
+
+  /// True when `id` names a thread of this kernel that has not exited.
+  public func isAlive(_ id: ThreadID) -> Bool {
+    threads.indices.contains(id.rawValue) && threads[id.rawValue].isAlive
+  }
+
+  /// The bitmap `thread` points at, if any.
+  public func bitmap(of thread: ThreadID) -> IOBitmap? {
+    self[thread].ioBitmap.flatMap { bitmaps[$0] }
+  }
+
+  /// Live threads of `process`.
+  public func threads(of process: ProcessID) -> [ThreadID] {
+    threads.filter { $0.process == process && $0.isAlive }.map(\.id)
+  }
+
+  // MARK: Creation and allocation
+
+  /// Creates the first thread of a new process, as init's descendants get them.
+  public mutating func spawnProcess(credentials: Credentials) -> ThreadID {
+    let process = ProcessID(rawValue: nextProcess)
+    nextProcess += 1
+    return addThread(process: process, credentials: credentials)
+  }
+
+  mutating func addThread(process: ProcessID, credentials: Credentials) -> ThreadID {
+    let id = ThreadID(rawValue: threads.count)
+    threads.append(KernelThread(id: id, process: process, credentials: credentials))
+    return id
+  }
+
+  /// Takes one allocation, failing if a failure was injected.
+  mutating func allocate() throws(Errno) {
+    if pendingAllocationFailures > 0 {
+      pendingAllocationFailures -= 1
+      throw .noMemory
+    }
+  }
+
+  mutating func insert(_ bitmap: IOBitmap) -> BitmapID {
+    let id = BitmapID(rawValue: nextBitmap)
+    nextBitmap += 1
+    bitmaps[id] = bitmap
+    return id
+  }
+
+  mutating func nextSequence() -> UInt64 {
+    sequenceCounter += 1
+    return sequenceCounter
+  }
+
+  // MARK: Shared helpers of arch/x86/kernel/ioport.c
+
+  /// `task_update_io_bitmap()`: TIF_IO_BITMAP := level 3 or a bitmap. The TSS side (invalidate
+  /// when the flag is clear) is the strategy's, on the ``SyscallEffect`` this produces.
+  mutating func updateIOBitmapFlag(_ id: ThreadID) {
+    self[id].needsIOBitmapUpdate = self[id].ioplEmulation == 3 || self[id].ioBitmap != nil
+  }
+
+  /// `io_bitmap_exit(tsk)`: drops the thread's reference, freeing the bitmap at zero. Updates
+  /// the flag only when `isCurrent` (a failed fork must not touch the parent's state).
+  mutating func exitIOBitmap(_ id: ThreadID, isCurrent: Bool) {
+    let old = self[id].ioBitmap
+    self[id].ioBitmap = nil
+    if isCurrent { updateIOBitmapFlag(id) }
+    guard let old, var bitmap = bitmaps[old] else { return }
+    bitmap.referenceCount -= 1
+    bitmaps[old] = bitmap.referenceCount == 0 ? nil : bitmap
+  }
+
+  // MARK: Entitlement
+
+  /// What `thread` is entitled to by Linux semantics (invariant I5 of the reference §4.3):
+  /// every port of the access exists and either the emulated level is 3 or its bit is 0.
+  public func entitles(_ thread: ThreadID, ports: ClosedRange<Int>) -> Bool {
+    let task = self[thread]
+    guard ports.upperBound < portCount else { return false }
+    if task.ioplEmulation == 3 { return true }
+    guard let bitmap = bitmap(of: thread) else { return false }
+    return ports.allSatisfy(bitmap.allows)
+  }
+}
+
+/// What a system call did to the calling thread's I/O permissions, for the switch strategy.
+public struct SyscallEffect: Sendable, Hashable {
+  /// The caller's bitmap, level or TIF_IO_BITMAP changed (`task_update_io_bitmap()` or a
+  /// bitmap write ran), so a strategy that keeps the TSS in step eagerly must act now.
+  public var permissionsChanged: Bool
+  /// Threads that exited as a side effect (exec's `de_thread`), which the machine must retire.
+  public var exitedThreads: [ThreadID]
+  /// The thread the call created (fork, clone).
+  public var createdThread: ThreadID?
+
+  public init(
+    permissionsChanged: Bool = false, exitedThreads: [ThreadID] = [], createdThread: ThreadID? = nil
+  ) {
+    self.permissionsChanged = permissionsChanged
+    self.exitedThreads = exitedThreads
+    self.createdThread = createdThread
+  }
+
+  public static let none = SyscallEffect()
+}

@@ -1,0 +1,31 @@
+import IOPBKernel
+
+/// A step that cannot be taken in the machine's current state.
+public enum MachineError: Error, Sendable, Hashable, CustomStringConvertible {
+  case noSuchCPU(Int)
+  case noSuchThread(ThreadID)
+  case threadExited(ThreadID)
+  /// The thread must be running on a CPU for this step.
+  case notRunning(ThreadID)
+  /// The thread is already running on another CPU.
+  case runningElsewhere(ThreadID, cpu: Int)
+  /// The CPU has no current thread (it is idle).
+  case idle(cpu: Int)
+  /// The step needs the current thread of the CPU in user mode.
+  case notInUserMode(cpu: Int)
+  /// The step needs the current thread of the CPU in the kernel.
+  case notInKernel(cpu: Int)
+
+  public var description: String {
+    switch self {
+    case .noSuchCPU(let cpu): "there is no cpu\(cpu)"
+    case .noSuchThread(let thread): "there is no \(thread)"
+    case .threadExited(let thread): "\(thread) has exited"
+    case .notRunning(let thread): "\(thread) is not running on any CPU"
+    case .runningElsewhere(let thread, let cpu): "\(thread) is already running on cpu\(cpu)"
+    case .idle(let cpu): "cpu\(cpu) is idle"
+    case .notInUserMode(let cpu): "the task on cpu\(cpu) is not in user mode"
+    case .notInKernel(let cpu): "the task on cpu\(cpu) is already in user mode"
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import IOPBCPU
+import IOPBKernel
+
+/// One explicit step of the machine.
+public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
+  /// `thread`, running on its CPU, enters the kernel and makes a system call. It stays in the
+  /// kernel until a ``returnToUser(cpu:)``.
+  case syscall(ThreadID, Syscall)
+  /// `__switch_to()` on `cpu` to `thread` (nil: idle). The incoming thread is in the kernel.
+  case contextSwitch(cpu: Int, to: ThreadID?)
+  /// The current thread of `cpu` returns to user mode (exit-to-user work runs).
+  case returnToUser(cpu: Int)
+  /// The current thread of `cpu`, in user mode, executes a port instruction.
+  case access(cpu: Int, IOAccess)
+  /// The current thread of `cpu`, in user mode, executes CLI or STI.
+  case interruptFlag(cpu: Int, InterruptFlagInstruction)
+  /// A VM exit on `cpu` (KVM ran a guest in the current thread's context).
+  case vmExit(cpu: Int)
+  /// The next kernel allocation fails (fault injection).
+  case failNextAllocation
+
+  public var description: String {
+    switch self {
+    case .syscall(let thread, let call): "\(thread): \(call)"
+    case .contextSwitch(let cpu, let thread): "cpu\(cpu): switch to \(thread.map(\.description) ?? "idle")"
+    case .returnToUser(let cpu): "cpu\(cpu): return to user"
+    case .access(let cpu, let access): "cpu\(cpu): \(access)"
+    case .interruptFlag(let cpu, let instruction): "cpu\(cpu): \(instruction.rawValue)"
+    case .vmExit(let cpu): "cpu\(cpu): VM exit"
+    case .failNextAllocation: "fail next allocation"
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/// Every operation a switch strategy performs that costs time, counted as it happens.
+///
+/// A cycle profile (in the simulator layer) prices each field; nothing here is in cycles.
+public struct OperationCounts: Sendable, Hashable, Codable {
+  /// Bytes copied into a TSS bitmap (`memcpy`), and how many separate copies did it.
+  public var bytesCopied = 0
+  public var copies = 0
+  /// Bytes set to 0xFF (`memset`) to erase a previous bitmap, and how many fills.
+  public var bytesFilled = 0
+  public var fills = 0
+  /// 16-bit stores to the TSS I/O map base field.
+  public var mapBaseWrites = 0
+  /// Stores to a GDT TSS descriptor (busy-bit clear, base rewrite).
+  public var gdtWrites = 0
+  /// LTR instructions (task register reloads).
+  public var taskRegisterLoads = 0
+  /// INVLPG instructions, and TLB misses they cause on later bitmap reads.
+  public var pageInvalidations = 0
+  public var tlbMisses = 0
+  /// Page-table entry rewrites.
+  public var pageTableWrites = 0
+  /// Hypercalls to a hypervisor (Xen PV).
+  public var hypercalls = 0
+  /// #GP exceptions taken and resolved in the kernel (lazy designs), not delivered as signals.
+  public var generalProtectionFixups = 0
+  /// Comparisons of a bitmap sequence or owner against what the TSS holds.
+  public var sequenceCompares = 0
+  /// Context switches and returns to user mode the strategy saw.
+  public var contextSwitches = 0
+  public var returnsToUser = 0
+
+  public init() {}
+
+  /// Field-wise sum.
+  public static func + (lhs: Self, rhs: Self) -> Self {
+    var sum = lhs
+    sum.add(rhs)
+    return sum
+  }
+
+  /// Adds `other` field by field.
+  public mutating func add(_ other: Self) {
+    for path in Self.fields.map(\.path) { self[keyPath: path] += other[keyPath: path] }
+  }
+
+  /// The counted fields with their report names, in a stable order.
+  nonisolated(unsafe) public static let fields: [(name: String, path: WritableKeyPath<OperationCounts, Int>)] = [
+    ("bytes_copied", \.bytesCopied), ("copies", \.copies),
+    ("bytes_filled", \.bytesFilled), ("fills", \.fills),
+    ("map_base_writes", \.mapBaseWrites), ("gdt_writes", \.gdtWrites),
+    ("ltr", \.taskRegisterLoads), ("invlpg", \.pageInvalidations), ("tlb_misses", \.tlbMisses),
+    ("pte_writes", \.pageTableWrites), ("hypercalls", \.hypercalls),
+    ("gp_fixups", \.generalProtectionFixups), ("sequence_compares", \.sequenceCompares),
+    ("context_switches", \.contextSwitches), ("returns_to_user", \.returnsToUser),
+  ]
+}

@@ -1,0 +1,66 @@
+import IOPBCPU
+import IOPBKernel
+
+/// A design for keeping each CPU's TSS I/O permission bit map in step with the running task.
+///
+/// The machine drives every strategy through the same hooks, at the points where a kernel
+/// would run them. A strategy owns all per-CPU (and any global) state it needs in ``State``,
+/// including the TSS bytes the CPU checks, and counts every costly operation it performs.
+public protocol SwitchStrategy: Sendable, Hashable {
+  /// Everything the design keeps: the TSS of each CPU and any bookkeeping.
+  associatedtype State: Sendable, Hashable
+
+  /// The stable name used on the command line and in reports, e.g. `linux-5.5`.
+  var name: String { get }
+
+  /// The state after boot for `cpuCount` CPUs under `kernel`.
+  func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State
+
+  /// The TSS the CPU's task register designates on `cpu`: what the hardware check reads.
+  func tss(on cpu: Int, in state: State) -> TaskStateSegment
+
+  /// EFLAGS.IOPL in user mode for `thread`; ring 0 for every design that emulates `iopl`.
+  func userIOPL(of thread: ThreadID, kernel: Kernel) -> PrivilegeLevel
+
+  /// `__switch_to()` on `cpu` from `previous` to `next` (nil: the idle task).
+  func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout State, counts: inout OperationCounts)
+
+  /// Exit to user mode of `thread` on `cpu` (`arch_exit_to_user_mode_prepare()`).
+  func returnToUser(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts)
+
+  /// The running `thread`'s permissions changed in a system call (`ioperm`, `iopl`, exit).
+  func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts)
+
+  /// A VM exit on `cpu` left the TR limit at 0x67 while `current` ran KVM.
+  func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts)
+
+  /// A user port access by `thread` raised #GP. Returns true when the kernel fixed the TSS up
+  /// and restarts the instruction (lazy designs); false delivers SIGSEGV.
+  func generalProtection(
+    on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts) -> Bool
+
+  /// Descriptions of broken internal invariants of the design, for checkers; empty when sound.
+  func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String]
+}
+
+extension SwitchStrategy {
+  public func userIOPL(of thread: ThreadID, kernel: Kernel) -> PrivilegeLevel { .ring0 }
+
+  public func generalProtection(
+    on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) -> Bool { false }
+
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    []
+  }
+}
