@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers, each a module importing only those below it:
-// IOPBCPU ← IOPBKernel ← IOPBStrategies ← IOPBSimulator ← IOPBScenario ← IOPBCommands ← iopb
+// IOPBCPU ← IOPBKernel ← IOPBStrategies ← IOPBSimulator ← {IOPBScenario ← IOPBOracle, IOPBReports}
+//   ← IOPBCommands ← iopb
 let package = Package(
   name: "iopb",
   products: [
@@ -12,6 +13,8 @@ let package = Package(
     .library(name: "IOPBStrategies", targets: ["IOPBStrategies"]),
     .library(name: "IOPBSimulator", targets: ["IOPBSimulator"]),
     .library(name: "IOPBScenario", targets: ["IOPBScenario"]),
+    .library(name: "IOPBReports", targets: ["IOPBReports"]),
+    .library(name: "IOPBOracle", targets: ["IOPBOracle"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,9 +29,16 @@ let package = Package(
       name: "IOPBScenario",
       dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator"]),
     .target(
+      name: "IOPBReports",
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator"]),
+    .target(
+      name: "IOPBOracle",
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "IOPBScenario"]),
+    .target(
       name: "IOPBCommands",
       dependencies: [
-        "IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "IOPBScenario",
+        "IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "IOPBScenario", "IOPBReports",
+        "IOPBOracle",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "iopb", dependencies: ["IOPBCommands"]),
@@ -36,6 +46,15 @@ let package = Package(
     .testTarget(
       name: "IOPBKernelTests",
       dependencies: ["IOPBKernel", .product(name: "PropertyBased", package: "swift-property-based")]),
+    .testTarget(
+      name: "IOPBStrategiesTests",
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "IOPBScenario"]),
+    .testTarget(
+      name: "IOPBReportsTests",
+      dependencies: ["IOPBReports", "IOPBSimulator", "IOPBStrategies", "IOPBKernel"]),
+    .testTarget(
+      name: "IOPBOracleTests",
+      dependencies: ["IOPBOracle", "IOPBScenario", "IOPBSimulator", "IOPBStrategies", "IOPBKernel"]),
     .testTarget(
       name: "IOPBSimulatorTests",
       dependencies: [

@@ -1,1 +1,3 @@
-print("iopb")
+import IOPBCommands
+
+IOPB.main()

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `iopb` command: models, verifies and measures how an OS keeps the x86 I/O permission
+/// bitmap correct and cheap across context switches.
+public struct IOPB: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "iopb",
+    abstract: "Model, verify and measure x86 I/O permission bitmap switch designs.",
+    version: "0.1.0",
+    subcommands: [Run.self, Strategies.self])
+
+  public init() {}
+}

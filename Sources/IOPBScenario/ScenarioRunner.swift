@@ -1,0 +1,152 @@
+import IOPBCPU
+import IOPBKernel
+import IOPBSimulator
+import IOPBStrategies
+
+/// Runs a scenario on a machine with a given switch strategy.
+public struct ScenarioRunner<Strategy: SwitchStrategy> {
+  public private(set) var machine: Machine<Strategy>
+  private var threads: [String: ThreadID] = [:]
+  private var names: [ThreadID: String] = [:]
+  private let scenario: Scenario
+  /// Check every invariant after every step (costs a scan of each TSS).
+  public var checksInvariants = true
+
+  public init(_ scenario: Scenario, strategy: Strategy) {
+    self.scenario = scenario
+    machine = Machine(strategy: strategy, cpuCount: scenario.cpuCount, kernel: scenario.kernel)
+  }
+
+  /// Runs every step. Stops at the first step that cannot be taken, recording why.
+  public static func run(_ scenario: Scenario, strategy: Strategy) -> ScenarioRun {
+    var runner = ScenarioRunner(scenario, strategy: strategy)
+    return runner.run()
+  }
+
+  public mutating func run() -> ScenarioRun {
+    var run = ScenarioRun(scenario: scenario, strategy: machine.strategy.name)
+    for step in scenario.steps {
+      do {
+        run.records.append(try perform(step))
+      } catch {
+        run.error = ScenarioError(
+          source: scenario.source, location: step.location, message: error.message)
+        break
+      }
+    }
+    run.counts = machine.counts
+    return run
+  }
+
+  private struct StepFailure: Error {
+    var message: String
+  }
+
+  private mutating func perform(_ step: ScenarioStep) throws(StepFailure) -> StepRecord {
+    var record = StepRecord(
+      step: step, machineSteps: [], outcome: nil, violations: [], invariantViolations: [])
+    switch step.action {
+    case .process(let name, let cpu, let credentials):
+      let thread: ThreadID
+      do { thread = try machine.spawn(credentials: credentials, on: cpu) } catch { throw failure(error) }
+      bind(name, thread)
+      record.machineSteps.append("spawn \(name) on cpu\(cpu)")
+    case .syscall(let name, let call):
+      let thread = try resolve(name)
+      try prepare(thread, into: &record)
+      let machineCall: Syscall
+      switch call {
+      case .ioperm(let from, let count, let on): machineCall = .ioperm(from: from, count: count, turnOn: on)
+      case .iopl(let level): machineCall = .iopl(level: level)
+      case .fork(_, let cpu): machineCall = .fork(cpu: cpu ?? machine.homeCPU(of: thread))
+      case .thread(_, let cpu): machineCall = .thread(cpu: cpu ?? machine.homeCPU(of: thread))
+      case .exec: machineCall = .exec
+      case .exit: machineCall = .exit
+      case .setresuid(let uid): machineCall = .setresuid(uid: uid)
+      }
+      try take(.syscall(thread, machineCall), into: &record)
+      if case .syscall(_, let created?) = record.outcome {
+        switch call {
+        case .fork(let child, _), .thread(let child, _): bind(child, created)
+        default: break
+        }
+      }
+    case .migrate(let name, let cpu):
+      let thread = try resolve(name)
+      do { try machine.place(thread, on: cpu) } catch { throw failure(error) }
+      try prepare(thread, into: &record)
+    case .access(let name, let access):
+      let thread = try resolve(name)
+      try prepare(thread, into: &record)
+      try take(.access(cpu: machine.homeCPU(of: thread), access), into: &record)
+    case .interruptFlag(let name, let instruction):
+      let thread = try resolve(name)
+      try prepare(thread, into: &record)
+      try take(.interruptFlag(cpu: machine.homeCPU(of: thread), instruction), into: &record)
+    case .contextSwitch(let cpu, let name):
+      let thread = try name.map { name throws(StepFailure) in try resolve(name) }
+      try take(.contextSwitch(cpu: cpu, to: thread), into: &record)
+    case .returnToUser(let cpu):
+      try take(.returnToUser(cpu: cpu), into: &record)
+    case .vmExit(let cpu):
+      try take(.vmExit(cpu: cpu), into: &record)
+    case .failNextAllocation:
+      try take(.failNextAllocation, into: &record)
+    }
+    if checksInvariants { record.invariantViolations = machine.invariantViolations() }
+    return record
+  }
+
+  private mutating func prepare(_ thread: ThreadID, into record: inout StepRecord) throws(StepFailure) {
+    for step in machine.preparation(for: thread) { try take(step, into: &record) }
+  }
+
+  private mutating func take(_ step: MachineStep, into record: inout StepRecord) throws(StepFailure) {
+    let result: StepResult
+    do { result = try machine.apply(step) } catch { throw failure(error) }
+    record.machineSteps.append(describe(step) + (result.outcome == .done ? "" : " → \(result.outcome)"))
+    if result.outcome != .done { record.outcome = result.outcome }
+    if let violation = result.violation { record.violations.append(violation) }
+  }
+
+  private func failure(_ error: MachineError) -> StepFailure {
+    StepFailure(message: rename(error.description))
+  }
+
+  private func resolve(_ name: String) throws(StepFailure) -> ThreadID {
+    guard let thread = threads[name] else {
+      throw StepFailure(message: "thread '\(name)' does not exist (its fork or clone failed)")
+    }
+    return thread
+  }
+
+  private mutating func bind(_ name: String, _ thread: ThreadID) {
+    threads[name] = thread
+    names[thread] = name
+  }
+
+  /// A machine step with threads called by their scenario names.
+  private func describe(_ step: MachineStep) -> String { rename(step.description) }
+
+  private func rename(_ text: String) -> String {
+    var result = text
+    for (thread, name) in names.sorted(by: { $0.key > $1.key }) {
+      result = result.replacingOccurrences(of: thread.description, with: name)
+    }
+    return result
+  }
+}
+
+extension String {
+  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+    guard !target.isEmpty else { return self }
+    var result = ""
+    var rest = self[...]
+    while let range = rest.firstRange(of: target) {
+      result += rest[..<range.lowerBound]
+      result += replacement
+      rest = rest[range.upperBound...]
+    }
+    return result + rest
+  }
+}

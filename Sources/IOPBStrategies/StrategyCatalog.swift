@@ -1,0 +1,15 @@
+/// Every switch strategy the toolkit knows, by stable name.
+public enum StrategyCatalog {
+  /// All strategies, in report order.
+  public static let all: [any SwitchStrategy] = [Linux55Strategy()]
+
+  /// The default: what Linux has done since 5.5.
+  public static let defaultName = "linux-5.5"
+
+  public static var names: [String] { all.map(\.name) }
+
+  /// The strategy called `name`, or nil.
+  public static func strategy(named name: String) -> (any SwitchStrategy)? {
+    all.first { $0.name == name }
+  }
+}
