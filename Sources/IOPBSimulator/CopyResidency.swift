@@ -1,0 +1,18 @@
+/// Where the source of a bitmap copy sits when the copy starts, which picks the per-byte rate.
+public enum CopyResidency: String, Sendable, Hashable, CaseIterable {
+  /// In L1: the same bitmap was copied moments ago.
+  case l1
+  /// In L2: the bitmap's task ran recently but another task has used L1 since.
+  case l2
+  /// In L3 or DRAM: the 2004 reality (costs.md §2: ≈ 8000 cycles per 8 KiB).
+  case cold
+
+  /// The profile key holding the per-byte rate for this residency.
+  public var perByteKey: CostKey {
+    switch self {
+    case .l1: .copyPerByteL1
+    case .l2: .copyPerByteL2
+    case .cold: .copyPerByteCold
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/// A priced figure of a ``CycleProfile``, by its name in profile files.
+///
+/// Every field of `OperationCounts` that costs time is priced by one or more keys; the copy is
+/// priced by a startup and a per-byte rate chosen by ``CopyResidency``.
+public enum CostKey: String, Sendable, Hashable, CaseIterable {
+  /// A context switch without any bitmap work (not part of the added cycles).
+  case switchBase = "switch.base"
+  /// Fixed cost of one `memcpy` into the TSS bitmap.
+  case copyStartup = "copy.startup"
+  /// Cycles per copied byte with the source in L1, in L2, and cold (L3 or DRAM).
+  case copyPerByteL1 = "copy.per_byte.l1"
+  case copyPerByteL2 = "copy.per_byte.l2"
+  case copyPerByteCold = "copy.per_byte.cold"
+  /// Fixed cost and cycles per byte of one `memset(0xff)` of the TSS bitmap.
+  case fillStartup = "fill.startup"
+  case fillPerByte = "fill.per_byte"
+  /// One 16-bit store to the I/O map base field.
+  case mapBaseWrite = "map_base_write"
+  /// One store to a GDT TSS descriptor, with the LGDT pair a read-only GDT needs.
+  case gdtWrite = "gdt_write"
+  /// One LTR.
+  case taskRegisterLoad = "ltr"
+  /// One INVLPG.
+  case pageInvalidation = "invlpg"
+  /// One TLB miss on a bitmap read after an INVLPG, page-table entries cached.
+  case tlbMiss = "tlb_miss"
+  /// One page-table entry rewrite.
+  case pageTableWrite = "pte_write"
+  /// One hypercall round trip.
+  case hypercall = "hypercall"
+  /// One #GP taken and fixed up inside the kernel (entry, fixup, IRET), copy excluded.
+  case generalProtectionFixup = "gp_fixup"
+  /// One comparison of a bitmap sequence or owner with what the TSS holds.
+  case sequenceCompare = "sequence_compare"
+  /// Core clock in GHz, to turn nanoseconds into cycles (calibration, benchmarks).
+  case clockGHz = "clock.ghz"
+}

@@ -1,0 +1,63 @@
+extension CycleProfile {
+  /// The defaults of `costs.md` §4 ("Suggested simulator parameters"), each with its basis.
+  public static let `default` = CycleProfile(
+    name: "default",
+    figures: [
+      .switchBase: CostFigure(
+        3000, source: "costs.md §4/§3.5: direct context switch 1.2 µs (Lutomirski 2017, 1.22 µs eventfd) at 2.5 GHz [B]"),
+      .copyStartup: CostFigure(30, source: "costs.md §4/§3.6: copy startup 30 cycles [C]"),
+      .copyPerByteL1: CostFigure(
+        1.0 / 32, source: "costs.md §4/§3.6: L1-hot copy, store-bound at 32 B/cycle (Intel opt. manual, Skylake) [A]"),
+      .copyPerByteL2: CostFigure(
+        1.0 / 29, source: "costs.md §4/§3.6: source in L2, ~29 B/cycle sustained (Intel opt. manual, Skylake) [A]"),
+      .copyPerByteCold: CostFigure(
+        1.0, source: "costs.md §4/§2: cold source, ≈ 8000 cycles per 8 KiB (Molnar 2004) [B]"),
+      .fillStartup: CostFigure(30, source: "costs.md §3.6: as the copy startup [C]"),
+      .fillPerByte: CostFigure(
+        1.0 / 32, source: "costs.md §3.6: a fill is store-bound, 32 B/cycle (Skylake store port) [C]"),
+      .mapBaseWrite: CostFigure(3, source: "costs.md §4: 16-bit store in the per-CPU TSS, 1–5 cycles [C]"),
+      .gdtWrite: CostFigure(
+        80, source: "costs.md §4/§3.1: descriptor store plus 2 × LGDT of a read-only GDT, 2 × 40 (AMD K8 LGDT 37) [A, old]"),
+      .taskRegisterLoad: CostFigure(
+        150, source: "costs.md §4/§3.1: LTR with busy-bit clear, serializing, estimate 20–300 [C]"),
+      .pageInvalidation: CostFigure(
+        220, source: "costs.md §4/§3.2: INVLPG 216 (Haswell) / 232 (Westmere), Hansen 2015 [A]"),
+      .tlbMiss: CostFigure(
+        20, source: "costs.md §4/§3.3: STLB miss with paging structures cached (Haswell) [B]"),
+      .pageTableWrite: CostFigure(5, source: "an ordinary store to a cached page-table line, as map_base_write [C]"),
+      .hypercall: CostFigure(
+        600, source: "costs.md §3.4: kernel round trip, interrupt gate 610 / call gate 473 cycles as a proxy [B]"),
+      .generalProtectionFixup: CostFigure(
+        600, source: "costs.md §4/§3.7: #GP entry, fixup and IRET ≈ 600 cycles, copy extra [C]"),
+      .sequenceCompare: CostFigure(1, source: "a load and compare on a hot per-CPU line [C]"),
+      .clockGHz: CostFigure(
+        2.6, source: "assumed core clock to convert ns (the costs.md test machine's TSC is 2.596 GHz) [C]"),
+    ],
+    residency: .l2,
+    residencySource: "costs.md §4: the bitmap's task ran recently but another task used L1 since [C]")
+
+  /// Ingo Molnar's 2004 machine (costs.md §2; CPU not stated): `ioperm-latency.c`, two
+  /// SCHED_FIFO tasks yielding on one CPU, minimum of about 90 runs, Linux 2.6.8.1.
+  ///
+  /// ``CostKey/switchBase`` is half the no-ioperm yield round trip; the copy is cold. Figures the
+  /// 2004 mails do not give keep the modern defaults.
+  public static let molnar2004: CycleProfile = {
+    var profile = CycleProfile.default
+    profile.name = "molnar-2004"
+    profile.figures[.switchBase] = CostFigure(
+      1250, source: "costs.md §2: half of the 2423–2528 cycle yield round trip without ioperm (Molnar 2004) [B]")
+    profile.figures[.copyPerByteCold] = CostFigure(
+      1.0, source: "costs.md §2: ≈ 8000 cycles for the 8 KiB copy plus cache effects (Molnar 2004) [B]")
+    profile.residency = .cold
+    profile.residencySource = "costs.md §2: the copy \"trashes ~16K out of the L1 and L2 caches\" (Molnar 2004) [B]"
+    return profile
+  }()
+
+  /// The built-in profiles, by name.
+  public static let builtIn: [CycleProfile] = [.default, .molnar2004]
+
+  /// The built-in profile called `name`, or nil.
+  public static func builtIn(named name: String) -> CycleProfile? {
+    builtIn.first { $0.name == name }
+  }
+}
