@@ -30,6 +30,8 @@ public struct ScenarioRun: Sendable, Hashable {
   public var counts = OperationCounts()
   /// Set when a step could not be taken; the run stopped there.
   public var error: ScenarioError?
+  /// The scenario's name for each thread the run created.
+  public var threadNames: [ThreadID: String] = [:]
 
   public var failures: [StepRecord] { records.filter { !$0.passed } }
   public var violationCount: Int { records.reduce(0) { $0 + $1.violations.count } }
@@ -52,7 +54,7 @@ public struct ScenarioRun: Sendable, Hashable {
       lines.append(line.trimmingTrailingSpaces())
       if trace { lines += record.machineSteps.map { "       · \($0)" } }
       for violation in record.violations {
-        lines.append("     VIOLATION: \(violation)")
+        lines.append("     VIOLATION: \(ThreadNames(threadNames).apply(to: violation.description))")
         lines.append("     steps that led to it:")
         for earlier in records[...index] {
           lines += earlier.machineSteps.map { "       \(earlier.step.location.line): \($0)" }

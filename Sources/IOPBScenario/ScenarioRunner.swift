@@ -35,6 +35,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
       }
     }
     run.counts = machine.counts
+    run.threadNames = names
     return run
   }
 
@@ -128,25 +129,5 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
   /// A machine step with threads called by their scenario names.
   private func describe(_ step: MachineStep) -> String { rename(step.description) }
 
-  private func rename(_ text: String) -> String {
-    var result = text
-    for (thread, name) in names.sorted(by: { $0.key > $1.key }) {
-      result = result.replacingOccurrences(of: thread.description, with: name)
-    }
-    return result
-  }
-}
-
-extension String {
-  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-    guard !target.isEmpty else { return self }
-    var result = ""
-    var rest = self[...]
-    while let range = rest.firstRange(of: target) {
-      result += rest[..<range.lowerBound]
-      result += replacement
-      rest = rest[range.upperBound...]
-    }
-    return result + rest
-  }
+  private func rename(_ text: String) -> String { ThreadNames(names).apply(to: text) }
 }

@@ -10,6 +10,12 @@ public struct AccessOutcome: Sendable, Hashable, CustomStringConvertible {
   /// True when a lazy design took a #GP, fixed the TSS and restarted the instruction.
   public var restarted: Bool
 
+  public init(decision: IOPermissionDecision, entitled: Bool, restarted: Bool = false) {
+    self.decision = decision
+    self.entitled = entitled
+    self.restarted = restarted
+  }
+
   public var allowed: Bool { decision.isAllowed }
   public var description: String { allowed ? "allow" : "deny" }
 }

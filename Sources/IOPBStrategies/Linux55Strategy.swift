@@ -22,9 +22,27 @@ public struct Linux55Strategy: SwitchStrategy {
     public var cpus: [CPUState]
   }
 
-  public init() {}
+  /// Deliberate mistakes, each one a way the 2019 designs could leak or lose a port. Checkers
+  /// must find every one; none is ever on in the catalog.
+  public enum Defect: String, Sendable, Hashable, CaseIterable {
+    /// Switch-out leaves the base valid: the XSA-329 shape (the TSS and what the hardware
+    /// consults drift apart when a bitmap user is switched out).
+    case keepsBaseOnSwitchOut = "keeps-base-on-switch-out"
+    /// The copy covers only the incoming `max`, not `prev_max`: Andy Lutomirski's stale-bits
+    /// hole in V2 06/16.
+    case copiesOnlyIncomingMax = "copies-only-incoming-max"
+    /// Exit to user never calls `refresh_tss_limit()` after a VM exit.
+    case skipsLimitRefresh = "skips-limit-refresh"
+  }
 
-  public var name: String { "linux-5.5" }
+  /// The defects injected into this instance; empty for the real design.
+  public var defects: Set<Defect>
+
+  public init(defects: Set<Defect> = []) { self.defects = defects }
+
+  public var name: String {
+    defects.isEmpty ? "linux-5.5" : "linux-5.5+" + defects.map(\.rawValue).sorted().joined(separator: "+")
+  }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     let layout = LinuxTSSLayout(portCount: kernel.portCount)
@@ -41,7 +59,7 @@ public struct Linux55Strategy: SwitchStrategy {
   ) {
     counts.contextSwitches += 1
     // TIF_IO_BITMAP is only in _TIF_WORK_CTXSW_PREV: only the outgoing task matters.
-    if let previous, kernel[previous].needsIOBitmapUpdate {
+    if let previous, kernel[previous].needsIOBitmapUpdate, !defects.contains(.keepsBaseOnSwitchOut) {
       invalidate(on: cpu, state: &state, counts: &counts)
     }
   }
@@ -97,7 +115,7 @@ public struct Linux55Strategy: SwitchStrategy {
       if tss.readLittleEndian(at: layout.prevSequenceOffset, width: 8) != bitmap.sequence {
         // tss_copy_io_bitmap(): cover the previous user's dirty range too.
         let prevMax = Int(tss.readLittleEndian(at: layout.prevMaxOffset, width: 4))
-        let count = max(prevMax, bitmap.maxBytes)
+        let count = defects.contains(.copiesOnlyIncomingMax) ? bitmap.maxBytes : max(prevMax, bitmap.maxBytes)
         tss.write(bitmap.bytes(count: count), at: layout.validMap)
         tss.writeLittleEndian(UInt64(bitmap.maxBytes), at: layout.prevMaxOffset, width: 4)
         tss.writeLittleEndian(bitmap.sequence, at: layout.prevSequenceOffset, width: 8)
@@ -111,7 +129,7 @@ public struct Linux55Strategy: SwitchStrategy {
       state.cpus[cpu].tss.ioMapBase = UInt16(layout.invalid)
     }
     counts.mapBaseWrites += 1
-    if state.cpus[cpu].tssLimitInvalid { forceReloadTR(on: cpu, state: &state, counts: &counts) }
+    if state.cpus[cpu].tssLimitInvalid, !defects.contains(.skipsLimitRefresh) { forceReloadTR(on: cpu, state: &state, counts: &counts) }
   }
 
   /// `force_reload_TR()`: mark the GDT descriptor available, LTR, clear the flag.

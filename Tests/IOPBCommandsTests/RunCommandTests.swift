@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import IOPBCommands
+import Testing
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent()
+
+func scenarioPath(_ name: String) -> String {
+  repositoryRoot.appendingPathComponent("scenarios").appendingPathComponent(name).path
+}
+
+func temporaryFile(_ text: String, name: String = "case.scn") throws -> String {
+  let directory = FileManager.default.temporaryDirectory
+    .appendingPathComponent("iopb-tests-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  let file = directory.appendingPathComponent(name)
+  try Data(text.utf8).write(to: file)
+  return file.path
+}
+
+@Suite struct RunCommandTests {
+  @Test(arguments: ["selftest-ioperm.scn", "selftest-iopl.scn", "errno-order.scn", "preempted-before-return.scn"])
+  func repositoryScenariosPass(_ name: String) {
+    let report = ScenarioCommand.run(files: [scenarioPath(name)], strategy: "linux-5.5", trace: false)
+    #expect(report.exitCode == 0, "\(report.output)\n\(report.diagnostics)")
+    #expect(report.output.contains("== PASS"))
+  }
+
+  @Test func failedExpectationExitsOne() throws {
+    let file = try temporaryFile("process a cpu0\na: inb 0x80 -> allow\n")
+    let report = ScenarioCommand.run(files: [file], strategy: "linux-5.5", trace: false)
+    #expect(report.exitCode == 1)
+    #expect(report.output.contains("FAIL: expected allow"))
+  }
+
+  @Test func malformedFileExitsSixtyFourWithFileAndLine() throws {
+    let file = try temporaryFile("process a cpu0\na: ioperm 1 2\n", name: "bad.scn")
+    let report = ScenarioCommand.run(files: [file], strategy: "linux-5.5", trace: false)
+    #expect(report.exitCode == 64)
+    #expect(report.diagnostics == "\(file):2:4: error: usage: ioperm FROM NUM ON")
+  }
+
+  @Test func unreadableAndBinaryFilesAreReportedNotCrashed() throws {
+    let missing = ScenarioCommand.run(files: ["/nonexistent/x.scn"], strategy: "linux-5.5", trace: false)
+    #expect(missing.exitCode == 64)
+    #expect(missing.diagnostics == "/nonexistent/x.scn:0:0: error: cannot read the file")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("iopb-bin-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let binary = directory.appendingPathComponent("b.scn")
+    try Data([0xFF, 0xFE, 0x00, 0xC3]).write(to: binary)
+    let report = ScenarioCommand.run(files: [binary.path], strategy: "linux-5.5", trace: false)
+    #expect(report.exitCode == 64)
+  }
+
+  @Test func unknownStrategyIsAUsageError() throws {
+    #expect(throws: (any Error).self) { try IOPB.parseAsRoot(["run", "--strategy", "nope", "x.scn"]) }
+    do {
+      _ = try IOPB.parseAsRoot(["run", "--strategy", "nope", "x.scn"])
+    } catch {
+      #expect(IOPB.exitCode(for: error).rawValue == 64)
+      #expect(IOPB.message(for: error).contains("unknown strategy 'nope'"))
+    }
+  }
+
+  @Test func versionAndHelpAreClean() {
+    #expect(IOPB.configuration.version == "0.1.0")
+    #expect(IOPB.helpMessage(for: IOPB.Run.self).contains("Scenario files"))
+  }
+}

@@ -1,0 +1,75 @@
+import IOPBScenario
+import Testing
+
+struct MalformedCase: Sendable, CustomTestStringConvertible {
+  var text: String
+  var expected: String
+  var testDescription: String { expected }
+}
+
+@Suite struct ScenarioParserTests {
+  static let malformed: [MalformedCase] = [
+    MalformedCase(text: "process a cpu0\nfrobnicate", expected: "t.scn:2:1: error: unknown line 'frobnicate': expected cpus, ports, config, process, switch, return, vmexit, inject or 'THREAD: operation'"),
+    MalformedCase(text: "process a cpu0\na: ioperm 0x80 1", expected: "t.scn:2:4: error: usage: ioperm FROM NUM ON"),
+    MalformedCase(text: "process a cpu0\na: ioperm 0x8g 1 1", expected: "t.scn:2:11: error: '0x8g' is not a number (decimal or 0x hexadecimal)"),
+    MalformedCase(text: "process a cpu0\na: ioperm 1 1 maybe", expected: "t.scn:2:15: error: expected on/off or 1/0, found 'maybe'"),
+    MalformedCase(text: "process a cpu1", expected: "t.scn:1:11: error: cpu1 does not exist: the scenario has 1 cpu(s)"),
+    MalformedCase(text: "process a cpu0\nb: inb 0x80", expected: "t.scn:2:1: error: unknown thread 'b'"),
+    MalformedCase(text: "process a cpu0\na: inb 0x10000", expected: "t.scn:2:8: error: 0x10000 is larger than 65535"),
+    MalformedCase(text: "process a cpu0\na: inq 0x80", expected: "t.scn:2:4: error: unknown operation 'inq': expected ioperm, iopl, fork, thread, exec, exit, setresuid, migrate, cli, sti or a port instruction (inb, outw, insl, …)"),
+    MalformedCase(text: "process a cpu0\na: inb 0x80 -> ok", expected: "t.scn:2:1: error: this step cannot have the outcome 'ok'"),
+    MalformedCase(text: "process a cpu0\na: inb 0x80 -> maybe", expected: "t.scn:2:16: error: unknown outcome 'maybe' (ok, EINVAL, EPERM, ENOMEM, ENOSYS, allow, deny, gp, nop, exec)"),
+    MalformedCase(text: "process a cpu0\na: exit -> ok", expected: "t.scn:2:1: error: this step cannot have the outcome 'ok'"),
+    MalformedCase(text: "process a cpu0\ncpus 2", expected: "t.scn:2:1: error: 'cpus' must come before every process and step"),
+    MalformedCase(text: "ports 100", expected: "t.scn:1:7: error: ports must be a multiple of 64 from 64 to 65536"),
+    MalformedCase(text: "process a cpu0\nprocess a cpu0", expected: "t.scn:2:9: error: thread 'a' is already defined"),
+    MalformedCase(text: "process 9a cpu0", expected: "t.scn:1:9: error: '9a' is not a valid thread name"),
+    MalformedCase(text: "config turbo", expected: "t.scn:1:8: error: unknown config 'turbo' (lockdown, no-iopl-ioperm, no-cli-sti-fixup)"),
+    MalformedCase(text: "-> ok", expected: "t.scn:1:1: error: an expectation needs a step before it"),
+    MalformedCase(text: "switch core0 idle", expected: "t.scn:1:8: error: expected a CPU such as cpu0, found 'core0'"),
+    MalformedCase(text: "inject eperm", expected: "t.scn:1:8: error: only 'inject enomem' is known"),
+  ]
+
+  @Test(arguments: malformed)
+  func malformedLinesNameFileLineAndColumn(_ testCase: MalformedCase) {
+    #expect(throws: ScenarioErrors.self) { try ScenarioParser.parse(testCase.text, source: "t.scn") }
+    do {
+      _ = try ScenarioParser.parse(testCase.text, source: "t.scn")
+    } catch {
+      #expect(error.errors.map(\.description) == [testCase.expected])
+    }
+  }
+
+  @Test func everyErrorIsReportedNotJustTheFirst() {
+    do {
+      _ = try ScenarioParser.parse("cpus 0\nprocess a cpu0\na: iopl x\na: nope", source: "t.scn")
+      Issue.record("expected errors")
+    } catch {
+      #expect(error.errors.map(\.location.line) == [1, 3, 4])
+    }
+  }
+
+  @Test func commentsNumbersAndExpectationsParse() throws {
+    let scenario = try ScenarioParser.parse(
+      """
+      # header
+      cpus 2
+      ports 128
+      config lockdown
+      process a cpu1 user   # trailing comment
+      a: ioperm 0x10 16 on -> EPERM
+      a: iopl -1 -> EINVAL
+      a: outsw 0x7f -> deny
+      switch cpu0 idle
+      """, source: "t.scn")
+    #expect(scenario.cpuCount == 2)
+    #expect(scenario.kernel.portCount == 128)
+    #expect(scenario.kernel.lockdown)
+    #expect(scenario.steps.count == 5)
+    #expect(scenario.steps[1].action == .syscall(thread: "a", .ioperm(from: 16, count: 16, turnOn: true)))
+    #expect(scenario.steps[1].expectation == .errno(.notPermitted))
+    #expect(scenario.steps[2].action == .syscall(thread: "a", .iopl(level: .max)))
+    #expect(scenario.steps[3].location == SourceLocation(line: 8, column: 1))
+    #expect(scenario.steps[4].action == .contextSwitch(cpu: 0, to: nil))
+  }
+}
