@@ -1,0 +1,227 @@
+/// The built-in workloads, each modelling a real kind of `ioperm`/`iopl` user among ordinary
+/// tasks. Port numbers are the conventional PC ones; rates and burst lengths are plausible
+/// values chosen here, not measurements.
+extension Workload {
+  /// Every built-in workload, in report order.
+  public static let builtIn: [Workload] = [
+    .rtPoller, .hwclock, .superIO, .dosemu, .xServerIOPL, .forkHeavy, .migrationHeavy, .highPort,
+    .sharedThreads,
+  ]
+
+  public static var builtInNames: [String] { builtIn.map(\.name) }
+
+  /// The built-in workload called `name`, or nil.
+  public static func builtIn(named name: String) -> Workload? {
+    builtIn.first { $0.name == name }
+  }
+
+  /// CPU-bound user tasks that never touch ports (compilers, batch jobs).
+  static func busy(_ count: Int) -> TaskSpec {
+    TaskSpec(name: "busy", instances: count)
+  }
+
+  /// Interactive user tasks that block often (shells, editors, daemons).
+  static func interactive(_ count: Int, migrationPermille: Int = 0) -> TaskSpec {
+    var spec = TaskSpec(name: "interactive", instances: count)
+    spec.runMicroseconds = 50...500
+    spec.sleep = .random(500...5000)
+    spec.migrationPermille = migrationPermille
+    return spec
+  }
+
+  /// A user-space real-time control loop (LinuxCNC-style parallel-port or ISA DIO polling)
+  /// that wakes at 1 kHz, reads and writes a few ports, and sleeps, pinned to CPU 1 among
+  /// CPU-bound and interactive tasks that never use ports.
+  public static let rtPoller: Workload = {
+    var poller = TaskSpec(name: "poller")
+    poller.cpu = 1
+    poller.privileged = true
+    poller.realtime = true
+    poller.grants = [.ioperm(from: 0x378, count: 3)]
+    poller.ports = [0x378, 0x379, 0x37a]
+    poller.accessesPerRun = 4
+    poller.runMicroseconds = 10...30
+    poller.sleep = .periodic(1000)
+    return Workload(
+      name: "rt-poller", summary: "RT thread polling 3 ports at 1 kHz among busy tasks", cpuCount: 2,
+      duration: .ticks(400), tasks: [poller, busy(4), interactive(4)])
+  }()
+
+  /// `hwclock` run from cron, NTP or shutdown scripts: a short-lived root process forked by a
+  /// shell, which takes `ioperm(0x70, 2)` to read the CMOS RTC, polls the update-in-progress
+  /// bit, and exits.
+  public static let hwclock: Workload = {
+    var cron = TaskSpec(name: "cron")
+    cron.privileged = true
+    cron.runMicroseconds = 100...300
+    cron.sleep = .random(5000...20000)
+    cron.forking = TaskSpec.Forking(every: 1, child: "hwclock")
+    var child = TaskSpec(name: "hwclock", instances: 0)
+    child.grants = [.ioperm(from: 0x70, count: 2)]
+    child.ports = [0x70, 0x71]
+    child.accessesPerRun = 20
+    child.runMicroseconds = 100...300
+    child.sleep = .random(200...1000)
+    child.burstsBeforeExit = 4
+    return Workload(
+      name: "hwclock", summary: "short-lived ioperm(0x70, 2) RTC readers forked by cron",
+      cpuCount: 2, duration: .ticks(600), tasks: [cron, child, busy(3), interactive(2)])
+  }()
+
+  /// A hardware-monitoring daemon (lm-sensors' `isadump`-style readers, fancontrol helpers)
+  /// reading a Super I/O chip's environment controller through its index/data ports at
+  /// 0x295/0x296 (ISA base 0x290) a few times a second.
+  public static let superIO: Workload = {
+    var sensors = TaskSpec(name: "sensord")
+    sensors.privileged = true
+    sensors.grants = [.ioperm(from: 0x290, count: 8)]
+    sensors.ports = [0x295, 0x296]
+    sensors.accessesPerRun = 16
+    sensors.runMicroseconds = 50...150
+    sensors.sleep = .random(10_000...40_000)
+    return Workload(
+      name: "superio", summary: "sensor daemon reading Super I/O ports 0x295/0x296",
+      cpuCount: 2, duration: .ticks(800), tasks: [sensors, busy(2), interactive(4)])
+  }()
+
+  /// DOSEMU running a DOS program with direct hardware access: it grants a handful of ranges
+  /// below 0x400 (VGA, LPT1, COM1/COM2, game port) and traps the rest, emulating the CPU
+  /// between port accesses.
+  public static let dosemu: Workload = {
+    var dosemu = TaskSpec(name: "dosemu")
+    dosemu.privileged = true
+    dosemu.grants = [
+      .ioperm(from: 0x3b0, count: 0x30), .ioperm(from: 0x378, count: 3),
+      .ioperm(from: 0x3f8, count: 8), .ioperm(from: 0x2f8, count: 8), .ioperm(from: 0x201, count: 1),
+    ]
+    dosemu.ports = [0x3c4, 0x3c5, 0x3d4, 0x3d5, 0x3da, 0x378, 0x379, 0x3f8, 0x3fd, 0x2f8, 0x201]
+    dosemu.accessesPerRun = 32
+    dosemu.runMicroseconds = 200...2000
+    dosemu.sleep = .random(100...2000)
+    return Workload(
+      name: "dosemu", summary: "DOSEMU with VGA, LPT, COM and game ports (all below 0x400)",
+      cpuCount: 2, duration: .ticks(400), tasks: [dosemu, busy(2), interactive(3)])
+  }()
+
+  /// An old XFree86/Xorg server that takes `iopl(3)` to program VGA registers directly,
+  /// serving interactive clients.
+  public static let xServerIOPL: Workload = {
+    var server = TaskSpec(name: "Xorg")
+    server.privileged = true
+    server.grants = [.iopl3]
+    server.ports = [0x3c0, 0x3c4, 0x3c5, 0x3ce, 0x3cf, 0x3d4, 0x3d5, 0x3da]
+    server.accessesPerRun = 8
+    server.runMicroseconds = 100...800
+    server.sleep = .random(500...8000)
+    return Workload(
+      name: "x-server-iopl", summary: "X server with iopl(3) poking VGA registers",
+      cpuCount: 2, duration: .ticks(400), tasks: [server, interactive(6), busy(2)])
+  }()
+
+  /// A pre-forking daemon holding `ioperm` (a parallel-port or lab-equipment server) whose
+  /// workers inherit and share its bitmap, each serving a few requests and exiting.
+  public static let forkHeavy: Workload = {
+    var parent = TaskSpec(name: "daemon")
+    parent.privileged = true
+    parent.grants = [.ioperm(from: 0x378, count: 3)]
+    parent.ports = [0x379]
+    parent.accessesPerRun = 1
+    parent.runMicroseconds = 50...150
+    parent.sleep = .random(1000...3000)
+    parent.forking = TaskSpec.Forking(every: 1, child: "worker")
+    var worker = TaskSpec(name: "worker", instances: 0)
+    worker.ports = [0x378, 0x379, 0x37a]
+    worker.accessesPerRun = 4
+    worker.runMicroseconds = 50...300
+    worker.sleep = .random(200...2000)
+    worker.burstsBeforeExit = 5
+    return Workload(
+      name: "fork-heavy", summary: "ioperm daemon forking workers that share its bitmap",
+      cpuCount: 2, duration: .ticks(300), tasks: [parent, worker, busy(2)])
+  }()
+
+  /// Three unpinned user-space drivers with different bitmaps (LPT, serial, sensors) that the
+  /// load balancer moves between four CPUs on most wakeups, among migrating interactive tasks.
+  public static let migrationHeavy: Workload = {
+    func driver(_ name: String, _ from: UInt16, _ count: Int) -> TaskSpec {
+      var spec = TaskSpec(name: name)
+      spec.privileged = true
+      spec.grants = [.ioperm(from: from, count: count)]
+      spec.ports = [from, from + UInt16(count - 1)]
+      spec.accessesPerRun = 4
+      spec.runMicroseconds = 50...300
+      spec.sleep = .random(300...3000)
+      spec.migrationPermille = 900
+      return spec
+    }
+    return Workload(
+      name: "migration-heavy", summary: "3 ioperm drivers migrating across 4 CPUs",
+      cpuCount: 4, duration: .ticks(300),
+      tasks: [
+        driver("lpt", 0x378, 3), driver("serial", 0x3f8, 8), driver("sensors", 0x290, 8), busy(4),
+        interactive(4, migrationPermille: 500),
+      ])
+  }()
+
+  /// Two user-space drivers for PCI cards whose I/O BARs the firmware placed at the top of the
+  /// port space, each granted one port near 0xFFFF: every bitmap is the full 8 KiB, and the two
+  /// alternate on one CPU.
+  public static let highPort: Workload = {
+    func driver(_ name: String, _ port: UInt16) -> TaskSpec {
+      var spec = TaskSpec(name: name)
+      spec.cpu = 0
+      spec.privileged = true
+      spec.grants = [.ioperm(from: port, count: 1)]
+      spec.ports = [port]
+      spec.accessesPerRun = 4
+      spec.runMicroseconds = 20...100
+      spec.sleep = .random(200...1000)
+      return spec
+    }
+    return Workload(
+      name: "high-port", summary: "two drivers with one port near 0xFFFF each (8 KiB bitmaps)",
+      cpuCount: 2, duration: .ticks(200), tasks: [driver("card0", 0xfff8), driver("card1", 0xffe0), busy(2)])
+  }()
+
+  /// A multi-threaded user-space driver (a DPDK-style poll-mode process with legacy virtio
+  /// I/O ports) whose eight threads share one bitmap across two CPUs.
+  public static let sharedThreads: Workload = {
+    var driver = TaskSpec(name: "pmd")
+    driver.privileged = true
+    driver.grants = [.ioperm(from: 0xc000, count: 0x20)]
+    driver.ports = [0xc000, 0xc010, 0xc012, 0xc01c]
+    driver.accessesPerRun = 4
+    driver.runMicroseconds = 30...200
+    driver.sleep = .random(100...800)
+    driver.threads = 7
+    return Workload(
+      name: "shared-threads", summary: "8 threads of one process sharing a bitmap on 2 CPUs",
+      cpuCount: 2, duration: .ticks(200), tasks: [driver, busy(2)])
+  }()
+
+  /// Ingo Molnar's `ioperm-latency.c` (costs.md §2): two SCHED_FIFO tasks on one CPU handing the
+  /// CPU to each other with `sched_yield()`; the first holds `ioperm(port, 1)` when `port` is
+  /// given. One yield round trip is two switches.
+  public static func molnarYield(port: UInt16?, switches: Int = 400) -> Workload {
+    var first = TaskSpec(name: "yield-ioperm")
+    var second = TaskSpec(name: "yield")
+    for index in [0, 1] {
+      var spec = index == 0 ? first : second
+      spec.cpu = 0
+      spec.privileged = true
+      spec.realtime = true
+      spec.runMicroseconds = 10...10
+      spec.sleep = .random(1...1)
+      if index == 0 { first = spec } else { second = spec }
+    }
+    if let port {
+      first.grants = [.ioperm(from: port, count: 1)]
+      first.ports = [port]
+      first.accessesPerRun = 1
+    }
+    let label = port.map { "0x" + String($0, radix: 16) } ?? "none"
+    return Workload(
+      name: "molnar-yield-\(label)", summary: "Molnar 2004 ioperm-latency: two RT tasks yielding",
+      cpuCount: 1, duration: .switches(switches), tasks: [first, second])
+  }
+}

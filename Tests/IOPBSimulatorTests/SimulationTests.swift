@@ -1,0 +1,49 @@
+import IOPBKernel
+import IOPBSimulator
+import IOPBStrategies
+import Testing
+
+@Suite struct SimulationTests {
+  static let short = Workload.Duration.switches(300)
+
+  @Test(arguments: Workload.builtInNames)
+  func builtInWorkloadRunsCleanUnderLinux55(_ name: String) throws {
+    let workload = try #require(Workload.builtIn(named: name))
+    let strategy = try #require(StrategyCatalog.strategy(named: "linux-5.5"))
+    let result = Simulator.simulate(workload.with(duration: Self.short), strategy: strategy)
+    #expect(result.violations.isEmpty, "\(result.violations)")
+    #expect(result.failure == nil, "\(result.failure ?? "")")
+    #expect(result.deniedAccesses == 0)
+    #expect(result.switches >= 300)
+    #expect(!result.partial)
+  }
+
+  @Test func sameSeedSameRun() throws {
+    let strategy = try #require(StrategyCatalog.strategy(named: "linux-5.5"))
+    let workload = Workload.migrationHeavy.with(duration: Self.short)
+    let first = Simulator.simulate(workload, strategy: strategy)
+    let second = Simulator.simulate(workload, strategy: strategy)
+    #expect(first == second)
+    let other = Simulator.simulate(workload.with(seed: 99), strategy: strategy)
+    #expect(other.switchCycles != first.switchCycles || other.events != first.events)
+  }
+
+  @Test func eventBoundGivesPartialResults() throws {
+    let strategy = try #require(StrategyCatalog.strategy(named: "linux-5.5"))
+    var workload = Workload.rtPoller
+    workload.maxEvents = 50
+    let result = Simulator.simulate(workload, strategy: strategy)
+    #expect(result.partial)
+    #expect(result.events == 50)
+    #expect(result.switches > 0)
+  }
+
+  @Test func linux55CopiesOnlyWhenAnotherBitmapWasLoaded() throws {
+    let strategy = try #require(StrategyCatalog.strategy(named: "linux-5.5"))
+    let single = Simulator.simulate(Workload.rtPoller.with(duration: Self.short), strategy: strategy)
+    #expect(single.switchCounts.bytesCopied == 0)
+    let alternating = Simulator.simulate(Workload.highPort.with(duration: Self.short), strategy: strategy)
+    #expect(alternating.switchCounts.bytesCopied > 0)
+    #expect(alternating.switchCounts.bytesCopied % 8192 == 0)
+  }
+}
