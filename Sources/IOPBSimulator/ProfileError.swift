@@ -12,6 +12,8 @@ public struct ProfileError: Error, Sendable, Hashable, CustomStringConvertible {
     self.message = message
   }
 
-  /// `FILE:LINE: what is wrong`.
-  public var description: String { "\(source):\(line): \(message)" }
+  /// `FILE:LINE: what is wrong` (`FILE: what is wrong` for line 0).
+  public var description: String {
+    line > 0 ? "\(source):\(line): \(message)" : "\(source): \(message)"
+  }
 }

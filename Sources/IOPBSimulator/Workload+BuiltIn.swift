@@ -44,7 +44,7 @@ extension Workload {
     poller.sleep = .periodic(1000)
     return Workload(
       name: "rt-poller", summary: "RT thread polling 3 ports at 1 kHz among busy tasks", cpuCount: 2,
-      duration: .ticks(400), tasks: [poller, busy(4), interactive(4)])
+      duration: .ticks(500), tasks: [poller, busy(4), interactive(4)])
   }()
 
   /// `hwclock` run from cron, NTP or shutdown scripts: a short-lived root process forked by a
@@ -65,7 +65,7 @@ extension Workload {
     child.burstsBeforeExit = 4
     return Workload(
       name: "hwclock", summary: "short-lived ioperm(0x70, 2) RTC readers forked by cron",
-      cpuCount: 2, duration: .ticks(600), tasks: [cron, child, busy(3), interactive(2)])
+      cpuCount: 2, duration: .ticks(1000), tasks: [cron, child, busy(3), interactive(2)])
   }()
 
   /// A hardware-monitoring daemon (lm-sensors' `isadump`-style readers, fancontrol helpers)
@@ -100,7 +100,7 @@ extension Workload {
     dosemu.sleep = .random(100...2000)
     return Workload(
       name: "dosemu", summary: "DOSEMU with VGA, LPT, COM and game ports (all below 0x400)",
-      cpuCount: 2, duration: .ticks(400), tasks: [dosemu, busy(2), interactive(3)])
+      cpuCount: 2, duration: .ticks(1000), tasks: [dosemu, busy(2), interactive(3)])
   }()
 
   /// An old XFree86/Xorg server that takes `iopl(3)` to program VGA registers directly,
@@ -115,7 +115,7 @@ extension Workload {
     server.sleep = .random(500...8000)
     return Workload(
       name: "x-server-iopl", summary: "X server with iopl(3) poking VGA registers",
-      cpuCount: 2, duration: .ticks(400), tasks: [server, interactive(6), busy(2)])
+      cpuCount: 2, duration: .ticks(800), tasks: [server, interactive(6), busy(2)])
   }()
 
   /// A pre-forking daemon holding `ioperm` (a parallel-port or lab-equipment server) whose
@@ -137,7 +137,7 @@ extension Workload {
     worker.burstsBeforeExit = 5
     return Workload(
       name: "fork-heavy", summary: "ioperm daemon forking workers that share its bitmap",
-      cpuCount: 2, duration: .ticks(300), tasks: [parent, worker, busy(2)])
+      cpuCount: 2, duration: .ticks(600), tasks: [parent, worker, busy(2)])
   }()
 
   /// Three unpinned user-space drivers with different bitmaps (LPT, serial, sensors) that the
@@ -156,7 +156,7 @@ extension Workload {
     }
     return Workload(
       name: "migration-heavy", summary: "3 ioperm drivers migrating across 4 CPUs",
-      cpuCount: 4, duration: .ticks(300),
+      cpuCount: 4, duration: .ticks(500),
       tasks: [
         driver("lpt", 0x378, 3), driver("serial", 0x3f8, 8), driver("sensors", 0x290, 8), busy(4),
         interactive(4, migrationPermille: 500),
@@ -180,7 +180,7 @@ extension Workload {
     }
     return Workload(
       name: "high-port", summary: "two drivers with one port near 0xFFFF each (8 KiB bitmaps)",
-      cpuCount: 2, duration: .ticks(200), tasks: [driver("card0", 0xfff8), driver("card1", 0xffe0), busy(2)])
+      cpuCount: 2, duration: .ticks(1500), tasks: [driver("card0", 0xfff8), driver("card1", 0xffe0), busy(2)])
   }()
 
   /// A multi-threaded user-space driver (a DPDK-style poll-mode process with legacy virtio
@@ -196,7 +196,7 @@ extension Workload {
     driver.threads = 7
     return Workload(
       name: "shared-threads", summary: "8 threads of one process sharing a bitmap on 2 CPUs",
-      cpuCount: 2, duration: .ticks(200), tasks: [driver, busy(2)])
+      cpuCount: 2, duration: .ticks(500), tasks: [driver, busy(2)])
   }()
 
   /// Ingo Molnar's `ioperm-latency.c` (costs.md §2): two SCHED_FIFO tasks on one CPU handing the

@@ -1,0 +1,49 @@
+import ArgumentParser
+import IOPBReports
+
+extension IOPB {
+  /// `iopb compare`: runs workloads under strategies and reports what each strategy adds per
+  /// context switch.
+  public struct Compare: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Compare switch strategies on simulated workloads.",
+      discussion: """
+        With no arguments, runs every built-in workload under every strategy with the default \
+        cycle profile (costs.md §4). Exits 1 if any access violated the double check.
+        """)
+
+    @Option(name: .customLong("workload"), help: "A built-in workload (repeatable; default: all).")
+    var workloads: [String] = []
+
+    @Option(name: .customLong("strategy"), help: "A strategy (repeatable; default: all, see `iopb strategies`).")
+    var strategies: [String] = []
+
+    @Option(help: "A built-in profile (default, molnar-2004) or a profile file.")
+    var profile: String?
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: String = "table"
+
+    @Option(help: "Seed replacing every workload's own.")
+    var seed: UInt64?
+
+    @Option(help: "Run each workload for this many context switches instead of its duration.")
+    var switches: Int?
+
+    public init() {}
+
+    public func run() throws {
+      var request = CompareRequest()
+      request.workloads = workloads
+      request.strategies = strategies
+      request.profile = profile
+      request.format = format
+      request.seed = seed
+      request.switches = switches
+      let report = request.execute()
+      if !report.output.isEmpty { print(report.output) }
+      if !report.diagnostics.isEmpty { printError(report.diagnostics) }
+      if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import IOPBSimulator
+import IOPBStrategies
+
+/// The logic of `iopb compare`: which workloads and strategies, which profile, which format.
+public struct CompareRequest: Sendable, Hashable {
+  /// Built-in workload names; empty means all.
+  public var workloads: [String] = []
+  /// Strategy names; empty means the whole catalogue.
+  public var strategies: [String] = []
+  /// A built-in profile name or a profile file; nil means the default profile.
+  public var profile: String?
+  public var format: String = ReportFormat.table.rawValue
+  /// Replaces every workload's seed.
+  public var seed: UInt64?
+  /// Replaces every workload's duration by this many switches.
+  public var switches: Int?
+
+  public init() {}
+
+  /// Runs the comparison: exit 0 when every run is clean, 1 when any run has a violation or
+  /// failed, 64 for an unknown name, a bad format or a malformed profile (one line saying why).
+  public func execute() -> CommandOutput {
+    guard let format = ReportFormat(rawValue: format) else {
+      return .usage(
+        "unknown format '\(format)'; known: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    var chosenWorkloads: [Workload] = []
+    for name in workloads {
+      guard let workload = Workload.builtIn(named: name) else {
+        return .usage("unknown workload '\(name)'; known: \(Workload.builtInNames.joined(separator: ", "))")
+      }
+      chosenWorkloads.append(workload)
+    }
+    var chosenStrategies: [any SwitchStrategy] = []
+    for name in strategies {
+      guard let strategy = StrategyCatalog.strategy(named: name) else {
+        return .usage("unknown strategy '\(name)'; known: \(StrategyCatalog.names.joined(separator: ", "))")
+      }
+      chosenStrategies.append(strategy)
+    }
+    if let switches, switches <= 0 { return .usage("--switches must be positive, not \(switches)") }
+    let cycleProfile: CycleProfile
+    do { cycleProfile = try profile.map(ProfileLoader.load) ?? .default } catch {
+      return .usage(error.description)
+    }
+    let comparison = Comparison.run(
+      workloads: chosenWorkloads.isEmpty ? Workload.builtIn : chosenWorkloads,
+      strategies: chosenStrategies.isEmpty ? StrategyCatalog.all : chosenStrategies,
+      profile: cycleProfile, seed: seed, duration: switches.map { .switches($0) })
+    let problems = comparison.problems
+    return CommandOutput(
+      output: comparison.rendered(as: format), diagnostics: problems.joined(separator: "\n"),
+      exitCode: problems.isEmpty ? 0 : 1)
+  }
+}

@@ -1,0 +1,61 @@
+import IOPBSimulator
+import IOPBStrategies
+
+/// Every workload run under every strategy with one cycle profile: the data behind
+/// `iopb compare`.
+public struct Comparison: Sendable, Hashable {
+  public var profile: CycleProfile
+  /// The seed that replaced each workload's own, if any.
+  public var seed: UInt64?
+  /// Workload-major, in the order given.
+  public var rows: [ComparisonRow]
+
+  /// Runs each of `workloads` under each of `strategies`.
+  ///
+  /// - Parameters:
+  ///   - seed: replaces every workload's seed when given.
+  ///   - duration: replaces every workload's duration when given (short runs for tests).
+  public static func run(
+    workloads: [Workload], strategies: [any SwitchStrategy], profile: CycleProfile,
+    seed: UInt64? = nil, duration: Workload.Duration? = nil
+  ) -> Comparison {
+    var rows: [ComparisonRow] = []
+    for var workload in workloads {
+      if let seed { workload = workload.with(seed: seed) }
+      if let duration { workload = workload.with(duration: duration) }
+      var group = strategies.map { strategy in
+        ComparisonRow(
+          result: Simulator.simulate(workload, strategy: strategy, profile: profile),
+          validUnderKPTI: StrategyTraits.validUnderKPTI(strategy))
+      }
+      let base = profile[.switchBase]
+      let cheapest = group.map { base + $0.statistics.mean }.min() ?? 0
+      for index in group.indices {
+        let total = base + group[index].statistics.mean
+        group[index].ratioToCheapest = cheapest > 0 ? total / cheapest : 1
+      }
+      rows += group
+    }
+    return Comparison(profile: profile, seed: seed, rows: rows)
+  }
+
+  /// True when no run had a violation or failed.
+  public var isClean: Bool { rows.allSatisfy { $0.violations.isEmpty && $0.failure == nil } }
+
+  /// One line per violation or failure, naming its run.
+  public var problems: [String] {
+    rows.flatMap { row in
+      row.violations.map { "\(row.workload) × \(row.strategy): \($0)" }
+        + (row.failure.map { ["\(row.workload) × \(row.strategy): failed: \($0)"] } ?? [])
+    }
+  }
+
+  /// The comparison written in `format`.
+  public func rendered(as format: ReportFormat) -> String {
+    switch format {
+    case .table: TableReport(self).text
+    case .csv: CSVReport(self).text
+    case .json: JSONReport(self).text
+    }
+  }
+}

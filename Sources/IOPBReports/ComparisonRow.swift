@@ -1,0 +1,47 @@
+import IOPBSimulator
+import IOPBStrategies
+
+/// One workload under one strategy: what a comparison reports.
+public struct ComparisonRow: Sendable, Hashable {
+  public var workload: String
+  public var strategy: String
+  public var switches: Int
+  /// Cycles the strategy added per context switch.
+  public var statistics: SwitchStatistics
+  /// Per context switch: bytes copied into (and filled in) the TSS, INVLPGs, LTRs.
+  public var bytesCopiedPerSwitch: Double
+  public var bytesFilledPerSwitch: Double
+  public var invalidationsPerSwitch: Double
+  public var taskRegisterLoadsPerSwitch: Double
+  /// Cycles of bitmap work inside system calls (ioperm, iopl, fork, exit) over the whole run.
+  public var syscallCycles: Double
+  /// (switch.base + mean) over the same for the cheapest strategy on this workload.
+  public var ratioToCheapest: Double
+  /// nil: the strategy does not say.
+  public var validUnderKPTI: Bool?
+  public var violations: [String]
+  public var failure: String?
+  public var partial: Bool
+  public var events: Int
+
+  init(result: SimulationResult, validUnderKPTI: Bool?) {
+    workload = result.workload
+    strategy = result.strategy
+    switches = result.switches
+    statistics = result.statistics
+    let divisor = Double(max(1, result.switches))
+    bytesCopiedPerSwitch = Double(result.switchCounts.bytesCopied) / divisor
+    bytesFilledPerSwitch = Double(result.switchCounts.bytesFilled) / divisor
+    invalidationsPerSwitch = Double(result.switchCounts.pageInvalidations) / divisor
+    taskRegisterLoadsPerSwitch = Double(result.switchCounts.taskRegisterLoads) / divisor
+    syscallCycles = result.syscallCycles
+    ratioToCheapest = 1
+    self.validUnderKPTI = validUnderKPTI
+    violations = result.violations
+    failure = result.failure
+    partial = result.partial
+    events = result.events
+  }
+
+  public var kptiText: String { validUnderKPTI.map { $0 ? "yes" : "no" } ?? "n/a" }
+}

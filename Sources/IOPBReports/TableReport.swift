@@ -1,0 +1,36 @@
+/// A comparison as aligned text columns, with the profile named above and a legend below.
+struct TableReport {
+  let comparison: Comparison
+
+  init(_ comparison: Comparison) { self.comparison = comparison }
+
+  static let headers = [
+    "workload", "strategy", "switches", "mean", "p50", "p99", "bytes/sw", "fill/sw", "invlpg/sw",
+    "ltr/sw", "syscall", "ratio", "kpti", "violations", "partial",
+  ]
+
+  var text: String {
+    let rows = comparison.rows.map(ReportColumns.cells)
+    var widths = Self.headers.map(\.count)
+    for row in rows {
+      for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { index, cell in
+        let pad = String(repeating: " ", count: widths[index] - cell.count)
+        return index < 2 ? cell + pad : pad + cell
+      }.joined(separator: "  ")
+    }
+    let profile = comparison.profile
+    var lines = [
+      "profile \(profile.name): switch.base \(FixedPoint.format(profile[.switchBase], digits: 0)) cycles, copy source in \(profile.residency.rawValue)"
+    ]
+    if let seed = comparison.seed { lines[0] += ", seed \(seed)" }
+    lines.append(line(Self.headers))
+    lines += rows.map(line)
+    lines.append(
+      "mean/p50/p99: cycles the strategy adds per context switch; bytes, fill, invlpg, ltr: per switch; "
+        + "syscall: cycles inside ioperm/iopl/fork/exit over the run; ratio: (switch.base + mean) / cheapest")
+    return lines.joined(separator: "\n")
+  }
+}
