@@ -1,0 +1,78 @@
+import IOPBReports
+import IOPBSimulator
+import IOPBStrategies
+import Testing
+
+@Suite struct CompareRequestTests {
+  static func request(_ configure: (inout CompareRequest) -> Void) -> CompareRequest {
+    var request = CompareRequest()
+    request.strategies = ["linux-5.5"]
+    request.switches = 60
+    configure(&request)
+    return request
+  }
+
+  @Test func unknownWorkloadExits64WithOneLine() {
+    let report = Self.request { $0.workloads = ["no-such-workload"] }.execute()
+    #expect(report.exitCode == 64)
+    #expect(report.output.isEmpty)
+    #expect(!report.diagnostics.contains("\n"))
+    #expect(report.diagnostics.contains("unknown workload 'no-such-workload'"))
+  }
+
+  @Test func unknownStrategyExits64() {
+    let report = Self.request { $0.strategies = ["linux-9.9"] }.execute()
+    #expect(report.exitCode == 64)
+    #expect(report.diagnostics.contains("unknown strategy 'linux-9.9'"))
+  }
+
+  @Test func unknownFormatExits64() {
+    let report = Self.request { $0.format = "xml" }.execute()
+    #expect(report.exitCode == 64)
+    #expect(report.diagnostics.contains("unknown format 'xml'"))
+  }
+
+  @Test func missingProfileFileExits64() {
+    let report = Self.request { $0.profile = "/nonexistent/x.profile" }.execute()
+    #expect(report.exitCode == 64)
+    #expect(report.diagnostics.hasPrefix("error: /nonexistent/x.profile: "))
+  }
+
+  @Test func builtInProfileByName() {
+    let report = Self.request {
+      $0.profile = "molnar-2004"
+      $0.workloads = ["rt-poller"]
+    }.execute()
+    #expect(report.exitCode == 0)
+    #expect(report.output.hasPrefix("profile molnar-2004: switch.base 1250 cycles"))
+  }
+
+  @Test func csvHasAHeaderAndOneLinePerRun() {
+    let report = Self.request {
+      $0.format = "csv"
+      $0.workloads = ["rt-poller", "hwclock"]
+    }.execute()
+    let lines = report.output.split(separator: "\n")
+    #expect(report.exitCode == 0)
+    #expect(lines.count == 3)
+    #expect(lines.first?.hasPrefix("workload,strategy,switches,mean_cycles,p50_cycles,p99_cycles,") == true)
+    #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",").count == lines[0].split(separator: ",").count })
+  }
+
+  @Test func sameSeedGivesByteIdenticalJSON() {
+    let request = Self.request {
+      $0.format = "json"
+      $0.workloads = ["migration-heavy", "fork-heavy"]
+      $0.strategies = []
+      $0.seed = 42
+    }
+    let first = request.execute()
+    let second = request.execute()
+    #expect(first.exitCode == 0)
+    #expect(Array(first.output.utf8) == Array(second.output.utf8))
+    #expect(first.output.contains("\"seed\": 42"))
+    var other = request
+    other.seed = 43
+    #expect(other.execute().output != first.output)
+  }
+}

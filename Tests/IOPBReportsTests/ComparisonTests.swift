@@ -1,0 +1,42 @@
+import IOPBReports
+import IOPBSimulator
+import IOPBStrategies
+import Testing
+
+@Suite struct ComparisonTests {
+  @Test func everyBuiltInWorkloadUnderLinux55HasNoViolations() throws {
+    let strategy = try #require(StrategyCatalog.strategy(named: "linux-5.5"))
+    let comparison = Comparison.run(
+      workloads: Workload.builtIn, strategies: [strategy], profile: .default, duration: .switches(200))
+    #expect(comparison.rows.count == Workload.builtIn.count)
+    #expect(comparison.problems == [])
+    for row in comparison.rows {
+      #expect(row.violations.isEmpty, "\(row.workload)")
+      #expect(row.switches >= 200, "\(row.workload)")
+    }
+  }
+
+  @Test func ratiosAreRelativeToTheCheapestStrategy() {
+    let comparison = Comparison.run(
+      workloads: [.highPort], strategies: StrategyCatalog.all, profile: .default, duration: .switches(100))
+    let ratios = comparison.rows.map(\.ratioToCheapest)
+    #expect(ratios.min() == 1)
+    #expect(ratios.allSatisfy { $0 >= 1 })
+  }
+
+  @Test func kptiIsNotApplicableUntilStrategiesSaySo() {
+    let comparison = Comparison.run(
+      workloads: [.rtPoller], strategies: StrategyCatalog.all, profile: .default, duration: .switches(50))
+    #expect(comparison.rendered(as: .table).contains("kpti"))
+  }
+
+  @Test func tableNamesTheProfileAndAlignsColumns() {
+    let comparison = Comparison.run(
+      workloads: [.rtPoller, .dosemu], strategies: StrategyCatalog.all, profile: .default,
+      duration: .switches(50))
+    let lines = comparison.rendered(as: .table).split(separator: "\n")
+    #expect(lines.first?.hasPrefix("profile default:") == true)
+    let body = lines.dropFirst().dropLast()
+    #expect(Set(body.map(\.count)).count == 1)
+  }
+}

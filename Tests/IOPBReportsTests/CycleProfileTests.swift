@@ -1,0 +1,88 @@
+import IOPBSimulator
+import IOPBStrategies
+import Testing
+
+@Suite struct CycleProfileTests {
+  @Test func everyCountedFieldIsPricedOrAnEvent() {
+    for (name, _) in OperationCounts.fields {
+      #expect(
+        CycleProfile.pricedFieldNames.contains(name) || CycleProfile.eventFieldNames.contains(name),
+        "OperationCounts.\(name) has no price in CycleProfile")
+    }
+  }
+
+  @Test func everyPricedFieldCostsSomething() {
+    for (name, path) in OperationCounts.fields where CycleProfile.pricedFieldNames.contains(name) {
+      var counts = OperationCounts()
+      counts[keyPath: path] = 1
+      #expect(CycleProfile.default.cycles(for: counts) > 0, "\(name)")
+    }
+  }
+
+  @Test func everyDefaultFigureCitesItsSource() {
+    for profile in CycleProfile.builtIn {
+      for key in CostKey.allCases {
+        let figure = profile.figures[key]
+        #expect(figure != nil, "\(profile.name) lacks \(key.rawValue)")
+        #expect(figure?.source.isEmpty == false)
+      }
+    }
+  }
+
+  @Test func pricesACopyAtTheChosenResidency() {
+    var counts = OperationCounts()
+    counts.copies = 1
+    counts.bytesCopied = 8192
+    #expect(CycleProfile.molnar2004.cycles(for: counts) == 30 + 8192)
+    #expect(abs(CycleProfile.default.cycles(for: counts) - (30 + 8192.0 / 29)) < 1e-9)
+  }
+
+  @Test func fileOverridesFiguresAndKeepsTheRest() throws {
+    let text = """
+      # a sandbox profile
+      name = sandbox
+      copy.residency = l1   # hot
+      copy.per_byte.l1 = 1/40
+      invlpg = 250          # measured elsewhere
+
+      """
+    let profile = try CycleProfile.parse(text, source: "sandbox.profile")
+    #expect(profile.name == "sandbox")
+    #expect(profile.residency == .l1)
+    #expect(profile[.copyPerByteL1] == 1.0 / 40)
+    #expect(profile[.pageInvalidation] == 250)
+    #expect(profile.figures[.pageInvalidation]?.source == "sandbox.profile:5: measured elsewhere")
+    #expect(profile[.taskRegisterLoad] == CycleProfile.default[.taskRegisterLoad])
+  }
+
+  @Test func fileTextReadsBackToTheSameFigures() throws {
+    for profile in CycleProfile.builtIn {
+      let parsed = try CycleProfile.parse(profile.fileText, source: "round-trip")
+      #expect(parsed.name == profile.name)
+      #expect(parsed.residency == profile.residency)
+      for key in CostKey.allCases { #expect(parsed[key] == profile[key], "\(key.rawValue)") }
+    }
+  }
+
+  @Test(arguments: [
+    ("invlpg 220", 1, "expected `key = value`"),
+    ("\n\nwarp.drive = 3", 3, "unknown key 'warp.drive'"),
+    ("ltr = fast", 1, "'fast' is not a number"),
+    ("ltr = -1", 1, "must be finite and ≥ 0"),
+    ("ltr = 1/0", 1, "is not a number"),
+    ("ltr = 10\n# ok\nltr = 20", 3, "'ltr' already set on line 1"),
+    ("copy.residency = l3", 1, "copy.residency must be l1, l2 or cold"),
+    ("= 4", 1, "missing key"),
+    ("gdt_write =   # nothing", 1, "missing value for 'gdt_write'"),
+    ("clock.ghz = 0", 1, "clock.ghz must be above 0"),
+  ])
+  func malformedLinesAreReportedWithTheirLine(text: String, line: Int, message: String) {
+    #expect {
+      _ = try CycleProfile.parse(text, source: "bad.profile")
+    } throws: { error in
+      guard let error = error as? ProfileError else { return false }
+      return error.line == line && error.description.hasPrefix("bad.profile:\(line): ")
+        && error.message.contains(message) && !error.description.contains("\n")
+    }
+  }
+}
