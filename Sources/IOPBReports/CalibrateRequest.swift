@@ -1,0 +1,100 @@
+import Foundation
+import IOPBSimulator
+
+/// The logic of `iopb calibrate`: times `memcpy` and `memset` of bitmap-sized blocks on this
+/// host, hot and cold, and writes a cycle profile with those figures. Privileged operations
+/// (LTR, INVLPG, GDT writes, hypercalls, #GP) cannot be timed from user space, so they keep
+/// the cited defaults.
+///
+/// Method (each figure the fastest of five runs): the startup is the time of a 16-byte copy with both buffers in L1; the L1 rate comes
+/// from 8 KiB copies of one hot buffer; the L2 rate from sources rotating over 512 KiB; the cold
+/// rate from sources rotating over 64 MiB (beyond the last-level cache of most machines).
+/// Nanoseconds become cycles at `--ghz`.
+public struct CalibrateRequest: Sendable, Hashable {
+  /// Core clock used to convert ns to cycles.
+  public var gigahertz = CycleProfile.default[.clockGHz]
+  /// Where to write the profile; nil prints it.
+  public var outputPath: String?
+  /// Copies timed per measurement.
+  public var repetitions = 20_000
+
+  public init() {}
+
+  public func execute() -> CommandOutput {
+    guard gigahertz > 0, gigahertz.isFinite else { return .usage("--ghz must be positive") }
+    guard repetitions > 0 else { return .usage("--repetitions must be positive") }
+    let bitmap = 8192
+    let startup = Self.copyNanoseconds(size: 16, pool: 16, repetitions: repetitions)
+    let hot = Self.copyNanoseconds(size: bitmap, pool: bitmap, repetitions: repetitions)
+    let l2 = Self.copyNanoseconds(size: bitmap, pool: 512 << 10, repetitions: repetitions)
+    let cold = Self.copyNanoseconds(size: bitmap, pool: 64 << 20, repetitions: repetitions)
+    let fillSmall = Self.fillNanoseconds(size: 16, repetitions: repetitions)
+    let fill = Self.fillNanoseconds(size: bitmap, repetitions: repetitions)
+
+    var profile = CycleProfile.default
+    profile.name = "calibrated"
+    let ghz = gigahertz
+    func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
+    func perByte(_ nanoseconds: Double, _ base: Double) -> Double {
+      rounded(max(0, nanoseconds - base) * ghz / Double(bitmap))
+    }
+    func note(_ what: String, _ nanoseconds: Double) -> String {
+      "calibrated on this host: \(what) \(FixedPoint.format(nanoseconds, digits: 1)) ns at \(FixedPoint.format(ghz, digits: 3)) GHz [OWN]"
+    }
+    profile.figures[.clockGHz] = CostFigure(ghz, source: "given to iopb calibrate (--ghz)")
+    profile.figures[.copyStartup] = CostFigure(rounded(startup * ghz), source: note("16-byte copy, L1", startup))
+    profile.figures[.copyPerByteL1] = CostFigure(perByte(hot, startup), source: note("8 KiB copy, L1", hot))
+    profile.figures[.copyPerByteL2] = CostFigure(perByte(l2, startup), source: note("8 KiB copy, 512 KiB pool", l2))
+    profile.figures[.copyPerByteCold] = CostFigure(perByte(cold, startup), source: note("8 KiB copy, 64 MiB pool", cold))
+    profile.figures[.fillStartup] = CostFigure(rounded(fillSmall * ghz), source: note("16-byte fill", fillSmall))
+    profile.figures[.fillPerByte] = CostFigure(perByte(fill, fillSmall), source: note("8 KiB fill", fill))
+    let text = profile.fileText
+    guard let outputPath else { return CommandOutput(output: text) }
+    do { try text.write(toFile: outputPath, atomically: true, encoding: .utf8) } catch {
+      return CommandOutput(diagnostics: "error: \(outputPath): cannot write: \(error.localizedDescription)", exitCode: 1)
+    }
+    return CommandOutput(output: "wrote \(outputPath)")
+  }
+
+  /// The fastest of a warm-up and five timed runs of `body`, as Molnar took the minimum of
+  /// his runs (costs.md §2): the least disturbed run on a shared machine.
+  static func minimumSeconds(_ body: () -> Void) -> Double {
+    body()
+    return (0..<5).map { _ in BenchRequest.seconds(body) }.min() ?? 0
+  }
+
+  /// Mean ns per copy of `size` bytes, sources taken in turn from a pool of `pool` bytes.
+  static func copyNanoseconds(size: Int, pool: Int, repetitions: Int) -> Double {
+    let slots = max(1, pool / size)
+    let source = UnsafeMutableRawPointer.allocate(byteCount: slots * size, alignment: 64)
+    let destination = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    defer {
+      source.deallocate()
+      destination.deallocate()
+    }
+    source.initializeMemory(as: UInt8.self, repeating: 0x5A, count: slots * size)
+    destination.initializeMemory(as: UInt8.self, repeating: 0xFF, count: size)
+    var checksum = 0
+    let seconds = minimumSeconds {
+      for index in 0..<repetitions {
+        destination.copyMemory(from: source + (index % slots) * size, byteCount: size)
+        checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
+      }
+    }
+    return checksum == Int.min ? 0 : seconds * 1e9 / Double(repetitions)
+  }
+
+  /// Mean ns per `memset(0xff)` of `size` bytes in one hot buffer.
+  static func fillNanoseconds(size: Int, repetitions: Int) -> Double {
+    let destination = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    defer { destination.deallocate() }
+    var checksum = 0
+    let seconds = minimumSeconds {
+      for index in 0..<repetitions {
+        memset(destination, Int32(index & 0xFF), size)
+        checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
+      }
+    }
+    return checksum == Int.min ? 0 : seconds * 1e9 / Double(repetitions)
+  }
+}
