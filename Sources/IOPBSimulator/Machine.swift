@@ -130,6 +130,8 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     if case .fork(let target) = call { try checkCPU(target) }
     if case .thread(let target) = call { try checkCPU(target) }
     state.cpus[cpu].inUserMode = false
+    let bitmapsBefore = Set(state.kernel.bitmaps.keys)
+    defer { bitmapsMayHaveBeenFreed(since: bitmapsBefore, on: cpu) }
     let effect: SyscallEffect
     do throws(Errno) {
       switch call {
@@ -146,6 +148,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       case .exit:
         state.kernel.exit(thread)
         retire(thread, on: cpu)
+        threadExited(thread, on: cpu)
         return .syscall(nil, created: nil)
       case .setresuid(let uid):
         effect = try state.kernel.setresuid(thread, uid: uid)
@@ -154,7 +157,9 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       return .syscall(error, created: nil)
     }
     for exited in effect.exitedThreads {
-      if let running = runningCPU(of: exited) { retire(exited, on: running) }
+      let running = runningCPU(of: exited)
+      if let running { retire(exited, on: running) }
+      threadExited(exited, on: running ?? cpu)
     }
     if effect.permissionsChanged {
       strategy.permissionsChanged(
@@ -171,6 +176,18 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       on: cpu, from: thread, to: nil, kernel: state.kernel, state: &state.strategy,
       counts: &counts)
     state.cpus[cpu] = CPUSlot(current: nil, inUserMode: false)
+  }
+
+  private mutating func threadExited(_ thread: ThreadID, on cpu: Int) {
+    strategy.threadExited(
+      thread, on: cpu, kernel: state.kernel, state: &state.strategy, counts: &counts)
+  }
+
+  private mutating func bitmapsMayHaveBeenFreed(since before: Set<BitmapID>, on cpu: Int) {
+    let freed = before.subtracting(state.kernel.bitmaps.keys).sorted()
+    guard !freed.isEmpty else { return }
+    strategy.bitmapsFreed(
+      freed, on: cpu, kernel: state.kernel, state: &state.strategy, counts: &counts)
   }
 
   private mutating func contextSwitch(on cpu: Int, to next: ThreadID?) throws(MachineError) {
@@ -192,6 +209,9 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   private mutating func userAccess(_ access: IOAccess, on cpu: Int) throws(MachineError) -> StepResult {
     let thread = try userThread(on: cpu)
     let iopl = strategy.userIOPL(of: thread, kernel: state.kernel)
+    strategy.portAccessed(
+      on: cpu, thread: thread, access: access, kernel: state.kernel, state: &state.strategy,
+      counts: &counts)
     var decision = IOPermissionCheck.decide(access, tss: tss(on: cpu), iopl: iopl)
     var restarted = false
     if !decision.isAllowed {

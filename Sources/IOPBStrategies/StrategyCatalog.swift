@@ -1,7 +1,15 @@
 /// Every switch strategy the toolkit knows, by stable name.
 public enum StrategyCatalog {
   /// All strategies, in report order.
-  public static let all: [any SwitchStrategy] = [Linux55Strategy()]
+  public static let all: [any SwitchStrategy] = [
+    Linux55Strategy(),
+    Linux268FullCopyStrategy(),
+    Linux4EagerStrategy(),
+    Linux269OwnerCacheStrategy(),
+    LazyGPCopyStrategy(),
+    V1InvalidateStrategy(),
+    V1ZeroRangeStrategy(),
+  ]
 
   /// The default: what Linux has done since 5.5.
   public static let defaultName = "linux-5.5"

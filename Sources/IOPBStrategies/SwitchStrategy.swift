@@ -48,8 +48,33 @@ public protocol SwitchStrategy: Sendable, Hashable {
     on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
     counts: inout OperationCounts) -> Bool
 
+  /// A user port access by `thread` on `cpu`, before the CPU decides it: designs whose bitmap
+  /// reads cost something (TLB misses after a remap, a trap into a hypervisor) count it here.
+  func portAccessed(
+    on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts)
+
+  /// Bitmaps a system call freed (`io_bitmap_exit()` dropped the last reference), after the
+  /// call's other hooks ran. `cpu` is the caller's CPU.
+  func bitmapsFreed(
+    _ bitmaps: [BitmapID], on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts)
+
+  /// `thread` exited (`exit_thread()`), after it left its CPU; per-thread state can go.
+  func threadExited(
+    _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts)
+
   /// Descriptions of broken internal invariants of the design, for checkers; empty when sound.
   func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String]
+
+  /// Linux ≥ 5.5 behaviour the design cannot reproduce, one sentence each; empty when it
+  /// reproduces all of it. The double check reports violations for workloads that need it.
+  var limitations: [String] { get }
+
+  /// False when the design cannot run with kernel page-table isolation (KPTI), which needs the
+  /// TSS at a fixed address in the user-visible `cpu_entry_area`.
+  var kptiCompatible: Bool { get }
 }
 
 extension SwitchStrategy {
@@ -60,7 +85,26 @@ extension SwitchStrategy {
     counts: inout OperationCounts
   ) -> Bool { false }
 
+  public func portAccessed(
+    on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {}
+
+  public func bitmapsFreed(
+    _ bitmaps: [BitmapID], on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {}
+
+  public func threadExited(
+    _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {}
+
   public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
     []
   }
+
+  public var limitations: [String] { [] }
+
+  public var kptiCompatible: Bool { true }
 }

@@ -1,0 +1,105 @@
+import IOPBCPU
+import IOPBKernel
+
+/// Lazy copy on #GP (`lazy-gp-copy`): a switch to a bitmap user only sets a second invalid base
+/// offset (`INVALID_IO_BITMAP_OFFSET_LAZY`); its first port access faults, and the #GP handler
+/// copies the bitmap, makes the base valid and restarts the instruction.
+///
+/// Sources: Davide Libenzi, "[patch] lazy TSS's I/O bitmap copy" (LKML, 2004-08-23), merged
+/// for i386 as `lazy_iobitmap_copy()` in `arch/i386/kernel/traps.c` (`traps_32.c`): copy the
+/// task's `io_bitmap_max` bytes and set the rest of the previous extent to 0xFF; removed by
+/// Jeremy Fitzhardinge in db949bba3c7c ("x86-32: use non-lazy io bitmap context switching").
+/// Ingo Molnar's objection: the first #GP still pays the whole copy (costs.md §2).
+///
+/// `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638) at once; there is nothing
+/// to copy for it. The handler also reloads TR when a VM exit cut the limit.
+public struct LazyGPCopyStrategy: SwitchStrategy {
+  public struct State: Sendable, Hashable {
+    public var cpus: [BitmapTSS]
+  }
+
+  public init() {}
+
+  public var name: String { "lazy-gp-copy" }
+
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
+    return State(cpus: Array(repeating: tss, count: cpuCount))
+  }
+
+  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
+
+  public func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout State, counts: inout OperationCounts
+  ) {
+    counts.contextSwitches += 1
+    deferInstall(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func returnToUser(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    counts.returnsToUser += 1
+  }
+
+  public func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    deferInstall(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    state.cpus[cpu].vmExit(currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
+  }
+
+  public func generalProtection(
+    on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) -> Bool {
+    var tss = state.cpus[cpu]
+    let view = PortView(of: thread, in: kernel)
+    var fixed = false
+    if tss.base == tss.lazyInvalid, let bitmap = kernel.bitmap(of: thread) {
+      tss.copy(bitmap, range: 0..<bitmap.maxBytes, counts: &counts)
+      if tss.dirtyBytes > bitmap.maxBytes {
+        tss.fill(bitmap.maxBytes..<tss.dirtyBytes, counts: &counts)
+      }
+      tss.dirtyBytes = bitmap.maxBytes
+      tss.setBase(tss.layout.validMap, counts: &counts)
+      fixed = true
+    }
+    if view.grantsPorts, tss.limitInvalid {
+      tss.reloadTR(counts: &counts)
+      fixed = true
+    }
+    if fixed { counts.generalProtectionFixups += 1 }
+    state.cpus[cpu] = tss
+    return fixed
+  }
+
+  /// Points the base where the next port access faults into the copy, or at nothing.
+  func deferInstall(
+    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    var tss = state.cpus[cpu]
+    switch PortView(of: thread, in: kernel) {
+    case .none: tss.setBaseIfChanged(tss.layout.invalid, counts: &counts)
+    case .all:
+      tss.setBaseIfChanged(tss.layout.validAll, counts: &counts)
+      tss.refreshLimit(counts: &counts)
+    case .map: tss.setBaseIfChanged(tss.lazyInvalid, counts: &counts)
+    }
+    state.cpus[cpu] = tss
+  }
+
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
+  }
+}

@@ -1,0 +1,107 @@
+import IOPBCPU
+import IOPBKernel
+
+/// Linux 2.6.9 "ioport-cache" (`linux-2.6.9-owner-cache`): each CPU remembers whose bitmap its
+/// TSS holds; a switch to a task without one only makes the base offset invalid, and a switch
+/// to a bitmap user copies only when the TSS holds another bitmap, or an older version of it.
+///
+/// Sources: Ingo Molnar, "[patch] ioport-cache" (`<20040824071928.GA7697@elte.hu>`, commit
+/// dd826030 "x86 TSS: io port caching": 2478 / 2499 / 2481 cycles, no overhead measurable for
+/// one user); `handle_io_bitmap()` with `tss->io_bitmap_owner` and `INVALID_IO_BITMAP_OFFSET`
+/// in 2.6.9 `arch/i386/kernel/process.c` (linux-ioperm.md §6.1). The owner copy is eager here;
+/// 2.6.9 also deferred it to the first #GP, which `lazy-gp-copy` models.
+///
+/// The owner is the bitmap's allocation and `io_bitmap_sequence` rather than a task pointer,
+/// as Linus Torvalds proposed in 2019 (`<CAHk-=wjXcS--G3Wd8ZGEOdCNRAWPaUneyN1ryShQL-_yi1kvOA@
+/// mail.gmail.com>`), so threads that share a bitmap after fork hit the cache and a freed
+/// bitmap can never match. `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638).
+public struct Linux269OwnerCacheStrategy: SwitchStrategy {
+  public struct CPUState: Sendable, Hashable {
+    public var tss: BitmapTSS
+    /// The bitmap and version the TSS holds (`tss->io_bitmap_owner`).
+    public var owner: PortView = .none
+  }
+
+  public struct State: Sendable, Hashable {
+    public var cpus: [CPUState]
+  }
+
+  public init() {}
+
+  public var name: String { "linux-2.6.9-owner-cache" }
+
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
+    return State(cpus: Array(repeating: CPUState(tss: tss), count: cpuCount))
+  }
+
+  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].tss.segment }
+
+  public func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout State, counts: inout OperationCounts
+  ) {
+    counts.contextSwitches += 1
+    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func returnToUser(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    counts.returnsToUser += 1
+  }
+
+  public func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    state.cpus[cpu].tss.vmExit(
+      currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
+  }
+
+  func install(
+    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    var cpuState = state.cpus[cpu]
+    let layout = cpuState.tss.layout
+    let view = PortView(of: thread, in: kernel)
+    switch view {
+    case .none:
+      cpuState.tss.setBaseIfChanged(layout.invalid, counts: &counts)
+    case .all:
+      cpuState.tss.setBaseIfChanged(layout.validAll, counts: &counts)
+    case .map:
+      counts.sequenceCompares += 1
+      if cpuState.owner != view, let thread, let bitmap = kernel.bitmap(of: thread) {
+        let extent = max(cpuState.tss.dirtyBytes, bitmap.maxBytes)
+        cpuState.tss.copy(bitmap, range: 0..<extent, counts: &counts)
+        cpuState.tss.dirtyBytes = bitmap.maxBytes
+        cpuState.owner = view
+      }
+      cpuState.tss.setBaseIfChanged(layout.validMap, counts: &counts)
+    }
+    if view.grantsPorts { cpuState.tss.refreshLimit(counts: &counts) }
+    state.cpus[cpu] = cpuState
+  }
+
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    state.cpus.enumerated().flatMap { cpu, cpuState in
+      var problems = cpuState.tss.invariantViolations(name: "cpu\(cpu)")
+      if case .map(let id, let sequence) = cpuState.owner, let bitmap = kernel.bitmaps[id],
+        bitmap.sequence == sequence, !cpuState.tss.holds(bitmap, bytes: cpuState.tss.dirtyBytes)
+      {
+        problems.append("cpu\(cpu): TSS bytes differ from its cached owner \(id)")
+      }
+      return problems
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import IOPBCPU
+import IOPBKernel
+
+/// Linux 2.6.9 to 5.4 on switch (`linux-4.x-eager`): switching in a task with a bitmap copies
+/// `max(prev->io_bitmap_max, next->io_bitmap_max)` bytes, switching from one to a task without
+/// sets its `io_bitmap_max` bytes to 0xFF; the base offset is always valid.
+///
+/// Sources: `switch_to_bitmap()` in `arch/x86/kernel/process.c` (≤ 5.4) and its i386
+/// predecessor from Ingo Molnar's "ioport latency fix" (`<20040821135516.GA3872@elte.hu>`:
+/// "Normally this is 128 bytes or less"); `ksys_ioperm()` copying `max(old, new)` bytes into
+/// the current CPU's TSS, `exit_thread()` erasing its range, and `refresh_tss_limit()` after a
+/// VM exit (b7ffc44d5b2e). See linux-ioperm.md §6.1.
+///
+/// The model's deviations: `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638)
+/// instead of setting real IOPL; the previous task's `io_bitmap_max` is what this CPU's TSS
+/// holds, since the model's kernel frees a bitmap whose ports were all dropped.
+public struct Linux4EagerStrategy: SwitchStrategy {
+  public struct State: Sendable, Hashable {
+    public var cpus: [BitmapTSS]
+  }
+
+  public init() {}
+
+  public var name: String { "linux-4.x-eager" }
+
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    var tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
+    tss.segment.ioMapBase = UInt16(tss.layout.validMap)
+    return State(cpus: Array(repeating: tss, count: cpuCount))
+  }
+
+  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
+
+  public func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout State, counts: inout OperationCounts
+  ) {
+    counts.contextSwitches += 1
+    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func returnToUser(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    counts.returnsToUser += 1
+  }
+
+  public func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    state.cpus[cpu].vmExit(currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
+  }
+
+  /// Copies up to the larger of both extents, or erases the previous extent.
+  func install(
+    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    var tss = state.cpus[cpu]
+    if let thread, let bitmap = kernel.bitmap(of: thread) {
+      tss.copy(bitmap, range: 0..<max(tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
+      tss.dirtyBytes = bitmap.maxBytes
+    } else if tss.dirtyBytes > 0 {
+      tss.fill(0..<tss.dirtyBytes, counts: &counts)
+      tss.dirtyBytes = 0
+    }
+    let view = PortView(of: thread, in: kernel)
+    tss.setBaseIfChanged(view == .all ? tss.layout.validAll : tss.layout.validMap, counts: &counts)
+    if view.grantsPorts { tss.refreshLimit(counts: &counts) }
+    state.cpus[cpu] = tss
+  }
+
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
+  }
+}

@@ -1,0 +1,85 @@
+import IOPBCPU
+import IOPBKernel
+
+/// Thomas Gleixner's V1 4/9 (`v1-invalidate`): switching out of a bitmap user to a task without
+/// one only makes the base offset invalid; every switch to a bitmap user copies
+/// `max(prev_max, next max)` bytes, where `prev_max` is the dirty size the last user left.
+///
+/// Source: "[patch 4/9] x86/io: Speedup schedule out of I/O bitmap user" (series
+/// `<20191106193459.581614484@linutronix.de>`, 2019-11-06), later commit ecc7e37d4dad;
+/// `switch_to_bitmap()` as that patch left it (linux-ioperm.md §6.2). Nothing remembers whose
+/// bitmap the TSS holds: the sequence number came only in V2.
+///
+/// `iopl(3)` points the base at the all-zero `mapall` of V1 7/9 ("x86/iopl: Restrict iopl()
+/// permission scope", c8137ace5638).
+public struct V1InvalidateStrategy: SwitchStrategy {
+  public struct State: Sendable, Hashable {
+    public var cpus: [BitmapTSS]
+  }
+
+  public init() {}
+
+  public var name: String { "v1-invalidate" }
+
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
+    return State(cpus: Array(repeating: tss, count: cpuCount))
+  }
+
+  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
+
+  public func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout State, counts: inout OperationCounts
+  ) {
+    counts.contextSwitches += 1
+    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func returnToUser(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    counts.returnsToUser += 1
+  }
+
+  public func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    state.cpus[cpu].vmExit(currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
+  }
+
+  func install(
+    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    var tss = state.cpus[cpu]
+    switch PortView(of: thread, in: kernel) {
+    case .none:
+      tss.setBaseIfChanged(tss.layout.invalid, counts: &counts)
+    case .all:
+      tss.setBase(tss.layout.validAll, counts: &counts)
+      tss.refreshLimit(counts: &counts)
+    case .map:
+      if let thread, let bitmap = kernel.bitmap(of: thread) {
+        tss.copy(bitmap, range: 0..<max(tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
+        tss.dirtyBytes = bitmap.maxBytes
+      }
+      tss.setBase(tss.layout.validMap, counts: &counts)
+      tss.refreshLimit(counts: &counts)
+    }
+    state.cpus[cpu] = tss
+  }
+
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
+  }
+}

@@ -1,0 +1,105 @@
+import IOPBCPU
+import IOPBKernel
+
+/// Thomas Gleixner's V1 5/9 (`v1-zero-range`): as V1 4/9, but each bitmap and each TSS track
+/// the range from their first to their last zero bit, and a switch to a bitmap user copies only
+/// the span covering both ranges, so a task using only port 0xFFFF copies 8 bytes, not 8 KiB.
+///
+/// Source: "[patch 5/9] x86/ioport: Reduce ioperm impact for sane usage further"
+/// (`<20191106202806.241007755@linutronix.de>`), tracking `io_zerobits_start`/`io_zerobits_end`
+/// in the thread and the TSS. Its admitted worst case, one task with only byte 0 cleared and
+/// the next with only the last, still copies everything; V2 dropped it for the sequence number
+/// (linux-ioperm.md §6.2). The range is kept in whole longs, as the kernel keeps `max`.
+///
+/// `iopl(3)` points the base at the all-zero `mapall` of V1 7/9 (c8137ace5638).
+public struct V1ZeroRangeStrategy: SwitchStrategy {
+  public struct CPUState: Sendable, Hashable {
+    public var tss: BitmapTSS
+    /// Bytes of the bitmap area that may hold zero bits; all others are 0xFF.
+    public var zeroBits: Range<Int> = 0..<0
+  }
+
+  public struct State: Sendable, Hashable {
+    public var cpus: [CPUState]
+  }
+
+  public init() {}
+
+  public var name: String { "v1-zero-range" }
+
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
+    return State(cpus: Array(repeating: CPUState(tss: tss), count: cpuCount))
+  }
+
+  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].tss.segment }
+
+  public func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout State, counts: inout OperationCounts
+  ) {
+    counts.contextSwitches += 1
+    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func returnToUser(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    counts.returnsToUser += 1
+  }
+
+  public func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    state.cpus[cpu].tss.vmExit(
+      currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
+  }
+
+  func install(
+    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    var cpuState = state.cpus[cpu]
+    let layout = cpuState.tss.layout
+    switch PortView(of: thread, in: kernel) {
+    case .none:
+      cpuState.tss.setBaseIfChanged(layout.invalid, counts: &counts)
+    case .all:
+      cpuState.tss.setBase(layout.validAll, counts: &counts)
+      cpuState.tss.refreshLimit(counts: &counts)
+    case .map:
+      if let thread, let bitmap = kernel.bitmap(of: thread) {
+        let next = bitmap.zeroBitsRange
+        let held = cpuState.zeroBits
+        let span = held.isEmpty ? next : min(held.lowerBound, next.lowerBound)..<max(held.upperBound, next.upperBound)
+        cpuState.tss.copy(bitmap, range: span, counts: &counts)
+        cpuState.zeroBits = next
+        cpuState.tss.dirtyBytes = next.upperBound
+      }
+      cpuState.tss.setBase(layout.validMap, counts: &counts)
+      cpuState.tss.refreshLimit(counts: &counts)
+    }
+    state.cpus[cpu] = cpuState
+  }
+
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    state.cpus.enumerated().flatMap { cpu, cpuState in
+      var problems = cpuState.tss.invariantViolations(name: "cpu\(cpu)")
+      let map = cpuState.tss.layout.validMap
+      let bytes = cpuState.tss.segment.bytes
+      if bytes[map..<map + cpuState.zeroBits.lowerBound].contains(where: { $0 != 0xFF }) {
+        problems.append("cpu\(cpu): a byte before the tracked zero-bit range is not 0xff")
+      }
+      return problems
+    }
+  }
+}
