@@ -39,6 +39,10 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   private let workload: Workload
   private let profile: CycleProfile
+  /// Check the strategy's and the kernel's invariants after every
+  /// ``invariantCheckInterval``-th switch and at the end.
+  private let checksInvariants: Bool
+  static var invariantCheckInterval: Int { 16 }
   private var machine: Machine<Strategy>
   private var random: SimulationRandom
   private var tasks: [Task] = []
@@ -48,9 +52,10 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var nextPlacement = 0
   private var result: SimulationResult
 
-  init(workload: Workload, strategy: Strategy, profile: CycleProfile) {
+  init(workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool) {
     self.workload = workload
     self.profile = profile
+    self.checksInvariants = checksInvariants
     let cpuCount = max(1, workload.cpuCount)
     machine = Machine(strategy: strategy, cpuCount: cpuCount, kernel: workload.kernel)
     random = SimulationRandom(seed: workload.seed)
@@ -81,6 +86,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       case .wake(let task): wake(task)
       }
     }
+    checkInvariants()
     for cpu in cpus.indices { closeSample(on: cpu) }
     result.syscallCycles = profile.cycles(for: result.syscallCounts)
     result.simulatedMicroseconds = now
@@ -240,6 +246,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     tasks[task].status = .running
     step(.contextSwitch(cpu: cpu, to: tasks[task].thread), on: cpu)
     step(.returnToUser(cpu: cpu), on: cpu)
+    if result.switchCycles.count % Self.invariantCheckInterval == 0 { checkInvariants() }
     guard isRunning else { return }
     if !tasks[task].started {
       tasks[task].started = true
@@ -353,6 +360,11 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       return nil
     }
     return stepResult.outcome
+  }
+
+  private mutating func checkInvariants() {
+    guard checksInvariants, isRunning else { return }
+    result.violations += machine.invariantViolations().map { "at \(now) µs: invariant: \($0)" }
   }
 
   private mutating func closeSample(on cpu: Int) {

@@ -4,17 +4,24 @@ import IOPBStrategies
 public enum Simulator {
   /// Runs `workload` under `strategy`, pricing with `profile`. Opens the existential so every
   /// strategy of the catalogue runs on its own concrete ``Machine``.
+  ///
+  /// - Parameter checkingInvariants: also check the strategy's and the kernel's invariants
+  ///   after every 16th switch and at the end (each check scans every TSS; for tests),
+  ///   reporting breaks as violations.
   public static func simulate(
-    _ workload: Workload, strategy: any SwitchStrategy, profile: CycleProfile = .default
+    _ workload: Workload, strategy: any SwitchStrategy, profile: CycleProfile = .default,
+    checkingInvariants: Bool = false
   ) -> SimulationResult {
-    simulateOpened(workload, strategy: strategy, profile: profile)
+    simulateOpened(workload, strategy: strategy, profile: profile, checkingInvariants: checkingInvariants)
   }
 
   /// Runs `workload` under a concrete `strategy`.
   public static func simulateOpened<Strategy: SwitchStrategy>(
-    _ workload: Workload, strategy: Strategy, profile: CycleProfile = .default
+    _ workload: Workload, strategy: Strategy, profile: CycleProfile = .default,
+    checkingInvariants: Bool = false
   ) -> SimulationResult {
-    var engine = SimulationEngine(workload: workload, strategy: strategy, profile: profile)
+    var engine = SimulationEngine(
+      workload: workload, strategy: strategy, profile: profile, checksInvariants: checkingInvariants)
     return engine.run()
   }
 }

@@ -10,7 +10,8 @@ import Testing
   func builtInWorkloadRunsCleanUnderLinux55(_ name: String) throws {
     let workload = try #require(Workload.builtIn(named: name))
     let strategy = try #require(StrategyCatalog.strategy(named: "linux-5.5"))
-    let result = Simulator.simulate(workload.with(duration: Self.short), strategy: strategy)
+    let result = Simulator.simulate(
+      workload.with(duration: Self.short), strategy: strategy, checkingInvariants: true)
     #expect(result.violations.isEmpty, "\(result.violations)")
     #expect(result.failure == nil, "\(result.failure ?? "")")
     #expect(result.deniedAccesses == 0)
