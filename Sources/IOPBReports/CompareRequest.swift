@@ -17,8 +17,8 @@ public struct CompareRequest: Sendable, Hashable {
 
   public init() {}
 
-  /// Runs the comparison: exit 0 when every run is clean, 1 when any run has a violation or
-  /// failed, 64 for an unknown name, a bad format or a malformed profile (one line saying why).
+  /// Runs the comparison: exit 0 when every run is clean, 1 when any run failed or has a
+  /// violation its strategy's declared limitations do not explain (those are listed as notes), 64 for an unknown name, a bad format or a malformed profile (one line saying why).
   public func execute() -> CommandOutput {
     guard let format = ReportFormat(rawValue: format) else {
       return .usage(
@@ -48,8 +48,10 @@ public struct CompareRequest: Sendable, Hashable {
       strategies: chosenStrategies.isEmpty ? StrategyCatalog.all : chosenStrategies,
       profile: cycleProfile, seed: seed, duration: switches.map { .switches($0) })
     let problems = comparison.problems
+    let notes = comparison.expectedViolations.map { "note: " + $0 }
     return CommandOutput(
-      output: comparison.rendered(as: format), diagnostics: problems.joined(separator: "\n"),
+      output: comparison.rendered(as: format),
+      diagnostics: (problems.map { "error: " + $0 } + notes).joined(separator: "\n"),
       exitCode: problems.isEmpty ? 0 : 1)
   }
 }

@@ -26,7 +26,8 @@ public struct Comparison: Sendable, Hashable {
       var group = strategies.map { strategy in
         ComparisonRow(
           result: Simulator.simulate(workload, strategy: strategy, profile: profile),
-          validUnderKPTI: StrategyTraits.validUnderKPTI(strategy))
+          validUnderKPTI: StrategyTraits.validUnderKPTI(strategy),
+          limitations: StrategyTraits.limitations(strategy))
       }
       let base = profile[.switchBase]
       let cheapest = group.map { base + $0.statistics.mean }.min() ?? 0
@@ -42,11 +43,21 @@ public struct Comparison: Sendable, Hashable {
   /// True when no run had a violation or failed.
   public var isClean: Bool { rows.allSatisfy { $0.violations.isEmpty && $0.failure == nil } }
 
-  /// One line per violation or failure, naming its run.
+  /// One line per violation or failure that the strategy's declared limitations do not
+  /// explain, naming its run.
   public var problems: [String] {
-    rows.flatMap { row in
+    rows.filter(\.isUnexpectedFailure).flatMap { row in
       row.violations.map { "\(row.workload) × \(row.strategy): \($0)" }
         + (row.failure.map { ["\(row.workload) × \(row.strategy): failed: \($0)"] } ?? [])
+    }
+  }
+
+  /// One line per violation of a strategy that declares limitations, with them.
+  public var expectedViolations: [String] {
+    rows.filter { !$0.isUnexpectedFailure && !$0.violations.isEmpty }.flatMap { row in
+      row.violations.map {
+        "\(row.workload) × \(row.strategy): \($0) (limitation: \(row.limitations.joined(separator: "; ")))"
+      }
     }
   }
 

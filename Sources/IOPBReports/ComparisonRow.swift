@@ -19,12 +19,14 @@ public struct ComparisonRow: Sendable, Hashable {
   public var ratioToCheapest: Double
   /// nil: the strategy does not say.
   public var validUnderKPTI: Bool?
+  /// What the strategy cannot reproduce of Linux ≥ 5.5 (its violations are then expected).
+  public var limitations: [String]
   public var violations: [String]
   public var failure: String?
   public var partial: Bool
   public var events: Int
 
-  init(result: SimulationResult, validUnderKPTI: Bool?) {
+  init(result: SimulationResult, validUnderKPTI: Bool?, limitations: [String]) {
     workload = result.workload
     strategy = result.strategy
     switches = result.switches
@@ -37,10 +39,16 @@ public struct ComparisonRow: Sendable, Hashable {
     syscallCycles = result.syscallCycles
     ratioToCheapest = 1
     self.validUnderKPTI = validUnderKPTI
+    self.limitations = limitations
     violations = result.violations
     failure = result.failure
     partial = result.partial
     events = result.events
+  }
+
+  /// True when the run had a violation the strategy does not declare as a limitation, or failed.
+  public var isUnexpectedFailure: Bool {
+    failure != nil || (!violations.isEmpty && limitations.isEmpty)
   }
 
   public var kptiText: String { validUnderKPTI.map { $0 ? "yes" : "no" } ?? "n/a" }
