@@ -316,17 +316,21 @@ static int pin_self(int cpu)
 
 static pid_t my_tid(void) { return (pid_t)syscall(SYS_gettid); }
 
-static void actor_loop(int id) __attribute__((noreturn));
+static void actor_loop(int id, uint32_t seen) __attribute__((noreturn));
 
-/* Register as actor `id` and tell whoever created us that we are ready. */
-static void actor_register(int id)
+/* Register as actor `id` and tell whoever created us that we are ready.
+ * Returns the request sequence to wait past: read before `ready` is set, as
+ * the driver may post the first request as soon as it sees `ready`. */
+static uint32_t actor_register(int id)
 {
 	struct slot *s = &shm->slot[id];
+	uint32_t seen = aload(&s->req);
 	s->pid = getpid();
 	s->tid = my_tid();
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	astore(&s->ready, 1);
 	wake(&s->ready);
+	return seen;
 }
 
 /* Wait (bounded) for a freshly created actor to register. */
@@ -356,8 +360,7 @@ static void *thread_main(void *p)
 		set_result(&shm->slot[st.id], "!thread actor %d cannot pin to CPU %d: %s", st.id, st.cpu,
 			   errname(e, b, sizeof b));
 	}
-	actor_register(st.id);
-	actor_loop(st.id);
+	actor_loop(st.id, actor_register(st.id));
 }
 
 static const char *self_exe = "/proc/self/exe";
@@ -411,8 +414,7 @@ static void do_step(int id, struct slot *s)
 			if (e)
 				set_result(cs, "!fork child %d cannot pin to CPU %d: %s", child, cpu,
 					   errname(e, b, sizeof b));
-			actor_register(child);
-			actor_loop(child);
+			actor_loop(child, actor_register(child));
 		}
 		struct slot *cs = &shm->slot[child];
 		if (!wait_ready(child, timeout_ms * 3 / 4))
@@ -503,10 +505,9 @@ static void do_step(int id, struct slot *s)
 	}
 }
 
-static void actor_loop(int id)
+static void actor_loop(int id, uint32_t seen)
 {
 	struct slot *s = &shm->slot[id];
-	uint32_t seen = aload(&s->req);
 	for (;;) {
 		uint32_t r = aload(&s->req);
 		if (r == seen) {
@@ -538,7 +539,7 @@ static int actor_after_exec(int id)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	astore(&s->done, r);
 	wake(&s->done);
-	actor_loop(id);
+	actor_loop(id, r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -871,8 +872,7 @@ static int create_actor(struct item *it)
 		if (!e && it->user && syscall(SYS_setresuid, USER_UID, USER_UID, USER_UID) != 0)
 			set_result(s, "!setresuid(%d) for actor %d failed: %s", USER_UID, it->actor,
 				   strerror(errno));
-		actor_register(it->actor);
-		actor_loop(it->actor);
+		actor_loop(it->actor, actor_register(it->actor));
 	}
 	if (!wait_ready(it->actor, timeout_ms)) {
 		emit(MARK "E %lld -1 line %d: actor %d (pid %d) never became ready", cur_index, it->line,
