@@ -1,0 +1,127 @@
+import IOPBCPU
+import IOPBKernel
+import IOPBSimulator
+import IOPBStrategies
+import Testing
+
+/// Random step sequences on 2 CPUs and 128 ports, applied to linux-5.5 and to every other
+/// strategy at once: each must decide every access, system call and CLI/STI alike, without a
+/// violation of the double check or a broken invariant.
+@Suite struct DifferentialTests {
+  static let portCount = 128
+  static let stepsPerRun = 400
+  static let seeds: [UInt64] = Array(1...24)
+
+  /// Strategies that claim Linux semantics, plus netbsd-i386, whose only limitation (ports
+  /// from 1024 up) does not bite with 128 ports.
+  static var candidates: [any SwitchStrategy] {
+    StrategyCatalog.all.filter { $0.name != StrategyCatalog.defaultName }
+      .filter { $0.limitations.isEmpty || $0.name == "netbsd-i386" }
+  }
+
+  @Test(arguments: seeds)
+  func everyStrategyAgreesWithLinux55(seed: UInt64) {
+    var generator = SeededGenerator(seed: seed)
+    let kernel = KernelConfiguration(portCount: Self.portCount)
+    var reference = Machine(strategy: Linux55Strategy(), cpuCount: 2, kernel: kernel)
+    var others = Self.candidates.map { makeMachine($0, cpuCount: 2, kernel: kernel) }
+    var log: [String] = []
+    for _ in 0..<Self.stepsPerRun {
+      if reference.kernel.threads.filter(\.isAlive).count < 2 {
+        let credentials: Credentials = Bool.random(using: &generator) ? .root : .user
+        let cpu = Int.random(in: 0..<reference.cpuCount, using: &generator)
+        log.append("spawn \(credentials) on cpu\(cpu)")
+        _ = try? reference.spawn(credentials: credentials, on: cpu)
+        for index in others.indices { _ = try? others[index].spawn(credentials: credentials, on: cpu) }
+        continue
+      }
+      let steps = RandomStep.next(for: &reference, using: &generator)
+      for step in steps {
+        log.append(step.description)
+        guard let expected = try? reference.apply(step) else {
+          Issue.record("seed \(seed): linux-5.5 refused \(step)\n\(log.joined(separator: "\n"))")
+          return
+        }
+        log[log.count - 1] += " → \(expected.outcome)"
+        for index in others.indices {
+          let name = others[index].strategyName
+          let context = "seed \(seed), \(name), step \(log.count):\n\(log.joined(separator: "\n"))"
+          guard let result = try? others[index].apply(step) else {
+            Issue.record("\(context)\nrefused")
+            return
+          }
+          if let violation = result.violation {
+            Issue.record("\(context)\n\(violation)")
+            return
+          }
+          if RandomStep.visible(result.outcome) != RandomStep.visible(expected.outcome) {
+            Issue.record("\(context)\n\(result.outcome) instead of \(expected.outcome)")
+            return
+          }
+          let broken = others[index].invariantViolations()
+          if !broken.isEmpty {
+            Issue.record("\(context)\n\(broken.joined(separator: "; "))")
+            return
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Picks the next operation at random among those valid in the reference machine's state.
+enum RandomStep {
+  static func ports(_ portCount: Int) -> [Int] {
+    [0, 1, 7, 8, 63, 64, 0x70, 0x71, 0x78, portCount - 9, portCount - 2, portCount - 1]
+  }
+
+  /// What a user sees of an outcome: allow or deny, not why.
+  static func visible(_ outcome: StepOutcome) -> String {
+    if case .access(let access) = outcome { return access.allowed ? "allow" : "deny" }
+    return outcome.description
+  }
+
+  static func next<S: SwitchStrategy>(
+    for machine: inout Machine<S>, using generator: inout SeededGenerator
+  ) -> [MachineStep] {
+    let live = machine.kernel.threads.filter(\.isAlive).map(\.id)
+    guard let thread = live.randomElement(using: &generator) else { return [] }
+    let cpu = Int.random(in: 0..<machine.cpuCount, using: &generator)
+    let ports = ports(machine.kernel.portCount)
+    let prepare = machine.preparation(for: thread)
+    switch Int.random(in: 0..<100, using: &generator) {
+    case 0..<16:
+      let from = UInt64(ports.randomElement(using: &generator) ?? 0)
+      let count = UInt64([1, 1, 2, 3, 9, 64].randomElement(using: &generator) ?? 1)
+      let on = Int.random(in: 0..<3, using: &generator) != 0
+      return prepare + [.syscall(thread, .ioperm(from: from, count: count, turnOn: on))]
+    case 16..<22:
+      let level = UInt32([0, 0, 1, 3, 3].randomElement(using: &generator) ?? 0)
+      return prepare + [.syscall(thread, .iopl(level: level))]
+    case 22..<26 where live.count < 8: return prepare + [.syscall(thread, .fork(cpu: cpu))]
+    case 26..<30 where live.count < 8: return prepare + [.syscall(thread, .thread(cpu: cpu))]
+    case 30..<32: return prepare + [.syscall(thread, .exec)]
+    case 32..<36 where live.count > 2: return prepare + [.syscall(thread, .exit)]
+    case 36..<37: return prepare + [.syscall(thread, .setresuid(uid: 1000))]
+    case 37..<62:
+      let port = UInt16(ports.randomElement(using: &generator) ?? 0)
+      let width = IOAccessWidth.allCases.randomElement(using: &generator) ?? .byte
+      return prepare + [.access(cpu: machine.homeCPU(of: thread), IOAccess(.in, port: port, width: width))]
+    case 62..<65:
+      let instruction: InterruptFlagInstruction = Bool.random(using: &generator) ? .cli : .sti
+      return prepare + [.interruptFlag(cpu: machine.homeCPU(of: thread), instruction)]
+    case 65..<78:
+      let running = machine.runningCPU(of: thread)
+      guard running == nil || running == cpu else { return [] }
+      return [.contextSwitch(cpu: cpu, to: Int.random(in: 0..<4, using: &generator) == 0 ? nil : thread)]
+    case 78..<86:
+      guard machine.state.cpus[cpu].current != nil, !machine.state.cpus[cpu].inUserMode else { return [] }
+      return [.returnToUser(cpu: cpu)]
+    case 86..<93:
+      try? machine.place(thread, on: cpu)
+      return machine.preparation(for: thread)
+    case 93..<98: return [.vmExit(cpu: cpu)]
+    default: return [.failNextAllocation]
+    }
+  }
+}
