@@ -24,10 +24,28 @@ import Testing
     #expect(ratios.allSatisfy { $0 >= 1 })
   }
 
-  @Test func kptiIsNotApplicableUntilStrategiesSaySo() {
+  @Test func kptiColumnFollowsTheStrategy() {
     let comparison = Comparison.run(
       workloads: [.rtPoller], strategies: StrategyCatalog.all, profile: .default, duration: .switches(50))
-    #expect(comparison.rendered(as: .table).contains("kpti"))
+    for (row, strategy) in zip(comparison.rows, StrategyCatalog.all) {
+      #expect(row.strategy == strategy.name)
+      #expect(row.kptiText == (strategy.kptiCompatible ? "yes" : "no"))
+    }
+  }
+
+  /// Every strategy of the catalogue on every built-in workload, invariants checked: any
+  /// violation must be one the strategy declares as a limitation.
+  @Test func everyStrategyOnEveryWorkloadIsCleanOrDeclaresWhy() {
+    for workload in Workload.builtIn {
+      for strategy in StrategyCatalog.all {
+        let result = Simulator.simulate(
+          workload.with(duration: .switches(120)), strategy: strategy, checkingInvariants: true)
+        #expect(result.failure == nil, "\(workload.name) × \(strategy.name): \(result.failure ?? "")")
+        #expect(
+          result.violations.isEmpty || !strategy.limitations.isEmpty,
+          "\(workload.name) × \(strategy.name): \(result.violations)")
+      }
+    }
   }
 
   @Test func tableNamesTheProfileAndAlignsColumns() {
