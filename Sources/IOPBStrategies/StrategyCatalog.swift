@@ -9,6 +9,10 @@ public enum StrategyCatalog {
     LazyGPCopyStrategy(),
     V1InvalidateStrategy(),
     V1ZeroRangeStrategy(),
+    RemapInvlpgStrategy(),
+    PerThreadTSSStrategy(),
+    FreeBSDAmd64Strategy(),
+    FreeBSDi386Strategy(),
   ]
 
   /// The default: what Linux has done since 5.5.

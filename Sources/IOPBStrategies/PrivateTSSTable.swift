@@ -1,0 +1,135 @@
+import IOPBCPU
+import IOPBKernel
+
+/// TSSes owned by threads rather than CPUs, and which one each CPU's task register designates:
+/// the mechanism shared by the per-thread TSS of H. Peter Anvin's proposal and FreeBSD's
+/// private TSS (`pcb_tssp` on amd64, `pcb_ext` on i386).
+///
+/// A thread's TSS holds its bitmap as the bitmap's own storage: `ioperm` by the thread writes
+/// it in place, which the model mirrors without counting (it counts no design's bitmap writes
+/// by `ioperm` itself). A TSS that must take over another thread's bitmap (a child after fork)
+/// pays a counted copy. Each has Linux's layout, so `iopl(3)` points its base at its `mapall`.
+public struct PrivateTSSTable: Sendable, Hashable {
+  /// One thread's TSS.
+  public struct Entry: Sendable, Hashable {
+    public var tss: BitmapTSS
+    /// The bitmap the map area holds (`.map`) or `.none`.
+    public var holds: PortView = .none
+    /// The CPU whose stack and IST fields the TSS carries; nil before its first run.
+    public var preparedFor: Int?
+  }
+
+  /// One CPU: its own TSS, which TSS TR designates, and TR's hidden limit.
+  public struct CPU: Sendable, Hashable {
+    public var common: BitmapTSS
+    /// The thread whose TSS is loaded; nil for the CPU's own.
+    public var loaded: ThreadID?
+    public var limit: Int
+    /// A VM exit cut the limit to 0x67 and no LTR has run since.
+    public var limitInvalid = false
+  }
+
+  public let layout: LinuxTSSLayout
+  public var cpus: [CPU]
+  public var threads: [ThreadID: Entry] = [:]
+
+  public init(cpuCount: Int, kernel: KernelConfiguration) {
+    layout = LinuxTSSLayout(portCount: kernel.portCount)
+    let common = BitmapTSS(layout: layout)
+    cpus = Array(repeating: CPU(common: common, limit: layout.limit), count: cpuCount)
+  }
+
+  /// What the CPU check reads on `cpu`: the designated TSS under TR's limit.
+  public func segment(on cpu: Int) -> TaskStateSegment {
+    var segment = cpus[cpu].loaded.flatMap { threads[$0]?.tss.segment } ?? cpus[cpu].common.segment
+    segment.limit = cpus[cpu].limit
+    return segment
+  }
+
+  /// Allocates `thread`'s TSS if it has none: `memset(0xff)` of the map and a copy of the
+  /// 104-byte hardware part from the CPU's TSS (`amd64_set_ioperm()`, "Takes care of tss_rsp0").
+  public mutating func allocate(_ thread: ThreadID, counts: inout OperationCounts) {
+    guard threads[thread] == nil else { return }
+    var tss = BitmapTSS(layout: layout)
+    tss.fill(0..<layout.bitmapBytes, counts: &counts)
+    counts.copies += 1
+    counts.bytesCopied += TaskStateSegment.hardwareSize
+    threads[thread] = Entry(tss: tss)
+  }
+
+  /// Brings `thread`'s TSS in step with its permissions; `inPlace` when the thread itself just
+  /// changed them (no copy counted), false when it takes over a bitmap written elsewhere.
+  public mutating func sync(
+    _ thread: ThreadID, kernel: Kernel, inPlace: Bool, counts: inout OperationCounts
+  ) {
+    guard var entry = threads[thread] else { return }
+    var ignored = OperationCounts()
+    let bitmap = kernel.bitmap(of: thread)
+    let holds: PortView =
+      if let id = kernel[thread].ioBitmap, let bitmap { .map(id, sequence: bitmap.sequence) } else { .none }
+    if holds != entry.holds {
+      if let bitmap {
+        let range = 0..<max(entry.tss.dirtyBytes, bitmap.maxBytes)
+        if inPlace { entry.tss.copy(bitmap, range: range, counts: &ignored) } else { entry.tss.copy(bitmap, range: range, counts: &counts) }
+        entry.tss.dirtyBytes = bitmap.maxBytes
+      } else {
+        let range = 0..<entry.tss.dirtyBytes
+        if inPlace { entry.tss.fill(range, counts: &ignored) } else { entry.tss.fill(range, counts: &counts) }
+        entry.tss.dirtyBytes = 0
+      }
+      entry.holds = holds
+    }
+    let base =
+      switch PortView(of: thread, in: kernel) {
+      case .none: layout.invalid
+      case .all: layout.validAll
+      case .map: layout.validMap
+      }
+    entry.tss.setBaseIfChanged(base, counts: &counts)
+    threads[thread] = entry
+  }
+
+  /// Clears the busy bit of `cpu`'s GDT TSS descriptor (rewriting its base) and runs LTR on
+  /// `thread`'s TSS (nil: the CPU's own).
+  public mutating func load(_ thread: ThreadID?, on cpu: Int, counts: inout OperationCounts) {
+    cpus[cpu].loaded = thread
+    cpus[cpu].limit = layout.limit
+    cpus[cpu].limitInvalid = false
+    counts.gdtWrites += 1
+    counts.taskRegisterLoads += 1
+  }
+
+  /// A VM exit cut TR's limit; reload at once when the current thread uses its map.
+  public mutating func vmExit(on cpu: Int, currentUsesMap: Bool, counts: inout OperationCounts) {
+    cpus[cpu].limit = TaskStateSegment.vmExitLimit
+    cpus[cpu].limitInvalid = true
+    if currentUsesMap { load(cpus[cpu].loaded, on: cpu, counts: &counts) }
+  }
+
+  /// LTR again if a VM exit cut the limit since the last load.
+  public mutating func refreshLimit(on cpu: Int, counts: inout OperationCounts) {
+    if cpus[cpu].limitInvalid { load(cpus[cpu].loaded, on: cpu, counts: &counts) }
+  }
+
+  /// Frees `thread`'s TSS (`cpu_thread_clean()`); a CPU still designating it falls back to its
+  /// own TSS, which only an exiting thread's last moments can leave behind.
+  public mutating func free(_ thread: ThreadID) {
+    threads[thread] = nil
+    for index in cpus.indices where cpus[index].loaded == thread { cpus[index].loaded = nil }
+  }
+
+  /// Broken layout invariants of every TSS, and thread TSSes whose map differs from the
+  /// bitmap they claim to hold.
+  public func invariantViolations(kernel: Kernel) -> [String] {
+    var problems = cpus.enumerated().flatMap { cpu, state in state.common.invariantViolations(name: "cpu\(cpu)") }
+    for (thread, entry) in threads.sorted(by: { $0.key < $1.key }) {
+      problems += entry.tss.invariantViolations(name: "\(thread)")
+      if case .map(let id, let sequence) = entry.holds, let bitmap = kernel.bitmaps[id],
+        bitmap.sequence == sequence, !entry.tss.holds(bitmap, bytes: entry.tss.dirtyBytes)
+      {
+        problems.append("\(thread): TSS map differs from \(id)")
+      }
+    }
+    return problems
+  }
+}

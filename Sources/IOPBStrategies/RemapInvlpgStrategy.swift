@@ -1,0 +1,174 @@
+import IOPBCPU
+import IOPBKernel
+
+/// Remapping instead of copying (`remap-invlpg`): every bitmap lives in its own page-aligned
+/// pages, and each CPU's TSS bitmap window in `cpu_entry_area` is mapped onto the pages of
+/// whichever bitmap the running task needs. A switch to a task whose bitmap is not the mapped
+/// one rewrites the window's PTEs and INVLPGs each page; a task without a bitmap only gets an
+/// invalid base offset and keeps the mapping. The first read of each flushed page by a later
+/// port access is a TLB miss.
+///
+/// Source: Brian Gerst in the thread on V1 5/9 (`<CAMzpN2juuUyLuQ-tiV7hKZvG4agsHKP=rRAt_V4sZhpZW7
+/// cv9g@…>` and `<CAMzpN2gt4qM41=96GpNHL-kbgBsjD-zphq+5oK0BXqoCFN4F4Q@…>`, 2019-11-07: flush
+/// only when switching from a bitmap user, unmap for non-users, track which bitmap is mapped);
+/// Linus Torvalds's reply that an INVLPG "is likely more expensive than the memcpy"
+/// (`<CAHk-=wjocTzo+8OMwyKPX0MCVV=N4wtU8ifwSZ_qJJnDBgKJ8Q@…>`). Never merged.
+///
+/// The model keeps Linux's TSS offsets and materialises the mapped pages' bytes in the TSS, so
+/// the CPU check reads the bitmap itself: a write by `ioperm` to a mapped bitmap shows through
+/// at no cost. A freed bitmap still mapped on some CPU is replaced by the all-ones page there
+/// (on a remote CPU that is a TLB shootdown, counted as its INVLPGs). `iopl(3)` points the base
+/// at the static all-zero `mapall` (c8137ace5638), which is never remapped.
+public struct RemapInvlpgStrategy: SwitchStrategy {
+  /// Bytes per page.
+  public static let pageSize = 4096
+
+  public struct CPUState: Sendable, Hashable {
+    public var tss: BitmapTSS
+    /// The bitmap whose pages the window maps; nil for the boot-time all-ones pages.
+    public var mapped: BitmapID?
+    /// Window pages invalidated since the last access that walked them.
+    public var flushedPages: Set<Int> = []
+  }
+
+  public struct State: Sendable, Hashable {
+    public var cpus: [CPUState]
+  }
+
+  public init() {}
+
+  public var name: String { "remap-invlpg" }
+
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
+    return State(cpus: Array(repeating: CPUState(tss: tss), count: cpuCount))
+  }
+
+  /// Pages the window spans: one PTE and one INVLPG each per remap.
+  public func windowPages(_ layout: LinuxTSSLayout) -> Int {
+    max(1, (layout.bitmapBytes + Self.pageSize - 1) / Self.pageSize)
+  }
+
+  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].tss.segment }
+
+  public func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout State, counts: inout OperationCounts
+  ) {
+    counts.contextSwitches += 1
+    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func returnToUser(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    counts.returnsToUser += 1
+  }
+
+  public func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    if let id = kernel[thread].ioBitmap, let bitmap = kernel.bitmaps[id] {
+      for index in state.cpus.indices where state.cpus[index].mapped == id {
+        materialize(bitmap, in: &state.cpus[index])
+      }
+    }
+    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    state.cpus[cpu].tss.vmExit(
+      currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
+  }
+
+  public func portAccessed(
+    on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    let tss = state.cpus[cpu].tss
+    guard tss.base == tss.layout.validMap, !tss.limitInvalid else { return }
+    let first = Int(access.port) / 8
+    for page in Set([first / Self.pageSize, (first + 1) / Self.pageSize])
+    where state.cpus[cpu].flushedPages.contains(page) {
+      state.cpus[cpu].flushedPages.remove(page)
+      counts.tlbMisses += 1
+    }
+  }
+
+  public func bitmapsFreed(
+    _ bitmaps: [BitmapID], on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    for index in state.cpus.indices {
+      guard let mapped = state.cpus[index].mapped, bitmaps.contains(mapped) else { continue }
+      remap(nil, kernel: kernel, in: &state.cpus[index], counts: &counts)
+    }
+  }
+
+  func install(
+    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    var cpuState = state.cpus[cpu]
+    let layout = cpuState.tss.layout
+    switch PortView(of: thread, in: kernel) {
+    case .none:
+      cpuState.tss.setBaseIfChanged(layout.invalid, counts: &counts)
+    case .all:
+      cpuState.tss.setBaseIfChanged(layout.validAll, counts: &counts)
+      cpuState.tss.refreshLimit(counts: &counts)
+    case .map(let id, _):
+      counts.sequenceCompares += 1
+      if cpuState.mapped != id { remap(id, kernel: kernel, in: &cpuState, counts: &counts) }
+      cpuState.tss.setBaseIfChanged(layout.validMap, counts: &counts)
+      cpuState.tss.refreshLimit(counts: &counts)
+    }
+    state.cpus[cpu] = cpuState
+  }
+
+  /// Points the window's PTEs at `id`'s pages (nil: the all-ones pages) and flushes them.
+  func remap(
+    _ id: BitmapID?, kernel: Kernel, in cpuState: inout CPUState, counts: inout OperationCounts
+  ) {
+    let pages = windowPages(cpuState.tss.layout)
+    counts.pageTableWrites += pages
+    counts.pageInvalidations += pages
+    cpuState.flushedPages = Set(0..<pages)
+    cpuState.mapped = id
+    if let id, let bitmap = kernel.bitmaps[id] {
+      materialize(bitmap, in: &cpuState)
+    } else {
+      var ignored = OperationCounts()
+      cpuState.tss.fill(0..<cpuState.tss.layout.bitmapBytes, counts: &ignored)
+      cpuState.tss.dirtyBytes = 0
+    }
+  }
+
+  /// Shows `bitmap`'s pages through the window: what the CPU reads once they are mapped.
+  func materialize(_ bitmap: IOBitmap, in cpuState: inout CPUState) {
+    var ignored = OperationCounts()
+    cpuState.tss.copy(bitmap, range: 0..<cpuState.tss.layout.bitmapBytes, counts: &ignored)
+    cpuState.tss.dirtyBytes = bitmap.maxBytes
+  }
+
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    state.cpus.enumerated().flatMap { cpu, cpuState in
+      var problems = cpuState.tss.invariantViolations(name: "cpu\(cpu)")
+      if let id = cpuState.mapped {
+        if let bitmap = kernel.bitmaps[id] {
+          if !cpuState.tss.holds(bitmap, bytes: cpuState.tss.layout.bitmapBytes) {
+            problems.append("cpu\(cpu): window bytes differ from the mapped \(id)")
+          }
+        } else {
+          problems.append("cpu\(cpu): window still maps freed \(id)")
+        }
+      }
+      return problems
+    }
+  }
+}
