@@ -1,5 +1,6 @@
 import ArgumentParser
 import IOPBReports
+import IOPBSimulator
 
 extension IOPB {
   /// `iopb compare`: runs workloads under strategies and reports what each strategy adds per
@@ -9,8 +10,11 @@ extension IOPB {
       abstract: "Compare switch strategies on simulated workloads.",
       discussion: """
         With no arguments, runs every built-in workload under every strategy with the default \
-        cycle profile (costs.md §4). Exits 1 if any access violated the double check.
-        """)
+        cycle profile (costs.md §4). Exits 1 if an access violated the double check (unless the \
+        strategy declares that limitation) and 64 for an unknown name or a malformed profile.
+
+        Workloads:
+        """ + "\n" + Workload.builtIn.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
 
     @Option(name: .customLong("workload"), help: "A built-in workload (repeatable; default: all).")
     var workloads: [String] = []
@@ -30,6 +34,12 @@ extension IOPB {
     @Option(help: "Run each workload for this many context switches instead of its duration.")
     var switches: Int?
 
+    @Option(help: "Stop each run after this many engine events (its results are then partial).")
+    var maxEvents: Int?
+
+    @Flag(help: "Print the cycle profile with the source of every figure, and run nothing.")
+    var showProfile = false
+
     public init() {}
 
     public func run() throws {
@@ -40,8 +50,10 @@ extension IOPB {
       request.format = format
       request.seed = seed
       request.switches = switches
+      request.maxEvents = maxEvents
+      request.showProfile = showProfile
       let report = request.execute()
-      if !report.output.isEmpty { print(report.output) }
+      if !report.output.isEmpty { print(report.output, terminator: report.output.hasSuffix("\n") ? "" : "\n") }
       if !report.diagnostics.isEmpty { printError(report.diagnostics) }
       if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }

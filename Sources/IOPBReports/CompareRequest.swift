@@ -14,6 +14,10 @@ public struct CompareRequest: Sendable, Hashable {
   public var seed: UInt64?
   /// Replaces every workload's duration by this many switches.
   public var switches: Int?
+  /// Replaces every workload's bound on engine events (runs that reach it are partial).
+  public var maxEvents: Int?
+  /// Print only the profile, every figure with its source, in the profile file format.
+  public var showProfile = false
 
   public init() {}
 
@@ -39,9 +43,21 @@ public struct CompareRequest: Sendable, Hashable {
       chosenStrategies.append(strategy)
     }
     if let switches, switches <= 0 { return .usage("--switches must be positive, not \(switches)") }
+    if let maxEvents, maxEvents <= 0 { return .usage("--max-events must be positive, not \(maxEvents)") }
     let cycleProfile: CycleProfile
     do { cycleProfile = try profile.map(ProfileLoader.load) ?? .default } catch {
       return .usage(error.description)
+    }
+    if showProfile { return CommandOutput(output: cycleProfile.fileText) }
+    if let maxEvents {
+      for index in chosenWorkloads.indices { chosenWorkloads[index].maxEvents = maxEvents }
+      if chosenWorkloads.isEmpty {
+        chosenWorkloads = Workload.builtIn.map {
+          var workload = $0
+          workload.maxEvents = maxEvents
+          return workload
+        }
+      }
     }
     let comparison = Comparison.run(
       workloads: chosenWorkloads.isEmpty ? Workload.builtIn : chosenWorkloads,
