@@ -1016,16 +1016,20 @@ static void driver(struct scenario *sc)
 
 static void kill_and_reap(pid_t pgrp)
 {
-	if (pgrp > 0)
-		kill(-pgrp, SIGKILL);
-	if (is_init)
-		kill(-1, SIGKILL);
+	/* Kill again on every round: a process that was forking when the
+	 * first SIGKILL went out must not survive into the next scenario. */
 	for (;;) {
-		pid_t p = waitpid(-1, NULL, __WALL);
-		if (p < 0 && errno == EINTR)
-			continue;
-		if (p < 0)
-			break;
+		if (pgrp > 0)
+			kill(-pgrp, SIGKILL);
+		if (is_init)
+			kill(-1, SIGKILL);
+		pid_t p;
+		while ((p = waitpid(-1, NULL, __WALL | WNOHANG)) > 0)
+			;
+		if (p < 0 && errno == ECHILD)
+			return;
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
 	}
 }
 
