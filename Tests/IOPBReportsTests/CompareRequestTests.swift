@@ -1,3 +1,4 @@
+import Foundation
 import IOPBReports
 import IOPBSimulator
 import IOPBStrategies
@@ -74,5 +75,40 @@ import Testing
     var other = request
     other.seed = 43
     #expect(other.execute().output != first.output)
+  }
+}
+
+@Suite struct CompareRequestOptionTests {
+  @Test func showProfilePrintsEveryFigureWithItsSource() throws {
+    var request = CompareRequest()
+    request.profile = "molnar-2004"
+    request.showProfile = true
+    let report = request.execute()
+    #expect(report.exitCode == 0)
+    let profile = try CycleProfile.parse(report.output, source: "shown")
+    #expect(profile.name == "molnar-2004")
+    #expect(report.output.contains("switch.base = 1250  # costs.md §2"))
+  }
+
+  @Test func maxEventsGivesPartialRows() {
+    var request = CompareRequest()
+    request.workloads = ["dosemu"]
+    request.strategies = ["linux-5.5"]
+    request.maxEvents = 50
+    request.format = "csv"
+    let report = request.execute()
+    #expect(report.exitCode == 0)
+    #expect(report.output.split(separator: "\n").last?.hasSuffix(",yes") == true)
+  }
+
+  @Test func malformedProfileFileExits64WithFileAndLine() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("iopb-bad-\(getpid()).profile").path
+    try "ltr = 150\ninvlpg == 3\n".write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var request = CompareRequest()
+    request.profile = path
+    let report = request.execute()
+    #expect(report.exitCode == 64)
+    #expect(report.diagnostics == "error: \(path):2: '= 3' is not a number (write 12, 0.5 or 1/32)")
   }
 }
