@@ -39,13 +39,12 @@ public struct TaskStateSegment: Sendable, Hashable {
   }
 
   /// Copies `source` into the segment starting at `offset`; bytes past the memory are dropped.
-  public mutating func write(_ source: some Collection<UInt8>, at offset: Int) {
-    var index = offset
-    for value in source {
-      guard index < bytes.count else { return }
-      if index >= 0 { bytes[index] = value }
-      index += 1
-    }
+  public mutating func write(_ source: [UInt8], at offset: Int) {
+    let skip = max(0, -offset)
+    let start = offset + skip
+    let count = min(source.count - skip, bytes.count - start)
+    guard count > 0 else { return }
+    bytes.replaceSubrange(start..<(start + count), with: source[skip..<(skip + count)])
   }
 
   /// Sets `count` bytes starting at `offset` to `value`; bytes past the memory are dropped.

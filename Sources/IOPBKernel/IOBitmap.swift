@@ -44,5 +44,7 @@ public struct IOBitmap: Sendable, Hashable {
   }
 
   /// The first `count` bytes of the bitmap as they lie in memory.
-  public func bytes(count: Int) -> [UInt8] { (0..<count).map(byte(at:)) }
+  public func bytes(count: Int) -> [UInt8] {
+    words.map(\.littleEndian).withUnsafeBytes { Array($0.prefix(max(0, count))) }
+  }
 }

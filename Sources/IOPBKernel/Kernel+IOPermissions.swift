@@ -11,10 +11,14 @@ extension Kernel {
   ) throws(Errno) -> SyscallEffect {
     guard configuration.ioplIoperm else { throw .notImplemented }
     let (end, overflow) = from.addingReportingOverflow(count)
-    guard !overflow, end > from, end <= UInt64(portCount) else { throw .invalidArgument }
-    if turnOn, !self[caller].credentials.capabilities.contains(.sysRawIO) || configuration.lockdown {
-      throw .notPermitted
+    let validRange = !overflow && end > from && end <= UInt64(portCount)
+    let permitted =
+      !turnOn || self[caller].credentials.capabilities.contains(.sysRawIO) && !configuration.lockdown
+    if configuration.deviations.contains(.permissionBeforeRange) {
+      guard permitted else { throw .notPermitted }
     }
+    guard validRange else { throw .invalidArgument }
+    guard permitted else { throw .notPermitted }
 
     let id: BitmapID
     var bitmap: IOBitmap

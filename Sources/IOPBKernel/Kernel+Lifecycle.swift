@@ -17,6 +17,9 @@ extension Kernel {
       nextProcess += 1
     }
     let child = addThread(process: process, credentials: source.credentials)
+    if configuration.deviations.contains(.forkDropsPermissions) {
+      return SyscallEffect(createdThread: child)
+    }
     self[child].ioplEmulation = source.ioplEmulation
     if source.needsIOBitmapUpdate {
       if let shared = source.ioBitmap { bitmaps[shared]?.referenceCount += 1 }
@@ -31,6 +34,11 @@ extension Kernel {
   public mutating func exec(_ caller: ThreadID) -> SyscallEffect {
     let others = threads(of: self[caller].process).filter { $0 != caller }
     for other in others { exit(other, isCurrent: false) }
+    if configuration.deviations.contains(.execDropsPermissions) {
+      self[caller].ioplEmulation = 0
+      exitIOBitmap(caller, isCurrent: true)
+      return SyscallEffect(permissionsChanged: true, exitedThreads: others)
+    }
     return SyscallEffect(exitedThreads: others)
   }
 

@@ -10,11 +10,14 @@ public struct KernelConfiguration: Sendable, Hashable {
   /// Linux ≥ 5.16 (`fixup_iopl_exception()`, b968e84b509d): CLI/STI at emulated level 3 are
   /// skipped as NOPs instead of raising SIGSEGV.
   public var fakesCLISTIAtLevel3: Bool
+  /// Rules deliberately flipped; empty for Linux's own behaviour.
+  public var deviations: Set<KernelDeviation> = []
 
   public init(
     portCount: Int = 65536, ioplIoperm: Bool = true, lockdown: Bool = false,
-    fakesCLISTIAtLevel3: Bool = true
+    fakesCLISTIAtLevel3: Bool = true, deviations: Set<KernelDeviation> = []
   ) {
+    self.deviations = deviations
     self.portCount = portCount
     self.ioplIoperm = ioplIoperm
     self.lockdown = lockdown
