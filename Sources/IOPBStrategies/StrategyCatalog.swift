@@ -13,6 +13,10 @@ public enum StrategyCatalog {
     PerThreadTSSStrategy(),
     FreeBSDAmd64Strategy(),
     FreeBSDi386Strategy(),
+    NetBSDi386Strategy(),
+    HelenOSStrategy(),
+    WindowsNTStrategy(),
+    XenPVStrategy(),
   ]
 
   /// The default: what Linux has done since 5.5.

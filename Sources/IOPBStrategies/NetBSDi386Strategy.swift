@@ -1,0 +1,100 @@
+import IOPBCPU
+import IOPBKernel
+
+/// NetBSD i386 (`netbsd-i386`): each CPU's `struct cpu_tss` holds a 128-byte map for ports
+/// 0–1023 (`NIOPORTS` 1024, `IOMAPSIZE`); every switch to an LWP with a map copies all 128
+/// bytes (`rep movsl`) and stores a valid base, a switch to one without stores
+/// `IOMAP_INVALOFF`, and a switch to a kernel thread (here: idle) does nothing. Nothing
+/// records what the TSS holds.
+///
+/// Sources: `cpu_switchto` (`.Lcopy_iobitmap`) in `sys/arch/i386/i386/locore.S`,
+/// `x86_set_ioperm()` (copies into the current CPU's TSS at once) in
+/// `sys/arch/x86/x86/sys_machdep.c`, `struct cpu_tss` in `sys/arch/x86/include/cpu.h`
+/// (peers.md §5). The trailing 0xFF byte is kept inside the limit; whether NetBSD's limit covers
+/// it (ports 1016–1023) is unconfirmed.
+///
+/// The map covers `min(1024, portCount)` ports. `iopl(3)` points the base at an all-zero map
+/// of that size instead of real IOPL (`x86_iopl`), so CLI/STI keep faulting.
+public struct NetBSDi386Strategy: SwitchStrategy {
+  /// `NIOPORTS`: the ports the map can describe.
+  public static let mapPorts = 1024
+
+  public struct State: Sendable, Hashable {
+    public var cpus: [BitmapTSS]
+  }
+
+  public init() {}
+
+  public var name: String { "netbsd-i386" }
+
+  public var limitations: [String] {
+    [
+      "ports 1024–65535 cannot be granted: the map is 128 bytes (NIOPORTS 1024)",
+      "iopl(3) reaches ports 0–1023 only, through an all-zero 128-byte map",
+    ]
+  }
+
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: min(Self.mapPorts, kernel.portCount)))
+    return State(cpus: Array(repeating: tss, count: cpuCount))
+  }
+
+  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
+
+  public func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout State, counts: inout OperationCounts
+  ) {
+    counts.contextSwitches += 1
+    guard let next else { return }
+    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func returnToUser(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    counts.returnsToUser += 1
+  }
+
+  public func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  public func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    state.cpus[cpu].vmExit(currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
+  }
+
+  func install(
+    _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    var tss = state.cpus[cpu]
+    let layout = tss.layout
+    switch PortView(of: thread, in: kernel) {
+    case .none:
+      tss.setBase(layout.invalid, counts: &counts)
+    case .all:
+      tss.setBase(layout.validAll, counts: &counts)
+      tss.refreshLimit(counts: &counts)
+    case .map:
+      if let bitmap = kernel.bitmap(of: thread) {
+        tss.copy(bitmap, range: 0..<layout.bitmapBytes, counts: &counts)
+        tss.dirtyBytes = min(bitmap.maxBytes, layout.bitmapBytes)
+      }
+      tss.setBase(layout.validMap, counts: &counts)
+      tss.refreshLimit(counts: &counts)
+    }
+    state.cpus[cpu] = tss
+  }
+
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
+  }
+}
