@@ -30,8 +30,8 @@ public struct Comparison: Sendable, Hashable {
           limitations: StrategyTraits.limitations(strategy))
       }
       let base = profile[.switchBase]
-      let cheapest = group.map { base + $0.statistics.mean }.min() ?? 0
-      for index in group.indices {
+      let cheapest = group.filter(\.isClean).map { base + $0.statistics.mean }.min() ?? 0
+      for index in group.indices where group[index].isClean {
         let total = base + group[index].statistics.mean
         group[index].ratioToCheapest = cheapest > 0 ? total / cheapest : 1
       }
@@ -41,7 +41,7 @@ public struct Comparison: Sendable, Hashable {
   }
 
   /// True when no run had a violation or failed.
-  public var isClean: Bool { rows.allSatisfy { $0.violations.isEmpty && $0.failure == nil } }
+  public var isClean: Bool { rows.allSatisfy(\.isClean) }
 
   /// One line per violation or failure that the strategy's declared limitations do not
   /// explain, naming its run.

@@ -15,8 +15,9 @@ public struct ComparisonRow: Sendable, Hashable {
   public var taskRegisterLoadsPerSwitch: Double
   /// Cycles of bitmap work inside system calls (ioperm, iopl, fork, exit) over the whole run.
   public var syscallCycles: Double
-  /// (switch.base + mean) over the same for the cheapest strategy on this workload.
-  public var ratioToCheapest: Double
+  /// (switch.base + mean) over the same for the cheapest clean run on this workload; nil when
+  /// this run had a violation or failed (its figures stop where it did).
+  public var ratioToCheapest: Double?
   /// nil: the strategy does not say.
   public var validUnderKPTI: Bool?
   /// What the strategy cannot reproduce of Linux ≥ 5.5 (its violations are then expected).
@@ -37,7 +38,7 @@ public struct ComparisonRow: Sendable, Hashable {
     invalidationsPerSwitch = Double(result.switchCounts.pageInvalidations) / divisor
     taskRegisterLoadsPerSwitch = Double(result.switchCounts.taskRegisterLoads) / divisor
     syscallCycles = result.syscallCycles
-    ratioToCheapest = 1
+    ratioToCheapest = nil
     self.validUnderKPTI = validUnderKPTI
     self.limitations = limitations
     violations = result.violations
@@ -50,6 +51,11 @@ public struct ComparisonRow: Sendable, Hashable {
   public var isUnexpectedFailure: Bool {
     failure != nil || (!violations.isEmpty && limitations.isEmpty)
   }
+
+  public var isClean: Bool { violations.isEmpty && failure == nil }
+
+  /// Violations plus one for a failure.
+  public var problemCount: Int { violations.count + (failure == nil ? 0 : 1) }
 
   public var kptiText: String { validUnderKPTI.map { $0 ? "yes" : "no" } ?? "n/a" }
 }

@@ -6,11 +6,11 @@ struct TableReport {
 
   static let headers = [
     "workload", "strategy", "switches", "mean", "p50", "p99", "bytes/sw", "fill/sw", "invlpg/sw",
-    "ltr/sw", "syscall", "ratio", "kpti", "violations", "partial",
+    "ltr/sw", "syscall", "ratio", "kpti", "violations", "limit", "partial",
   ]
 
   var text: String {
-    let rows = comparison.rows.map(ReportColumns.cells)
+    let rows = comparison.rows.map { ReportColumns.cells($0).map { $0.isEmpty ? "-" : $0 } }
     var widths = Self.headers.map(\.count)
     for row in rows {
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
@@ -30,7 +30,8 @@ struct TableReport {
     lines += rows.map(line)
     lines.append(
       "mean/p50/p99: cycles the strategy adds per context switch; bytes, fill, invlpg, ltr: per switch; "
-        + "syscall: cycles inside ioperm/iopl/fork/exit over the run; ratio: (switch.base + mean) / cheapest")
+        + "syscall: cycles inside ioperm/iopl/fork/exit over the run; ratio: (switch.base + mean) / cheapest clean run; "
+        + "limit: the violations are a limitation the strategy declares (a run stops at its first violation)")
     return lines.joined(separator: "\n")
   }
 }
