@@ -22,7 +22,7 @@ public struct OracleReport: Sendable, Hashable {
   public var scenarios = 0
   public var steps = 0
   public var disagreements: [Disagreement] = []
-  /// Scenarios not sent to the guest, with the reason.
+  /// Scenarios not sent to the guest, or sent only up to a model-only step, with the reason.
   public var skipped: [String] = []
   /// Model-side problems: a violation or a step the model could not take.
   public var modelProblems: [String] = []
@@ -35,7 +35,7 @@ public struct OracleReport: Sendable, Hashable {
   public var summary: String {
     "oracle: \(scenarios) scenarios, \(steps) steps compared, \(disagreements.count) disagreements"
       + (kernelRelease.map { " (kernel \($0))" } ?? "")
-      + (skipped.isEmpty ? "" : ", \(skipped.count) skipped")
+      + (skipped.isEmpty ? "" : ", \(skipped.count) cut short or skipped")
   }
 }
 
