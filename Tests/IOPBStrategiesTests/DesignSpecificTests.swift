@@ -1,0 +1,185 @@
+import IOPBCPU
+import IOPBKernel
+import IOPBScenario
+import IOPBSimulator
+import IOPBStrategies
+import Testing
+
+/// What sets each design apart, on short scenarios: where it pays, and exactly what its
+/// documented limitations break.
+@Suite struct DesignSpecificTests {
+  func run<S: SwitchStrategy>(_ text: String, _ strategy: S) throws -> ScenarioRun {
+    ScenarioRunner.run(try ScenarioParser.parse(text, source: "t.scn"), strategy: strategy)
+  }
+
+  /// Each line's violations as "KIND by THREAD PORT", with scenario thread names.
+  func violations(_ run: ScenarioRun) -> [Int: [String]] {
+    var lines: [Int: [String]] = [:]
+    for record in run.records where !record.violations.isEmpty {
+      lines[record.step.location.line] = record.violations.map { violation in
+        let name = run.threadNames[violation.thread] ?? violation.thread.description
+        return switch violation.kind {
+        case .leak(let access, _): "leak by \(name) \(access)"
+        case .wrongDenial(let access, _): "wrong denial of \(name) \(access)"
+        case .interruptFlagChanged(let instruction): "\(instruction.rawValue) by \(name)"
+        }
+      }
+    }
+    return lines
+  }
+
+  @Test func limitationsAndKPTIAreDeclaredAsData() {
+    let limited = StrategyCatalog.all.filter { !$0.limitations.isEmpty }.map(\.name)
+    #expect(limited == ["netbsd-i386", "helenos", "windows-nt"])
+    let noKPTI = StrategyCatalog.all.filter { !$0.kptiCompatible }.map(\.name)
+    #expect(noKPTI == ["per-thread-tss-ltr"])
+  }
+
+  @Test func perThreadTSSCopiesStackFieldsOnlyAfterMigration() throws {
+    let text = """
+      cpus 2
+      process a cpu0
+      a: ioperm 0x80 1 1
+      a: inb 0x80 -> allow
+      a: migrate cpu1
+      a: inb 0x80 -> allow
+      a: migrate cpu0
+      a: inb 0x80 -> allow
+      """
+    let run = try run(text, PerThreadTSSStrategy())
+    #expect(run.passed, "\(run.render())")
+    // Allocation copies the 104-byte hardware part on cpu0; each migration copies 88 bytes.
+    #expect(run.counts.bytesCopied == 104 + 88 + 88)
+    // LTR: switch to a (common TSS), ioperm (a's TSS), then per migration the old CPU goes
+    // idle and the new one switches to a: 2 + 2 × 2 = 6.
+    #expect(run.counts.taskRegisterLoads == 6)
+  }
+
+  @Test func freeBSDi386ReloadsTheSamePrivateTSSWhereAmd64ComparesPointers() throws {
+    func ltrs<S: SwitchStrategy>(_ strategy: S) throws -> Int {
+      var machine = Machine(strategy: strategy, cpuCount: 1)
+      let a = try machine.spawn(credentials: .root, on: 0)
+      for step in [
+        MachineStep.contextSwitch(cpu: 0, to: a), .returnToUser(cpu: 0),
+        .syscall(a, .ioperm(from: 0x80, count: 1, turnOn: true)),
+      ] { _ = try machine.apply(step) }
+      let before = machine.counts.taskRegisterLoads
+      // a is preempted and picked again: the same private TSS stays designated.
+      _ = try machine.apply(.contextSwitch(cpu: 0, to: a))
+      return machine.counts.taskRegisterLoads - before
+    }
+    #expect(try ltrs(FreeBSDAmd64Strategy()) == 0)
+    #expect(try ltrs(FreeBSDi386Strategy()) == 1)
+  }
+
+  @Test func lazyCopyFaultsOncePerSwitchIn() throws {
+    let text = """
+      process a cpu0
+      process b cpu0
+      a: ioperm 0x80 1 1
+      a: inb 0x80 -> allow
+      a: inb 0x80 -> allow
+      a: inb 0x81 -> deny
+      b: inb 0x80 -> deny
+      a: inb 0x80 -> allow
+      """
+    let run = try run(text, LazyGPCopyStrategy())
+    #expect(run.passed, "\(run.render())")
+    // The first access after ioperm and the first after switching back from b fault and copy
+    // 24 bytes; the denied 0x81 finds a valid base and is no fixup.
+    #expect(run.counts.generalProtectionFixups == 2)
+    #expect(run.counts.bytesCopied == 48)
+  }
+
+  @Test func remapFlushesForAnotherMapAndForAFreedOne() throws {
+    let text = """
+      process a cpu0
+      process b cpu0
+      a: ioperm 0x80 1 1
+      b: ioperm 0x3f8 8 1
+      a: inb 0x80 -> allow
+      a: ioperm 0x80 1 0
+      b: inb 0x3f8 -> allow
+      """
+    let run = try run(text, RemapInvlpgStrategy())
+    #expect(run.passed, "\(run.render())")
+    // Two pages each time: map a's, map b's, map a's again, the all-ones pages when a's is
+    // freed while mapped, b's again: 5 remaps.
+    #expect(run.counts.pageInvalidations == 10)
+    #expect(run.counts.pageTableWrites == 10)
+    #expect(run.counts.bytesCopied == 0)
+  }
+
+  @Test func helenOSInstallsOnTheFaultAfterEnabling() throws {
+    let text = """
+      process a cpu0
+      a: ioperm 0x80 1 1
+      a: inb 0x80 -> allow
+      a: inb 0x80 -> allow
+      """
+    let run = try run(text, HelenOSStrategy())
+    #expect(run.passed, "\(run.render())")
+    // The switch to a installs n = 0; ioperm touches no TSS; the first access faults on the
+    // stale generation and installs 17 bytes (ports up to 0x80); the second runs as is.
+    #expect(run.counts.generalProtectionFixups == 1)
+    #expect(run.counts.bytesCopied == 17)
+    #expect(run.counts.taskRegisterLoads == 2)
+  }
+
+  @Test func helenOSLeaksBetweenThreadsOfOneTask() throws {
+    let text = """
+      process a cpu0
+      a: ioperm 0x80 1 1
+      a: thread t
+      t: ioperm 0x80 1 0
+      a: inb 0x80 -> allow
+      t: inb 0x80 -> deny
+      """
+    let run = try run(text, HelenOSStrategy())
+    // a's map is installed by its #GP; the switch to t stays within the task: nothing installed.
+    #expect(violations(run) == [6: ["leak by t inb 0x80"]])
+    #expect(run.failures.map(\.step.location.line) == [6])
+  }
+
+  @Test func windowsNTEnablesWholeProcesses() throws {
+    let text = """
+      process a cpu0
+      a: ioperm 0x80 1 1
+      a: thread t
+      t: ioperm 0x80 1 0
+      t: inb 0x80 -> deny
+      """
+    let run = try run(text, WindowsNTStrategy())
+    // t dropped its copy of the bitmap, but a still holds one: the process stays enabled.
+    #expect(violations(run) == [5: ["leak by t inb 0x80"]])
+  }
+
+  @Test func xenPVWithoutForwardedInvalidationIsXSA329() throws {
+    let text = """
+      process a cpu0
+      process b cpu0 user
+      a: ioperm 0x80 1 1
+      a: inb 0x80 -> allow
+      b: inb 0x80 -> deny
+      """
+    let fixed = try run(text, XenPVStrategy())
+    #expect(fixed.passed, "\(fixed.render())")
+    let vulnerable = try run(text, XenPVStrategy(forwardsInvalidation: false))
+    #expect(vulnerable.strategy == "xen-pv+xsa-329")
+    #expect(violations(vulnerable) == [5: ["leak by b inb 0x80"]])
+    #expect(vulnerable.records.last?.invariantViolations == ["cpu0: Xen still points at a bitmap the guest invalidated (XSA-329)"])
+  }
+
+  @Test func netBSDCoversOnlyTheFirst1024Ports() throws {
+    let text = """
+      process a cpu0
+      a: ioperm 0x3ff 2 1
+      a: inb 0x3ff -> allow
+      a: inb 0x400 -> allow
+      a: iopl 3
+      a: inb 0x400 -> allow
+      """
+    let run = try run(text, NetBSDi386Strategy())
+    #expect(violations(run) == [4: ["wrong denial of a inb 0x400"], 6: ["wrong denial of a inb 0x400"]])
+  }
+}
