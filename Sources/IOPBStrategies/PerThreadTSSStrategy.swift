@@ -15,23 +15,52 @@ import IOPBKernel
 ///
 /// Threads without permissions run on the CPU's own TSS (invalid base). The 88 bytes are
 /// counted as copied bytes. A child that inherits a bitmap pays a copy into its own TSS.
+///
+/// With ``mapsIntoEntryArea`` (`per-thread-tss-ltr+cea-map`, not in the catalog) the design pays
+/// to satisfy KPTI: whenever a CPU loads another thread's TSS it first maps it at its fixed
+/// `cpu_entry_area` slot, rewriting and INVLPG-ing the PTE of each page of the TSS without the
+/// model's `mapall` (3 pages for 65536 ports).
 public struct PerThreadTSSStrategy: SwitchStrategy {
   /// Bytes of stack pointers a migrated thread's TSS needs from its new CPU.
   public static let stackFieldBytes = 88
 
-  public typealias State = PrivateTSSTable
-
-  public init() {}
-
-  public var name: String { "per-thread-tss-ltr" }
-
-  public var kptiCompatible: Bool { false }
-
-  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    PrivateTSSTable(cpuCount: cpuCount, kernel: kernel)
+  public struct State: Sendable, Hashable {
+    public var table: PrivateTSSTable
+    /// Whose TSS each CPU's `cpu_entry_area` slot maps (nil: the CPU's own), with
+    /// ``mapsIntoEntryArea``.
+    public var entryAreaMaps: [ThreadID?]
   }
 
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.segment(on: cpu) }
+  /// True to map each loaded TSS into `cpu_entry_area`, which makes the design KPTI-compatible.
+  public var mapsIntoEntryArea: Bool
+
+  public init(mapsIntoEntryArea: Bool = false) { self.mapsIntoEntryArea = mapsIntoEntryArea }
+
+  public var name: String { mapsIntoEntryArea ? "per-thread-tss-ltr+cea-map" : "per-thread-tss-ltr" }
+
+  public var kptiCompatible: Bool { mapsIntoEntryArea }
+
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    State(table: PrivateTSSTable(cpuCount: cpuCount, kernel: kernel), entryAreaMaps: Array(repeating: nil, count: cpuCount))
+  }
+
+  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.table.segment(on: cpu) }
+
+  /// PTEs one TSS spans in `cpu_entry_area`: the hardware part and the bitmap with its tail.
+  public func entryAreaPages(_ layout: LinuxTSSLayout) -> Int {
+    (layout.validAll + 4095) / 4096
+  }
+
+  /// Maps `thread`'s TSS (nil: the CPU's own) into `cpu`'s slot if needed, then loads TR.
+  func load(_ thread: ThreadID?, on cpu: Int, state: inout State, counts: inout OperationCounts) {
+    if mapsIntoEntryArea, state.entryAreaMaps[cpu] != thread {
+      let pages = entryAreaPages(state.table.layout)
+      counts.pageTableWrites += pages
+      counts.pageInvalidations += pages
+      state.entryAreaMaps[cpu] = thread
+    }
+    state.table.load(thread, on: cpu, counts: &counts)
+  }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -39,17 +68,17 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
   ) {
     counts.contextSwitches += 1
     var target: ThreadID?
-    if let next, PortView(of: next, in: kernel).grantsPorts || state.threads[next] != nil {
-      state.allocate(next, counts: &counts)
-      state.sync(next, kernel: kernel, inPlace: false, counts: &counts)
-      if state.threads[next]?.preparedFor != cpu {
+    if let next, PortView(of: next, in: kernel).grantsPorts || state.table.threads[next] != nil {
+      state.table.allocate(next, counts: &counts)
+      state.table.sync(next, kernel: kernel, inPlace: false, counts: &counts)
+      if state.table.threads[next]?.preparedFor != cpu {
         counts.copies += 1
         counts.bytesCopied += Self.stackFieldBytes
-        state.threads[next]?.preparedFor = cpu
+        state.table.threads[next]?.preparedFor = cpu
       }
       target = next
     }
-    state.load(target, on: cpu, counts: &counts)
+    load(target, on: cpu, state: &state, counts: &counts)
   }
 
   public func returnToUser(
@@ -64,16 +93,16 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
     counts: inout OperationCounts
   ) {
     let grants = PortView(of: thread, in: kernel).grantsPorts
-    guard grants || state.threads[thread] != nil else { return }
-    if state.threads[thread] == nil {
-      state.allocate(thread, counts: &counts)
-      state.threads[thread]?.preparedFor = cpu
+    guard grants || state.table.threads[thread] != nil else { return }
+    if state.table.threads[thread] == nil {
+      state.table.allocate(thread, counts: &counts)
+      state.table.threads[thread]?.preparedFor = cpu
     }
-    state.sync(thread, kernel: kernel, inPlace: true, counts: &counts)
-    if state.cpus[cpu].loaded != thread {
-      state.load(thread, on: cpu, counts: &counts)
+    state.table.sync(thread, kernel: kernel, inPlace: true, counts: &counts)
+    if state.table.cpus[cpu].loaded != thread {
+      load(thread, on: cpu, state: &state, counts: &counts)
     } else if grants {
-      state.refreshLimit(on: cpu, counts: &counts)
+      state.table.refreshLimit(on: cpu, counts: &counts)
     }
   }
 
@@ -81,17 +110,20 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
     on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
-    state.vmExit(on: cpu, currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
+    state.table.vmExit(on: cpu, currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   public func threadExited(
     _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
-    state.free(thread)
+    state.table.free(thread)
+    for cpu in state.entryAreaMaps.indices where state.entryAreaMaps[cpu] == thread {
+      state.entryAreaMaps[cpu] = nil
+    }
   }
 
   public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.invariantViolations(kernel: kernel)
+    state.table.invariantViolations(kernel: kernel)
   }
 }

@@ -55,6 +55,26 @@ import Testing
     #expect(run.counts.taskRegisterLoads == 6)
   }
 
+  @Test func perThreadTSSMappedIntoTheEntryAreaPaysPTEsAndINVLPGs() throws {
+    let strategy = PerThreadTSSStrategy(mapsIntoEntryArea: true)
+    #expect(strategy.name == "per-thread-tss-ltr+cea-map")
+    #expect(strategy.kptiCompatible)
+    let text = """
+      process a cpu0
+      process b cpu0
+      a: ioperm 0x80 1 1
+      b: inb 0x80 -> deny
+      a: inb 0x80 -> allow
+      """
+    let run = try run(text, strategy)
+    #expect(run.passed, "\(run.render())")
+    // a's TSS is mapped at ioperm, the CPU's own for b, a's again: 3 maps of 3 pages each
+    // (hardware part and 8 KiB map with its tail: 0x2080 bytes).
+    #expect(run.counts.pageTableWrites == 9)
+    #expect(run.counts.pageInvalidations == 9)
+    #expect(run.counts.taskRegisterLoads == 4)
+  }
+
   @Test func freeBSDi386ReloadsTheSamePrivateTSSWhereAmd64ComparesPointers() throws {
     func ltrs<S: SwitchStrategy>(_ strategy: S) throws -> Int {
       var machine = Machine(strategy: strategy, cpuCount: 1)
