@@ -33,17 +33,17 @@ public struct CycleProfile: Sendable, Hashable {
     var total = 0.0
     total += Double(counts.copies) * self[.copyStartup] + Double(counts.bytesCopied) * copyPerByte
     total += Double(counts.fills) * self[.fillStartup] + Double(counts.bytesFilled) * self[.fillPerByte]
-    for (field, key) in Self.unitPrices { total += Double(counts[keyPath: field]) * self[key] }
+    total += Double(counts.mapBaseWrites) * self[.mapBaseWrite]
+    total += Double(counts.gdtWrites) * self[.gdtWrite]
+    total += Double(counts.taskRegisterLoads) * self[.taskRegisterLoad]
+    total += Double(counts.pageInvalidations) * self[.pageInvalidation]
+    total += Double(counts.tlbMisses) * self[.tlbMiss]
+    total += Double(counts.pageTableWrites) * self[.pageTableWrite]
+    total += Double(counts.hypercalls) * self[.hypercall]
+    total += Double(counts.generalProtectionFixups) * self[.generalProtectionFixup]
+    total += Double(counts.sequenceCompares) * self[.sequenceCompare]
     return total
   }
-
-  /// Counted fields priced at one figure per occurrence.
-  nonisolated(unsafe) static let unitPrices: [(WritableKeyPath<OperationCounts, Int>, CostKey)] = [
-    (\.mapBaseWrites, .mapBaseWrite), (\.gdtWrites, .gdtWrite),
-    (\.taskRegisterLoads, .taskRegisterLoad), (\.pageInvalidations, .pageInvalidation),
-    (\.tlbMisses, .tlbMiss), (\.pageTableWrites, .pageTableWrite), (\.hypercalls, .hypercall),
-    (\.generalProtectionFixups, .generalProtectionFixup), (\.sequenceCompares, .sequenceCompare),
-  ]
 
   /// The `OperationCounts` report names this profile prices; the rest are events.
   public static let pricedFieldNames: Set<String> = [

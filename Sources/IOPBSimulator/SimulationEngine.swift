@@ -114,10 +114,12 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       let time = cpu.queue.isEmpty ? cpu.burstEnd : min(cpu.burstEnd, cpu.sliceEnd)
       if time != .max, best.map({ time < $0.0 }) ?? true { best = (time, .cpu(index)) }
     }
-    for task in sleepers.sorted() {
+    var earliestWake: (time: Int, task: Int)?
+    for task in sleepers {
       guard case .sleeping(let until) = tasks[task].status else { continue }
-      if best.map({ until < $0.0 }) ?? true { best = (until, .wake(task)) }
+      if earliestWake.map({ (until, task) < ($0.time, $0.task) }) ?? true { earliestWake = (until, task) }
     }
+    if let wake = earliestWake, best.map({ wake.time < $0.0 }) ?? true { best = (wake.time, .wake(wake.task)) }
     return best
   }
 
@@ -303,7 +305,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       fail("\(tasks[task].spec.name): exit: \(error)")
       return
     }
-    result.syscallCounts.add(machine.counts.since(before))
+    Self.accumulate(machine.counts, since: before, into: &result.syscallCounts)
     tasks[task].status = .exited
     cpus[cpu].current = nil
     closeSample(on: cpu)
@@ -328,7 +330,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   /// switches. Returns the created thread (itself optional), or nil when the call failed.
   private mutating func syscall(_ call: Syscall, by task: Int, on cpu: Int) -> ThreadID?? {
     let before = machine.counts
-    defer { result.syscallCounts.add(machine.counts.since(before)) }
+    defer { Self.accumulate(machine.counts, since: before, into: &result.syscallCounts) }
     let outcome: StepResult
     do {
       outcome = try machine.apply(.syscall(tasks[task].thread, call))
@@ -354,7 +356,10 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       fail("\(step): \(error)")
       return nil
     }
-    cpus[cpu].sample?.add(machine.counts.since(before))
+    if var sample = cpus[cpu].sample {
+      Self.accumulate(machine.counts, since: before, into: &sample)
+      cpus[cpu].sample = sample
+    }
     if let violation = stepResult.violation {
       result.violations.append("at \(now) µs: \(violation)")
       return nil
@@ -367,11 +372,20 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     result.violations += machine.invariantViolations().map { "at \(now) µs: invariant: \($0)" }
   }
 
+  /// Adds what happened between the snapshot `before` and `now` to `total`; most steps change
+  /// nothing, and those skip the field-by-field work.
+  private static func accumulate(
+    _ now: OperationCounts, since before: OperationCounts, into total: inout OperationCounts
+  ) {
+    guard now != before else { return }
+    total.accumulate(now, since: before)
+  }
+
   private mutating func closeSample(on cpu: Int) {
     guard let sample = cpus[cpu].sample else { return }
     cpus[cpu].sample = nil
     result.switchCycles.append(profile.cycles(for: sample))
-    result.switchCounts.add(sample)
+    result.switchCounts.accumulate(sample, since: OperationCounts())
   }
 
   private mutating func fail(_ message: String) {

@@ -48,3 +48,19 @@ import Testing
     #expect(alternating.switchCounts.bytesCopied % 8192 == 0)
   }
 }
+
+@Suite struct OperationCountsDifferenceTests {
+  @Test func accumulateCoversEveryField() {
+    for (name, path) in OperationCounts.fields {
+      var now = OperationCounts()
+      now[keyPath: path] = 5
+      var before = OperationCounts()
+      before[keyPath: path] = 2
+      var total = OperationCounts()
+      total[keyPath: path] = 10
+      total.accumulate(now, since: before)
+      #expect(total[keyPath: path] == 13, "\(name)")
+      #expect(now.since(before)[keyPath: path] == 3, "\(name)")
+    }
+  }
+}
