@@ -72,6 +72,8 @@ import Testing
     #expect(first.exitCode == 0)
     #expect(Array(first.output.utf8) == Array(second.output.utf8))
     #expect(first.output.contains("\"seed\": 42"))
+    let parsed = try? JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any]
+    #expect((parsed?["results"] as? [Any])?.count == 2 * StrategyCatalog.all.count)
     var other = request
     other.seed = 43
     #expect(other.execute().output != first.output)
