@@ -1,13 +1,13 @@
 import IOPBCPU
 import IOPBKernel
 
-/// Linux 2.6.9 to 5.4 on switch (`linux-4.x-eager`): switching in a task with a bitmap copies
+/// Linux up to 5.4 (`linux-4.x-eager`): switching in a task with a bitmap copies
 /// `max(prev->io_bitmap_max, next->io_bitmap_max)` bytes, switching from one to a task without
 /// sets its `io_bitmap_max` bytes to 0xFF; the base offset is always valid.
 ///
 /// Sources: `switch_to_bitmap()` in `arch/x86/kernel/process.c` (≤ 5.4) and its i386
-/// predecessor from Ingo Molnar's "ioport latency fix" (`<20040821135516.GA3872@elte.hu>`:
-/// "Normally this is 128 bytes or less"); `ksys_ioperm()` copying `max(old, new)` bytes into
+/// predecessor from Ingo Molnar's "ioport latency fix" (`<20040821135516.GA3872@elte.hu>`,
+/// whose comment expects at most 128 bytes); `ksys_ioperm()` copying `max(old, new)` bytes into
 /// the current CPU's TSS, `exit_thread()` erasing its range, and `refresh_tss_limit()` after a
 /// VM exit (b7ffc44d5b2e). See linux-ioperm.md §6.1.
 ///

@@ -6,10 +6,9 @@ import IOPBKernel
 /// IST1–7) into it only when the thread last ran on another CPU, then clears the GDT busy bit
 /// and loads TR, on every switch.
 ///
-/// Source: H. Peter Anvin, 2019-11-07 (`<6cac6943-2f6c-d48a-658e-08b3bf87921a@zytor.com>`):
-/// "copy the TSS fields (88 bytes) over if and only if the thread has been migrated to a
-/// different CPU, then switch the TSS", unsure "that copying 88 bytes + LTR is any cheaper than
-/// copying 8K". Brian Gerst's objection (`<CAMzpN2hCrcQg_u5sp7WWGjOBv13+ZWtSAecp6bWpT6rsTyo+-Q@…>`):
+/// Source: H. Peter Anvin, 2019-11-07 (`<6cac6943-2f6c-d48a-658e-08b3bf87921a@zytor.com>`), who
+/// proposed refreshing the 88 bytes of TSS fields only after a migration and then switching
+/// TSS, and doubted himself that this beats copying 8 KiB. Brian Gerst's objection (`<CAMzpN2hCrcQg_u5sp7WWGjOBv13+ZWtSAecp6bWpT6rsTyo+-Q@…>`):
 /// under KPTI the TSS must sit at a fixed `cpu_entry_area` address visible from user mode, so
 /// the design is ``kptiCompatible`` false. Never merged.
 ///

@@ -47,7 +47,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
   }
 
   /// Allocates `thread`'s TSS if it has none: `memset(0xff)` of the map and a copy of the
-  /// 104-byte hardware part from the CPU's TSS (`amd64_set_ioperm()`, "Takes care of tss_rsp0").
+  /// 104-byte hardware part, stack pointers included, from the CPU's TSS (`amd64_set_ioperm()`).
   public mutating func allocate(_ thread: ThreadID, counts: inout OperationCounts) {
     guard threads[thread] == nil else { return }
     var tss = BitmapTSS(layout: layout)

@@ -11,7 +11,7 @@ import IOPBKernel
 /// Source: Brian Gerst in the thread on V1 5/9 (`<CAMzpN2juuUyLuQ-tiV7hKZvG4agsHKP=rRAt_V4sZhpZW7
 /// cv9g@…>` and `<CAMzpN2gt4qM41=96GpNHL-kbgBsjD-zphq+5oK0BXqoCFN4F4Q@…>`, 2019-11-07: flush
 /// only when switching from a bitmap user, unmap for non-users, track which bitmap is mapped);
-/// Linus Torvalds's reply that an INVLPG "is likely more expensive than the memcpy"
+/// Linus Torvalds replied that even a single-page flush probably costs more than the copy
 /// (`<CAHk-=wjocTzo+8OMwyKPX0MCVV=N4wtU8ifwSZ_qJJnDBgKJ8Q@…>`). Never merged.
 ///
 /// The model keeps Linux's TSS offsets and materialises the mapped pages' bytes in the TSS, so
