@@ -63,10 +63,13 @@ public enum OracleCommand {
     let stepCount = program.sentSteps.reduce(0) { $0 + $1.count }
     progress("oracle: booting the guest for \(supported.count) scenarios, \(stepCount) steps")
     let transcript: GuestTranscript
+    var failure: GuestRunError?
     do {
       transcript = try GuestRunner(bootScript: options.bootScript, kernel: options.kernel).run(program)
     } catch {
-      return CommandReport(output: skipped.joined(separator: "\n"), diagnostics: "error: \(error)", exitCode: unavailable)
+      // Compare what the guest managed before it stopped: the partial result.
+      transcript = error.partial
+      failure = error
     }
     var report = OracleComparison.compare(
       supported, program: program, transcript: transcript, deviations: options.deviations)
@@ -75,6 +78,12 @@ public enum OracleCommand {
     lines += report.disagreements.map { "DISAGREE \($0)" }
     lines += report.modelProblems.map { "MODEL \($0)" }
     lines.append(report.summary)
+    if let failure {
+      diagnostics.append("error: \(failure)")
+      return CommandReport(
+        output: lines.joined(separator: "\n"), diagnostics: diagnostics.joined(separator: "\n"),
+        exitCode: unavailable)
+    }
     return CommandReport(
       output: lines.joined(separator: "\n"), diagnostics: diagnostics.joined(separator: "\n"),
       exitCode: report.agrees && diagnostics.isEmpty ? 0 : 1)

@@ -3,6 +3,8 @@ import Foundation
 /// Why the guest could not be run at all.
 public struct GuestRunError: Error, Sendable, Hashable, CustomStringConvertible {
   public var message: String
+  /// What the guest reported before it stopped (empty when it never started).
+  public var partial = GuestTranscript()
   public var description: String { message }
 }
 
@@ -53,7 +55,8 @@ public struct GuestRunner: Sendable {
       let stderrText = String(decoding: errorSink.data, as: UTF8.self)
       let tail = stderrText.split(separator: "\n").suffix(40).joined(separator: "\n")
       throw GuestRunError(
-        message: "the guest did not finish (\(bootScript) exited \(process.terminationStatus)); it printed:\n\(text)\(tail)")
+        message: "the guest did not finish (\(bootScript) exited \(process.terminationStatus)); it printed:\n\(text)\(tail)",
+        partial: transcript)
     }
     return transcript
   }

@@ -21,6 +21,8 @@ public struct Disagreement: Sendable, Hashable, CustomStringConvertible {
 public struct OracleReport: Sendable, Hashable {
   public var scenarios = 0
   public var steps = 0
+  /// Steps the guest never reached because it stopped early (a time bound, a crash).
+  public var unreached = 0
   public var disagreements: [Disagreement] = []
   /// Scenarios not sent to the guest, or sent only up to a model-only step, with the reason.
   public var skipped: [String] = []
@@ -34,6 +36,7 @@ public struct OracleReport: Sendable, Hashable {
   /// One line: scenarios, steps, disagreements.
   public var summary: String {
     "oracle: \(scenarios) scenarios, \(steps) steps compared, \(disagreements.count) disagreements"
+      + (unreached == 0 ? "" : ", \(unreached) steps not reached")
       + (kernelRelease.map { " (kernel \($0))" } ?? "")
       + (skipped.isEmpty ? "" : ", \(skipped.count) cut short or skipped")
   }
@@ -90,6 +93,9 @@ public enum OracleComparison {
           actual = result
         } else if let failure = transcript.failures.first(where: { $0.scenario == index && $0.step == number }) {
           actual = "agent error (\(failure.message))"
+        } else if !transcript.finished {
+          report.unreached += 1
+          continue
         } else {
           actual = "no result"
         }

@@ -79,6 +79,17 @@ import Testing
     #expect(report.summary == "oracle: 1 scenarios, 11 steps compared, 1 disagreements")
   }
 
+  @Test func aGuestThatStoppedEarlyLeavesStepsUnreachedNotDisagreeing() {
+    let program = GuestProgram.compile([scenario])
+    var transcript = GuestTranscript()
+    transcript.results[0] = [2: "ok", 4: "allow"]
+    let report = OracleComparison.compare([scenario], program: program, transcript: transcript)
+    #expect(report.steps == 2)
+    #expect(report.unreached == 9)
+    #expect(report.disagreements.isEmpty)
+    #expect(report.summary.hasSuffix("0 disagreements, 9 steps not reached"))
+  }
+
   @Test(arguments: KernelDeviation.allCases)
   func everyDeviationChangesAPredictionOfTheSelftestsOrErrnoOrder(_ deviation: KernelDeviation) throws {
     let probe = try ScenarioParser.parse(
