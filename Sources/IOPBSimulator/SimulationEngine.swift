@@ -162,6 +162,20 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       exit(task, on: cpu)
       return
     }
+    if let every = spec.regrantEvery, every > 0, tasks[task].bursts % every == 0,
+      let grant = spec.grants.first
+    {
+      let (drop, take): (Syscall, Syscall) =
+        switch grant {
+        case .ioperm(let from, let count):
+          (
+            .ioperm(from: UInt64(from), count: UInt64(count), turnOn: false),
+            .ioperm(from: UInt64(from), count: UInt64(count), turnOn: true)
+          )
+        case .iopl3: (.iopl(level: 0), .iopl(level: 3))
+        }
+      guard syscall(drop, by: task, on: cpu) != nil, syscall(take, by: task, on: cpu) != nil else { return }
+    }
     if let forking = spec.forking, forking.every > 0, tasks[task].bursts % forking.every == 0 {
       fork(task, on: cpu, child: forking.child)
       guard isRunning, cpus[cpu].current == task else { return }

@@ -53,6 +53,9 @@ public struct TaskSpec: Sendable, Hashable {
   /// Calls `exit()` after this many bursts.
   public var burstsBeforeExit: Int?
   public var forking: Forking?
+  /// Every this many bursts, drops its first grant and takes it again: a VT switch away and
+  /// back, across which DOSEMU and X servers release their ports.
+  public var regrantEvery: Int?
   /// Threads created with `clone(CLONE_THREAD)` on the first run; they share the bitmap and do
   /// what this spec does (without grants or threads of their own).
   public var threads = 0
@@ -72,6 +75,7 @@ public struct TaskSpec: Sendable, Hashable {
     spec.grants = []
     spec.threads = 0
     spec.forking = nil
+    spec.regrantEvery = nil
     return spec
   }
 }

@@ -86,7 +86,8 @@ extension Workload {
 
   /// DOSEMU running a DOS program with direct hardware access: it grants a handful of ranges
   /// below 0x400 (VGA, LPT1, COM1/COM2, game port) and traps the rest, emulating the CPU
-  /// between port accesses.
+  /// between port accesses; now and then its console is switched away and back, and it drops
+  /// and retakes the VGA range.
   public static let dosemu: Workload = {
     var dosemu = TaskSpec(name: "dosemu")
     dosemu.privileged = true
@@ -98,13 +99,15 @@ extension Workload {
     dosemu.accessesPerRun = 32
     dosemu.runMicroseconds = 200...2000
     dosemu.sleep = .random(100...2000)
+    dosemu.regrantEvery = 50
     return Workload(
       name: "dosemu", summary: "DOSEMU with VGA, LPT, COM and game ports (all below 0x400)",
       cpuCount: 2, duration: .ticks(1000), tasks: [dosemu, busy(2), interactive(3)])
   }()
 
   /// An old XFree86/Xorg server that takes `iopl(3)` to program VGA registers directly,
-  /// serving interactive clients.
+  /// serving interactive clients; on a VT switch away and back it drops to `iopl(0)` and
+  /// raises again.
   public static let xServerIOPL: Workload = {
     var server = TaskSpec(name: "Xorg")
     server.privileged = true
@@ -113,6 +116,7 @@ extension Workload {
     server.accessesPerRun = 8
     server.runMicroseconds = 100...800
     server.sleep = .random(500...8000)
+    server.regrantEvery = 100
     return Workload(
       name: "x-server-iopl", summary: "X server with iopl(3) poking VGA registers",
       cpuCount: 2, duration: .ticks(800), tasks: [server, interactive(6), busy(2)])
