@@ -15,6 +15,9 @@ public struct ComparisonRow: Sendable, Hashable {
   public var taskRegisterLoadsPerSwitch: Double
   /// Cycles of bitmap work inside system calls (ioperm, iopl, fork, exit) over the whole run.
   public var syscallCycles: Double
+  /// Every counted operation over the run: at switches, and inside system calls.
+  public var switchCounts: OperationCounts
+  public var syscallCounts: OperationCounts
   /// (switch.base + mean) over the same for the cheapest clean run on this workload; nil when
   /// this run had a violation or failed (its figures stop where it did).
   public var ratioToCheapest: Double?
@@ -38,6 +41,8 @@ public struct ComparisonRow: Sendable, Hashable {
     invalidationsPerSwitch = Double(result.switchCounts.pageInvalidations) / divisor
     taskRegisterLoadsPerSwitch = Double(result.switchCounts.taskRegisterLoads) / divisor
     syscallCycles = result.syscallCycles
+    switchCounts = result.switchCounts
+    syscallCounts = result.syscallCounts
     ratioToCheapest = nil
     self.validUnderKPTI = validUnderKPTI
     self.limitations = limitations

@@ -1,4 +1,5 @@
 import IOPBSimulator
+import IOPBStrategies
 
 /// A comparison as one JSON object, written by hand so that keys keep a fixed order and
 /// numbers a fixed precision: the same inputs and seed give byte-identical text.
@@ -43,6 +44,8 @@ struct JSONReport {
         ("violations", "[" + row.violations.map(string).joined(separator: ", ") + "]"),
         ("limitations", "[" + row.limitations.map(string).joined(separator: ", ") + "]"),
         ("failure", row.failure.map(string) ?? "null"),
+        ("switch_counts", counts(row.switchCounts)),
+        ("syscall_counts", counts(row.syscallCounts)),
         ("partial", row.partial ? "true" : "false"),
         ("events", String(row.events)),
       ])
@@ -52,6 +55,11 @@ struct JSONReport {
         ("profile", profileObject), ("seed", comparison.seed.map { String($0) } ?? "null"),
         ("results", array(results, indent: "  ")),
       ], indent: "")
+  }
+
+  /// Every counted operation, in `OperationCounts.fields` order.
+  private func counts(_ counts: OperationCounts) -> String {
+    object(OperationCounts.fields.map { ($0.name, String(counts[keyPath: $0.path])) })
   }
 
   /// `{"k": v, ...}` on one line, or one member per line when `indent` is given.
