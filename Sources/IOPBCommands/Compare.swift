@@ -14,7 +14,9 @@ extension IOPB {
         strategy declares that limitation) and 64 for an unknown name or a malformed profile.
 
         Workloads:
-        """ + "\n" + Workload.builtIn.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+        """ + "\n" + Workload.builtIn.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n")
+        + "\n\nReproductions (by name only; use --profile molnar-2004):\n"
+        + Workload.reproductions.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
 
     @Option(name: .customLong("workload"), help: "A built-in workload (repeatable; default: all).")
     var workloads: [String] = []

@@ -21,7 +21,7 @@ public struct BenchRequest: Sendable, Hashable {
 
   public func execute() -> CommandOutput {
     guard let workload = Workload.builtIn(named: workload) else {
-      return .usage("unknown workload '\(self.workload)'; known: \(Workload.builtInNames.joined(separator: ", "))")
+      return .usage("unknown workload '\(self.workload)'; known: \(Workload.knownNames.joined(separator: ", "))")
     }
     var chosen: [any SwitchStrategy] = []
     for name in strategies {

@@ -31,7 +31,7 @@ public struct CompareRequest: Sendable, Hashable {
     var chosenWorkloads: [Workload] = []
     for name in workloads {
       guard let workload = Workload.builtIn(named: name) else {
-        return .usage("unknown workload '\(name)'; known: \(Workload.builtInNames.joined(separator: ", "))")
+        return .usage("unknown workload '\(name)'; known: \(Workload.knownNames.joined(separator: ", "))")
       }
       chosenWorkloads.append(workload)
     }

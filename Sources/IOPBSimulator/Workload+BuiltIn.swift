@@ -10,9 +10,18 @@ extension Workload {
 
   public static var builtInNames: [String] { builtIn.map(\.name) }
 
-  /// The built-in workload called `name`, or nil.
+  /// Reproductions of published measurements, run by name but not by default:
+  /// `molnar-yield-none`, `molnar-yield-0x80`, `molnar-yield-0xffff` (costs.md §2).
+  public static let reproductions: [Workload] = [
+    .molnarYield(port: nil), .molnarYield(port: 0x80), .molnarYield(port: 0xffff),
+  ]
+
+  /// Every name ``builtIn(named:)`` accepts.
+  public static var knownNames: [String] { (builtIn + reproductions).map(\.name) }
+
+  /// The built-in workload or reproduction called `name`, or nil.
   public static func builtIn(named name: String) -> Workload? {
-    builtIn.first { $0.name == name }
+    (builtIn + reproductions).first { $0.name == name }
   }
 
   /// CPU-bound user tasks that never touch ports (compilers, batch jobs).

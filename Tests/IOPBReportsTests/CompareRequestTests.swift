@@ -48,6 +48,16 @@ import Testing
     #expect(report.output.hasPrefix("profile molnar-2004: switch.base 1250 cycles"))
   }
 
+  @Test func reproductionsRunByName() {
+    let report = Self.request {
+      $0.profile = "molnar-2004"
+      $0.workloads = ["molnar-yield-0x80"]
+      $0.strategies = ["linux-5.5"]
+    }.execute()
+    #expect(report.exitCode == 0)
+    #expect(report.output.contains("molnar-yield-0x80"))
+  }
+
   @Test func csvHasAHeaderAndOneLinePerRun() {
     let report = Self.request {
       $0.format = "csv"
