@@ -130,6 +130,24 @@ import Testing
     #expect(run.counts.bytesCopied == 0)
   }
 
+  @Test func remapUnmapsAFreedBitmapOnEveryCPUThatMapsIt() throws {
+    let text = """
+      cpus 2
+      process a cpu0
+      a: ioperm 0x80 1 1
+      a: migrate cpu1
+      a: inb 0x80 -> allow
+      a: ioperm 0x80 1 0
+      """
+    let run = try run(text, RemapInvlpgStrategy())
+    #expect(run.passed, "\(run.render())")
+    // a's 2 pages are mapped on cpu0 at ioperm and on cpu1 after the migration; freeing the
+    // bitmap maps the all-ones pages on both (cpu0 by shootdown): 4 remaps of 2 pages.
+    #expect(run.counts.pageInvalidations == 8)
+    // The access on cpu1 reads page 0 once after its remap.
+    #expect(run.counts.tlbMisses == 1)
+  }
+
   @Test func helenOSInstallsOnTheFaultAfterEnabling() throws {
     let text = """
       process a cpu0
