@@ -74,7 +74,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
       }
     case .migrate(let name, let cpu):
       let thread = try resolve(name)
-      do { try machine.place(thread, on: cpu) } catch { throw failure(error) }
+      try take(.migrate(thread, cpu: cpu), into: &record)
       try prepare(thread, into: &record)
     case .access(let name, let access):
       let thread = try resolve(name)

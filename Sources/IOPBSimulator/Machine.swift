@@ -109,6 +109,11 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       return try userAccess(access, on: cpu)
     case .interruptFlag(let cpu, let instruction):
       return try interruptFlag(instruction, on: cpu)
+    case .migrate(let thread, let cpu):
+      try place(thread, on: cpu)
+      if let running = runningCPU(of: thread), running != cpu {
+        try contextSwitch(on: running, to: nil)
+      }
     case .vmExit(let cpu):
       try checkCPU(cpu)
       state.cpus[cpu].inUserMode = false

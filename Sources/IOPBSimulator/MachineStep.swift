@@ -14,6 +14,9 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
   case access(cpu: Int, IOAccess)
   /// The current thread of `cpu`, in user mode, executes CLI or STI.
   case interruptFlag(cpu: Int, InterruptFlagInstruction)
+  /// `thread` is moved to `cpu` (`sched_setaffinity`): if it runs elsewhere, that CPU switches
+  /// to idle; it runs on `cpu` the next time it is scheduled there.
+  case migrate(ThreadID, cpu: Int)
   /// A VM exit on `cpu` (KVM ran a guest in the current thread's context).
   case vmExit(cpu: Int)
   /// The next kernel allocation fails (fault injection).
@@ -26,6 +29,7 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
     case .returnToUser(let cpu): "cpu\(cpu): return to user"
     case .access(let cpu, let access): "cpu\(cpu): \(access)"
     case .interruptFlag(let cpu, let instruction): "cpu\(cpu): \(instruction.rawValue)"
+    case .migrate(let thread, let cpu): "\(thread): migrate to cpu\(cpu)"
     case .vmExit(let cpu): "cpu\(cpu): VM exit"
     case .failNextAllocation: "fail next allocation"
     }

@@ -38,7 +38,7 @@ import Testing
   @Test func traceShowsImplicitSchedulingSteps() throws {
     let report = try run("cpus 2\nprocess a cpu0\na: inb 0x80\na: migrate cpu1").render(trace: true)
     #expect(report.contains("· cpu0: switch to a"))
-    #expect(report.contains("· cpu0: switch to idle"))
+    #expect(report.contains("· a: migrate to cpu1"))
     #expect(report.contains("· cpu1: switch to a"))
     #expect(report.contains("· cpu1: return to user"))
   }

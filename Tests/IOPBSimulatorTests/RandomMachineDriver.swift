@@ -60,8 +60,7 @@ struct RandomMachineDriver<Strategy: SwitchStrategy> {
         steps = [.returnToUser(cpu: cpu)]
       }
     case 13:
-      try? machine.place(thread, on: cpu)
-      steps = machine.preparation(for: thread)
+      steps = [.migrate(thread, cpu: cpu)]
     default:
       steps = pick(2) == 0 ? [.vmExit(cpu: cpu)] : [.failNextAllocation]
     }
