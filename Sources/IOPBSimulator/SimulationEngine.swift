@@ -63,8 +63,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     result = SimulationResult(
       workload: workload.name, strategy: strategy.name, profile: profile.name, seed: workload.seed,
       switchCycles: [], switchCounts: OperationCounts(), syscallCounts: OperationCounts(),
-      syscallCycles: 0, violations: [], failure: nil, accesses: 0, deniedAccesses: 0, events: 0,
-      simulatedMicroseconds: 0, partial: false)
+      syscallCycles: 0, violations: [], failure: nil, accesses: 0, deniedAccesses: 0,
+      activity: SimulationActivity(), events: 0, simulatedMicroseconds: 0, partial: false)
   }
 
   mutating func run() -> SimulationResult {
@@ -209,6 +209,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
         return
       }
       tasks[task].cpu = target
+      result.activity.migrations += 1
     }
     enqueue(task)
   }
@@ -234,6 +235,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       tasks[current].status = .runnable
       let position = cpus[cpu].queue.firstIndex { !tasks[$0].spec.realtime } ?? cpus[cpu].queue.count
       cpus[cpu].queue.insert(current, at: position)
+      result.activity.preemptions += 1
       scheduleNext(on: cpu)
     } else if cpus[cpu].sliceEnd <= now {
       cpus[cpu].sliceEnd = now + workload.tickMicroseconds
@@ -297,6 +299,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       let target = takePlacement()
       guard let thread = syscall(.thread(cpu: target), by: task, on: cpu) ?? nil else { return }
       tasks.append(Task(spec: tasks[task].spec.threadSpec, thread: thread, cpu: target))
+      result.activity.threads += 1
       enqueue(tasks.count - 1)
       guard isRunning, cpus[cpu].current == task else { return }
     }
@@ -310,6 +313,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     let target = takePlacement()
     guard let thread = syscall(.fork(cpu: target), by: task, on: cpu) ?? nil else { return }
     tasks.append(Task(spec: spec, thread: thread, cpu: target))
+    result.activity.forks += 1
     enqueue(tasks.count - 1)
   }
 
@@ -321,6 +325,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     }
     Self.accumulate(machine.counts, since: before, into: &result.syscallCounts)
     tasks[task].status = .exited
+    result.activity.exits += 1
     cpus[cpu].current = nil
     closeSample(on: cpu)
     scheduleNext(on: cpu)
@@ -357,6 +362,10 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     if let errno {
       fail("\(tasks[task].spec.name): \(call) failed with \(errno)")
       return nil
+    }
+    switch call {
+    case .ioperm, .iopl: result.activity.permissionCalls += 1
+    default: break
     }
     return .some(created)
   }

@@ -22,6 +22,8 @@ public struct SimulationResult: Sendable, Hashable {
   /// User port accesses made, and how many the CPU refused (expected: none).
   public var accesses: Int
   public var deniedAccesses: Int
+  /// Forks, threads, exits, migrations, preemptions and permission calls made.
+  public var activity: SimulationActivity
   /// Engine events processed and simulated time reached, in microseconds.
   public var events: Int
   public var simulatedMicroseconds: Int

@@ -64,3 +64,44 @@ import Testing
     }
   }
 }
+
+/// Each built-in workload does what its description says.
+@Suite struct WorkloadActivityTests {
+  static func run(
+    _ workload: Workload, for duration: Workload.Duration = .switches(400)
+  ) throws -> SimulationResult {
+    let strategy = try #require(StrategyCatalog.strategy(named: "linux-5.5"))
+    return Simulator.simulate(workload.with(duration: duration), strategy: strategy)
+  }
+
+  @Test func forkHeavyForksWorkersThatExit() throws {
+    let activity = try Self.run(.forkHeavy).activity
+    #expect(activity.forks > 0)
+    #expect(activity.exits > 0)
+  }
+
+  @Test func hwclockChildrenTakeIopermAndExit() throws {
+    let activity = try Self.run(.hwclock, for: .ticks(200)).activity
+    #expect(activity.forks > 0)
+    #expect(activity.exits > 0)
+    #expect(activity.permissionCalls >= activity.forks - 2)
+  }
+
+  @Test func migrationHeavyMigrates() throws {
+    #expect(try Self.run(.migrationHeavy).activity.migrations > 20)
+  }
+
+  @Test func rtPollerPreemptsBusyTasks() throws {
+    #expect(try Self.run(.rtPoller).activity.preemptions > 20)
+  }
+
+  @Test func sharedThreadsCreatesSevenThreads() throws {
+    #expect(try Self.run(.sharedThreads).activity.threads == 7)
+  }
+
+  @Test func xServerDropsAndRetakesIOPL() throws {
+    let result = try Self.run(.xServerIOPL, for: .ticks(800))
+    #expect(result.activity.permissionCalls > 1)
+    #expect(result.isClean)
+  }
+}

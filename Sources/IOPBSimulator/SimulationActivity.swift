@@ -1,0 +1,17 @@
+/// What the tasks of a run did, so tests and reports can see that a workload exercises what
+/// its description claims.
+public struct SimulationActivity: Sendable, Hashable {
+  /// `fork()` and `clone(CLONE_THREAD)` calls that succeeded.
+  public var forks = 0
+  public var threads = 0
+  /// `exit()` calls.
+  public var exits = 0
+  /// Wakeups that placed the task on another CPU.
+  public var migrations = 0
+  /// Normal tasks preempted by a waking real-time task.
+  public var preemptions = 0
+  /// Successful `ioperm` and `iopl` calls.
+  public var permissionCalls = 0
+
+  public init() {}
+}
