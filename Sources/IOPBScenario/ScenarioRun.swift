@@ -47,9 +47,8 @@ public struct ScenarioRun: Sendable, Hashable {
     for (index, record) in records.enumerated() {
       let outcome = record.outcome.map(\.description) ?? ""
       var line = "\(pad(String(record.step.location.line), 4)) \(pad(record.step.text, width, left: true))  \(pad(outcome, 6, left: true))"
-      if let expectation = record.step.expectation {
-        line += record.passed || !(record.outcome.map(expectation.isMet) == false)
-          ? "" : "  FAIL: expected \(expectation)"
+      if let expectation = record.step.expectation, !(record.outcome.map(expectation.isMet) ?? false) {
+        line += "  FAIL: expected \(expectation)"
       }
       lines.append(line.trimmingTrailingSpaces())
       if trace { lines += record.machineSteps.map { "       · \($0)" } }
