@@ -18,6 +18,7 @@ public struct ComparisonRow: Sendable, Hashable {
   /// Every counted operation over the run: at switches, and inside system calls.
   public var switchCounts: OperationCounts
   public var syscallCounts: OperationCounts
+  public var activity: SimulationActivity
   /// (switch.base + mean) over the same for the cheapest clean run on this workload; nil when
   /// this run had a violation or failed (its figures stop where it did).
   public var ratioToCheapest: Double?
@@ -43,6 +44,7 @@ public struct ComparisonRow: Sendable, Hashable {
     syscallCycles = result.syscallCycles
     switchCounts = result.switchCounts
     syscallCounts = result.syscallCounts
+    activity = result.activity
     ratioToCheapest = nil
     self.validUnderKPTI = validUnderKPTI
     self.limitations = limitations

@@ -46,6 +46,15 @@ struct JSONReport {
         ("failure", row.failure.map(string) ?? "null"),
         ("switch_counts", counts(row.switchCounts)),
         ("syscall_counts", counts(row.syscallCounts)),
+        (
+          "activity",
+          object([
+            ("forks", String(row.activity.forks)), ("threads", String(row.activity.threads)),
+            ("exits", String(row.activity.exits)), ("migrations", String(row.activity.migrations)),
+            ("preemptions", String(row.activity.preemptions)),
+            ("permission_calls", String(row.activity.permissionCalls)),
+          ])
+        ),
         ("partial", row.partial ? "true" : "false"),
         ("events", String(row.events)),
       ])
