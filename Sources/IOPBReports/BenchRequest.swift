@@ -36,17 +36,20 @@ public struct BenchRequest: Sendable, Hashable {
       "bench: workload \(workload.name), \(switches) switches per strategy, \(Self.buildKind) build"
     ]
 
-    var measured: [(name: String, perSecond: Double)] = []
+    var measured: [(name: String, perSecond: Double, clean: Bool)] = []
     for strategy in chosen.isEmpty ? StrategyCatalog.all : chosen {
-      var switchCount = 0
-      let seconds = Self.seconds { switchCount = Simulator.simulate(run, strategy: strategy).switches }
-      measured.append((strategy.name, Double(switchCount) / max(seconds, 1e-9)))
+      var result: SimulationResult?
+      let seconds = Self.seconds { result = Simulator.simulate(run, strategy: strategy) }
+      let switchCount = result?.switches ?? 0
+      measured.append((strategy.name, Double(switchCount) / max(seconds, 1e-9), result?.isClean ?? false))
     }
-    let fastest = measured.map(\.perSecond).max() ?? 1
+    let fastest = measured.filter(\.clean).map(\.perSecond).max() ?? 1
     lines += Self.align(
       [["strategy", "switches/s", "vs fastest"]]
         + measured.map {
-          [$0.name, FixedPoint.format($0.perSecond, digits: 0), FixedPoint.format($0.perSecond / fastest, digits: 3)]
+          $0.clean
+            ? [$0.name, FixedPoint.format($0.perSecond, digits: 0), FixedPoint.format($0.perSecond / fastest, digits: 3)]
+            : [$0.name, "stopped", "(violation)"]
         })
 
     lines.append("")
@@ -55,7 +58,7 @@ public struct BenchRequest: Sendable, Hashable {
     var alternationRows: [[String]] = []
     for strategy in chosen.isEmpty ? StrategyCatalog.all : chosen {
       guard let alternation = Self.alternation(strategy, switches: switches) else {
-        alternationRows.append([strategy.name, "error", "-", "-", "-"])
+        alternationRows.append([strategy.name, "stopped", "(violation)", "-", "-"])
         continue
       }
       let perSwitch = alternation.seconds * 1e9 / Double(switches)
@@ -77,7 +80,7 @@ public struct BenchRequest: Sendable, Hashable {
     lines.append("")
 
     let checkNanoseconds = Self.nanosecondsPerCheck(count: checks)
-    let switchNanoseconds = measured.map { 1e9 / $0.perSecond }.min() ?? 0
+    let switchNanoseconds = measured.filter(\.clean).map { 1e9 / $0.perSecond }.min() ?? 0
     lines.append(
       "cpu check: \(FixedPoint.format(checkNanoseconds, digits: 2)) ns per IOPermissionCheck.decide over \(checks) checks; "
         + "the fastest simulated switch costs \(FixedPoint.format(switchNanoseconds / max(checkNanoseconds, 1e-9), digits: 0)) checks")
@@ -96,7 +99,8 @@ public struct BenchRequest: Sendable, Hashable {
   }
 
   /// Seconds for `switches` alternations of two tasks with full-size bitmaps on one CPU (switch,
-  /// return to user, one port access), and what the strategy did; nil if a step is refused.
+  /// return to user, one port access), and what the strategy did; nil if a step is refused or
+  /// an access violates the double check (a design that cannot grant these ports).
   static func alternation(_ strategy: any SwitchStrategy, switches: Int) -> (seconds: Double, counts: OperationCounts)? {
     alternationOpened(strategy, switches: switches)
   }
@@ -124,7 +128,10 @@ public struct BenchRequest: Sendable, Hashable {
         let thread = threads[index % 2]
         do {
           for step in machine.preparation(for: thread) { _ = try machine.apply(step) }
-          _ = try machine.apply(.access(cpu: 0, IOAccess(.in, port: ports[index % 2])))
+          if try machine.apply(.access(cpu: 0, IOAccess(.in, port: ports[index % 2]))).violation != nil {
+            refused = true
+            return
+          }
         } catch {
           refused = true
           return
