@@ -11,14 +11,18 @@ import IOPBStrategies
 /// 3. Each strategy's own time per switch when two tasks with 8 KiB bitmaps alternate on one
 ///    CPU, against a plain `memcpy` of the bytes it copied, in the same chunk size.
 public struct BenchRequest: Sendable, Hashable {
+  /// The workload whose simulation is timed.
   public var workload = Workload.highPort.name
   /// Strategy names; empty means the whole catalogue.
   public var strategies: [String] = []
+  /// Context switches per timed simulation and per alternation measurement.
   public var switches = 2000
+  /// Permission checks timed.
   public var checks = 1_000_000
 
   public init() {}
 
+  /// Takes the measurements and renders them; exit 64 for an unknown name or a count ≤ 0.
   public func execute() -> CommandOutput {
     guard let workload = Workload.builtIn(named: workload) else {
       return .usage("unknown workload '\(self.workload)'; known: \(Workload.knownNames.joined(separator: ", "))")

@@ -20,6 +20,8 @@ public struct CalibrateRequest: Sendable, Hashable {
 
   public init() {}
 
+  /// Times the copies and fills and writes (or prints) the profile; exit 64 for a bad clock
+  /// or count, 1 when the file cannot be written.
   public func execute() -> CommandOutput {
     guard gigahertz > 0, gigahertz.isFinite else { return .usage("--ghz must be positive") }
     guard repetitions > 0 else { return .usage("--repetitions must be positive") }

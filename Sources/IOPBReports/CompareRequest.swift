@@ -9,6 +9,7 @@ public struct CompareRequest: Sendable, Hashable {
   public var strategies: [String] = []
   /// A built-in profile name or a profile file; nil means the default profile.
   public var profile: String?
+  /// A ``ReportFormat`` name; anything else exits 64.
   public var format: String = ReportFormat.table.rawValue
   /// Replaces every workload's seed.
   public var seed: UInt64?

@@ -8,6 +8,7 @@ import IOPBStrategies
 public struct CycleProfile: Sendable, Hashable {
   public var name: String
   public var figures: [CostKey: CostFigure]
+  /// Which per-byte rate a copy pays: where its source bitmap is assumed to sit.
   public var residency: CopyResidency
   /// Where ``residency`` comes from.
   public var residencySource: String

@@ -46,8 +46,10 @@ public struct TaskSpec: Sendable, Hashable {
   /// SCHED_FIFO: queued ahead of normal tasks and preempts them on wakeup.
   public var realtime = false
   public var grants: [Grant] = []
+  /// Ports the task reads and writes, in turn, `accessesPerRun` times each time it runs.
   public var ports: [UInt16] = []
   public var accessesPerRun = 0
+  /// CPU time of one burst, drawn uniformly; ignored when the task never sleeps.
   public var runMicroseconds: ClosedRange<Int> = 50...200
   public var sleep: Sleep = .never
   /// Calls `exit()` after this many bursts.

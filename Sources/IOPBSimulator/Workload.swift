@@ -33,6 +33,7 @@ public struct Workload: Sendable, Hashable {
   public var timeSliceMicroseconds = 4000
   /// Bound on engine events; a run that reaches it stops with partial results.
   public var maxEvents = 2_000_000
+  /// The modelled kernel's build options (port count, lockdown, …).
   public var kernel = KernelConfiguration()
 
   public init(
