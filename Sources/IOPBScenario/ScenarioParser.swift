@@ -258,7 +258,8 @@ public struct ScenarioParser {
           column: op.column)
         return nil
       }
-      guard arity(tokens, 2, usage: "\(op.text) PORT"), let port = number(tokens[1], max: 0xFFFF)
+      guard arity(tokens, 2, usage: "\(op.text) PORT"),
+        let port = number(tokens[1], max: UInt64(scenario.kernel.portCount - 1))
       else { return nil }
       return .access(thread: thread, IOAccess(instruction, port: UInt16(port), width: width))
     }

@@ -213,6 +213,11 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
 
   private mutating func userAccess(_ access: IOAccess, on cpu: Int) throws(MachineError) -> StepResult {
     let thread = try userThread(on: cpu)
+    // Ports past a reduced count do not exist; the last ones' straddles still reach the
+    // all-ones long after the map, as 0xffff's reach the terminator.
+    guard Int(access.port) < state.kernel.portCount else {
+      throw .noSuchPort(Int(access.port), portCount: state.kernel.portCount)
+    }
     let iopl = strategy.userIOPL(of: thread, kernel: state.kernel)
     strategy.portAccessed(
       on: cpu, thread: thread, access: access, kernel: state.kernel, state: &state.strategy,

@@ -11,6 +11,8 @@ public enum MachineError: Error, Sendable, Hashable, CustomStringConvertible {
   case runningElsewhere(ThreadID, cpu: Int)
   /// The CPU has no current thread (it is idle).
   case idle(cpu: Int)
+  /// The access starts at a port the machine does not have (a reduced port count).
+  case noSuchPort(Int, portCount: Int)
   /// The step needs the current thread of the CPU in user mode.
   case notInUserMode(cpu: Int)
   /// The step needs the current thread of the CPU in the kernel.
@@ -24,6 +26,7 @@ public enum MachineError: Error, Sendable, Hashable, CustomStringConvertible {
     case .notRunning(let thread): "\(thread) is not running on any CPU"
     case .runningElsewhere(let thread, let cpu): "\(thread) is already running on cpu\(cpu)"
     case .idle(let cpu): "cpu\(cpu) is idle"
+    case .noSuchPort(let port, let count): "port 0x\(String(port, radix: 16)) does not exist: the machine has \(count) ports"
     case .notInUserMode(let cpu): "the task on cpu\(cpu) is not in user mode"
     case .notInKernel(let cpu): "the task on cpu\(cpu) is already in user mode"
     }

@@ -16,6 +16,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     MalformedCase(text: "process a cpu1", expected: "t.scn:1:11: error: cpu1 does not exist: the scenario has 1 cpu(s)"),
     MalformedCase(text: "process a cpu0\nb: inb 0x80", expected: "t.scn:2:1: error: unknown thread 'b'"),
     MalformedCase(text: "process a cpu0\na: inb 0x10000", expected: "t.scn:2:8: error: 0x10000 is larger than 65535"),
+    MalformedCase(text: "ports 128\nprocess a cpu0\na: inb 128", expected: "t.scn:3:8: error: 128 is larger than 127"),
     MalformedCase(text: "process a cpu0\na: inq 0x80", expected: "t.scn:2:4: error: unknown operation 'inq': expected ioperm, iopl, fork, thread, exec, exit, setresuid, migrate, cli, sti or a port instruction (inb, outw, insl, …)"),
     MalformedCase(text: "process a cpu0\na: inb 0x80 -> ok", expected: "t.scn:2:1: error: this step cannot have the outcome 'ok'"),
     MalformedCase(text: "process a cpu0\na: inb 0x80 -> maybe", expected: "t.scn:2:16: error: unknown outcome 'maybe' (ok, EINVAL, EPERM, ENOMEM, ENOSYS, allow, deny, gp, nop, exec)"),

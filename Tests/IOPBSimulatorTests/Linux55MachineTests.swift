@@ -94,6 +94,19 @@ import Testing
       try machine.apply(.contextSwitch(cpu: 1, to: a))
     }
     #expect(throws: MachineError.noSuchCPU(2)) { try machine.apply(.vmExit(cpu: 2)) }
+    var small = LinuxMachine(strategy: Linux55Strategy(), cpuCount: 1, kernel: KernelConfiguration(portCount: 128))
+    let b = try small.spawn(credentials: .root, on: 0)
+    _ = try small.apply(.contextSwitch(cpu: 0, to: b))
+    _ = try small.apply(.returnToUser(cpu: 0))
+    #expect(throws: MachineError.noSuchPort(200, portCount: 128)) {
+      try small.apply(.access(cpu: 0, IOAccess(port: 200)))
+    }
+    // The last port's straddle reaches the all-ones long after the map, like 0xffff's.
+    _ = try small.apply(.syscall(b, .ioperm(from: 127, count: 1, turnOn: true)))
+    _ = try small.apply(.returnToUser(cpu: 0))
+    let straddle = try small.apply(.access(cpu: 0, IOAccess(port: 127, width: .word)))
+    #expect(straddle.outcome.description == "deny")
+    #expect(straddle.violation == nil)
   }
 
   @Test func machineStateIsAValue() throws {

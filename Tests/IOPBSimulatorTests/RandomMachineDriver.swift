@@ -16,6 +16,7 @@ struct RandomMachineDriver<Strategy: SwitchStrategy> {
       strategy: strategy, cpuCount: cpuCount, kernel: KernelConfiguration(portCount: portCount))
     let top = portCount - 1
     ports = [0, 1, 7, 8, 15, 63, 64, 0x70, 0x80, top / 2, top - 8, top - 3, top - 1, top]
+      .filter { $0 <= top }
     for (cpu, credentials) in [(0, Credentials.root), (cpuCount - 1, .user), (0, .root)] {
       _ = try? machine.spawn(credentials: credentials, on: cpu)
     }
