@@ -27,6 +27,9 @@ extension IOPB {
     @Option(help: "A built-in profile (default, molnar-2004) or a profile file.")
     var profile: String?
 
+    @Option(name: .customLong("set"), help: "Override one profile figure, e.g. --set ltr=20 (repeatable).")
+    var settings: [String] = []
+
     @Option(help: "Output format: table, csv or json.")
     var format: String = "table"
 
@@ -49,6 +52,7 @@ extension IOPB {
       request.workloads = workloads
       request.strategies = strategies
       request.profile = profile
+      request.settings = settings
       request.format = format
       request.seed = seed
       request.switches = switches

@@ -11,6 +11,8 @@ public struct CompareRequest: Sendable, Hashable {
   public var profile: String?
   /// A ``ReportFormat`` name; anything else exits 64.
   public var format: String = ReportFormat.table.rawValue
+  /// `key=value` overrides applied after the profile, in the profile file syntax (`ltr=20`).
+  public var settings: [String] = []
   /// Replaces every workload's seed.
   public var seed: UInt64?
   /// Replaces every workload's duration by this many switches.
@@ -46,7 +48,15 @@ public struct CompareRequest: Sendable, Hashable {
     if let switches, switches <= 0 { return .usage("--switches must be positive, not \(switches)") }
     if let maxEvents, maxEvents <= 0 { return .usage("--max-events must be positive, not \(maxEvents)") }
     let cycleProfile: CycleProfile
-    do { cycleProfile = try profile.map(ProfileLoader.load) ?? .default } catch {
+    do {
+      let loaded = try profile.map(ProfileLoader.load) ?? .default
+      var adjusted = loaded
+      if !settings.isEmpty {
+        adjusted = try CycleProfile.parse(settings.joined(separator: "\n"), source: "--set", base: loaded)
+        adjusted.name = loaded.name + " --set " + settings.joined(separator: " --set ")
+      }
+      cycleProfile = adjusted
+    } catch {
       return .usage(error.description)
     }
     if showProfile { return CommandOutput(output: cycleProfile.fileText) }

@@ -102,6 +102,21 @@ import Testing
     #expect(report.output.contains("switch.base = 1250  # costs.md §2"))
   }
 
+  @Test func setOverridesOneFigure() throws {
+    var request = CompareRequest()
+    request.profile = "molnar-2004"
+    request.settings = ["ltr=20", "invlpg = 880"]
+    request.showProfile = true
+    let profile = try CycleProfile.parse(request.execute().output, source: "shown")
+    #expect(profile[.taskRegisterLoad] == 20)
+    #expect(profile[.pageInvalidation] == 880)
+    #expect(profile[.switchBase] == 1250)
+    request.settings = ["ltr"]
+    let bad = request.execute()
+    #expect(bad.exitCode == 64)
+    #expect(bad.diagnostics == "error: --set:1: expected `key = value`, found 'ltr'")
+  }
+
   @Test func maxEventsGivesPartialRows() {
     var request = CompareRequest()
     request.workloads = ["dosemu"]
