@@ -110,26 +110,35 @@ public struct Linux55Strategy: SwitchStrategy {
     if kernel[thread].ioplEmulation == 3 {
       state.cpus[cpu].tss.ioMapBase = UInt16(layout.validAll)
     } else if let bitmap = kernel.bitmap(of: thread) {
-      var tss = state.cpus[cpu].tss
       counts.sequenceCompares += 1
-      if tss.readLittleEndian(at: layout.prevSequenceOffset, width: 8) != bitmap.sequence {
-        // tss_copy_io_bitmap(): cover the previous user's dirty range too.
-        let prevMax = Int(tss.readLittleEndian(at: layout.prevMaxOffset, width: 4))
-        let count = defects.contains(.copiesOnlyIncomingMax) ? bitmap.maxBytes : max(prevMax, bitmap.maxBytes)
-        tss.write(bitmap.bytes(count: count), at: layout.validMap)
-        tss.writeLittleEndian(UInt64(bitmap.maxBytes), at: layout.prevMaxOffset, width: 4)
-        tss.writeLittleEndian(bitmap.sequence, at: layout.prevSequenceOffset, width: 8)
-        counts.bytesCopied += count
-        counts.copies += 1
-      }
-      tss.ioMapBase = UInt16(layout.validMap)
-      state.cpus[cpu].tss = tss
+      // In place: the TSS bytes stay uniquely referenced, so nothing but the copy is written.
+      copyIfStale(bitmap, into: &state.cpus[cpu].tss, layout: layout, counts: &counts)
+      state.cpus[cpu].tss.ioMapBase = UInt16(layout.validMap)
     } else {
       // WARN_ON_ONCE(!iobm) since 8b68e978718f: cannot happen with a consistent flag.
       state.cpus[cpu].tss.ioMapBase = UInt16(layout.invalid)
     }
     counts.mapBaseWrites += 1
     if state.cpus[cpu].tssLimitInvalid, !defects.contains(.skipsLimitRefresh) { forceReloadTR(on: cpu, state: &state, counts: &counts) }
+  }
+
+  /// `tss_copy_io_bitmap()` when `prev_sequence` differs: copy max(prev_max, max) bytes (only
+  /// `max` with the stale-bits defect) and record the new max and sequence.
+  func copyIfStale(
+    _ bitmap: IOBitmap, into tss: inout TaskStateSegment, layout: LinuxTSSLayout,
+    counts: inout OperationCounts
+  ) {
+    guard tss.readLittleEndian(at: layout.prevSequenceOffset, width: 8) != bitmap.sequence else {
+      return
+    }
+    let prevMax = Int(tss.readLittleEndian(at: layout.prevMaxOffset, width: 4))
+    let count =
+      defects.contains(.copiesOnlyIncomingMax) ? bitmap.maxBytes : max(prevMax, bitmap.maxBytes)
+    tss.write(bitmap.bytes(count: count), at: layout.validMap)
+    tss.writeLittleEndian(UInt64(bitmap.maxBytes), at: layout.prevMaxOffset, width: 4)
+    tss.writeLittleEndian(bitmap.sequence, at: layout.prevSequenceOffset, width: 8)
+    counts.bytesCopied += count
+    counts.copies += 1
   }
 
   /// `force_reload_TR()`: mark the GDT descriptor available, LTR, clear the flag.
