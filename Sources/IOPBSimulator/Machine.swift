@@ -102,8 +102,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     case .returnToUser(let cpu):
       let thread = try current(on: cpu)
       guard !state.cpus[cpu].inUserMode else { throw .notInKernel(cpu: cpu) }
-      strategy.returnToUser(
-        on: cpu, thread: thread, kernel: state.kernel, state: &state.strategy, counts: &counts)
+      returnToUser(on: cpu, thread: thread)
       state.cpus[cpu].inUserMode = true
     case .access(let cpu, let access):
       return try userAccess(access, on: cpu)
@@ -177,10 +176,23 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   private mutating func retire(_ thread: ThreadID, on cpu: Int) {
     strategy.permissionsChanged(
       on: cpu, thread: thread, kernel: state.kernel, state: &state.strategy, counts: &counts)
-    strategy.contextSwitch(
-      on: cpu, from: thread, to: nil, kernel: state.kernel, state: &state.strategy,
-      counts: &counts)
+    switchTasks(on: cpu, from: thread, to: nil)
     state.cpus[cpu] = CPUSlot(current: nil, inUserMode: false)
+  }
+
+  /// Every context switch passes here: the machine counts it, the strategy does its work.
+  private mutating func switchTasks(on cpu: Int, from previous: ThreadID?, to next: ThreadID?) {
+    counts.contextSwitches += 1
+    strategy.contextSwitch(
+      on: cpu, from: previous, to: next, kernel: state.kernel, state: &state.strategy,
+      counts: &counts)
+  }
+
+  /// Every exit to user mode passes here: the machine counts it, the strategy does its work.
+  private mutating func returnToUser(on cpu: Int, thread: ThreadID) {
+    counts.returnsToUser += 1
+    strategy.returnToUser(
+      on: cpu, thread: thread, kernel: state.kernel, state: &state.strategy, counts: &counts)
   }
 
   private mutating func threadExited(_ thread: ThreadID, on cpu: Int) {
@@ -203,10 +215,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
         throw .runningElsewhere(next, cpu: running)
       }
     }
-    let previous = state.cpus[cpu].current
-    strategy.contextSwitch(
-      on: cpu, from: previous, to: next, kernel: state.kernel, state: &state.strategy,
-      counts: &counts)
+    switchTasks(on: cpu, from: state.cpus[cpu].current, to: next)
     state.cpus[cpu] = CPUSlot(current: next, inUserMode: false)
     if let next { state.homeCPU[next.rawValue] = cpu }
   }
@@ -263,8 +272,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   /// A #GP entered the kernel; leaving it (to the signal handler or the next instruction)
   /// is another exit to user mode.
   private mutating func signalDelivered(to thread: ThreadID, on cpu: Int) {
-    strategy.returnToUser(
-      on: cpu, thread: thread, kernel: state.kernel, state: &state.strategy, counts: &counts)
+    returnToUser(on: cpu, thread: thread)
   }
 
   // MARK: Checks

@@ -33,7 +33,6 @@ public struct FreeBSDAmd64Strategy: SwitchStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    counts.contextSwitches += 1
     var target: ThreadID?
     if let next, PortView(of: next, in: kernel).grantsPorts || state.threads[next] != nil {
       state.allocate(next, counts: &counts)
@@ -45,13 +44,6 @@ public struct FreeBSDAmd64Strategy: SwitchStrategy {
     } else if target != nil {
       state.refreshLimit(on: cpu, counts: &counts)
     }
-  }
-
-  public func returnToUser(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    counts.returnsToUser += 1
   }
 
   public func permissionsChanged(

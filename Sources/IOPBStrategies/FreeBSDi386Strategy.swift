@@ -29,7 +29,6 @@ public struct FreeBSDi386Strategy: SwitchStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    counts.contextSwitches += 1
     if let next, PortView(of: next, in: kernel).grantsPorts || state.threads[next] != nil {
       state.allocate(next, counts: &counts)
       state.sync(next, kernel: kernel, inPlace: false, counts: &counts)
@@ -37,13 +36,6 @@ public struct FreeBSDi386Strategy: SwitchStrategy {
     } else if state.cpus[cpu].loaded != nil {
       state.load(nil, on: cpu, counts: &counts)
     }
-  }
-
-  public func returnToUser(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    counts.returnsToUser += 1
   }
 
   public func permissionsChanged(

@@ -57,18 +57,10 @@ public struct HelenOSStrategy: SwitchStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    counts.contextSwitches += 1
     let task = next.map { kernel[$0].process }
     if task != state.cpus[cpu].task {
       install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
     }
-  }
-
-  public func returnToUser(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    counts.returnsToUser += 1
   }
 
   public func permissionsChanged(

@@ -57,7 +57,6 @@ public struct Linux55Strategy: SwitchStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    counts.contextSwitches += 1
     // TIF_IO_BITMAP is only in _TIF_WORK_CTXSW_PREV: only the outgoing task matters.
     if let previous, kernel[previous].needsIOBitmapUpdate, !defects.contains(.keepsBaseOnSwitchOut) {
       invalidate(on: cpu, state: &state, counts: &counts)
@@ -68,7 +67,6 @@ public struct Linux55Strategy: SwitchStrategy {
     on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
-    counts.returnsToUser += 1
     guard kernel[thread].needsIOBitmapUpdate else { return }
     update(on: cpu, thread: thread, kernel: kernel, state: &state, counts: &counts)
   }

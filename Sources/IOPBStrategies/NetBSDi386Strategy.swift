@@ -45,16 +45,8 @@ public struct NetBSDi386Strategy: SwitchStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    counts.contextSwitches += 1
     guard let next else { return }
     install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func returnToUser(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    counts.returnsToUser += 1
   }
 
   public func permissionsChanged(

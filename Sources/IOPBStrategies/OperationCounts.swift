@@ -25,7 +25,8 @@ public struct OperationCounts: Sendable, Hashable, Codable {
   public var generalProtectionFixups = 0
   /// Comparisons of a bitmap sequence or owner against what the TSS holds.
   public var sequenceCompares = 0
-  /// Context switches and returns to user mode the strategy saw.
+  /// Context switches and returns to user mode the strategy saw, counted by the machine that
+  /// drives it.
   public var contextSwitches = 0
   public var returnsToUser = 0
 

@@ -65,7 +65,6 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    counts.contextSwitches += 1
     var target: ThreadID?
     if let next, PortView(of: next, in: kernel).grantsPorts || state.table.threads[next] != nil {
       state.table.allocate(next, counts: &counts)
@@ -78,13 +77,6 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
       target = next
     }
     load(target, on: cpu, state: &state, counts: &counts)
-  }
-
-  public func returnToUser(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    counts.returnsToUser += 1
   }
 
   public func permissionsChanged(

@@ -5,7 +5,8 @@ import IOPBKernel
 ///
 /// The machine drives every strategy through the same hooks, at the points where a kernel
 /// would run them. A strategy owns all per-CPU (and any global) state it needs in ``State``,
-/// including the TSS bytes the CPU checks, and counts every costly operation it performs.
+/// including the TSS bytes the CPU checks, and counts every costly operation it performs; the
+/// machine counts the switches and returns to user mode that drive it.
 public protocol SwitchStrategy: Sendable, Hashable {
   /// Everything the design keeps: the TSS of each CPU and any bookkeeping.
   associatedtype State: Sendable, Hashable
@@ -27,7 +28,8 @@ public protocol SwitchStrategy: Sendable, Hashable {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts)
 
-  /// Exit to user mode of `thread` on `cpu` (`arch_exit_to_user_mode_prepare()`).
+  /// Exit to user mode of `thread` on `cpu` (`arch_exit_to_user_mode_prepare()`); nothing by
+  /// default, for the designs that do all their work at the switch.
   func returnToUser(
     on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
     counts: inout OperationCounts)
@@ -78,6 +80,11 @@ public protocol SwitchStrategy: Sendable, Hashable {
 }
 
 extension SwitchStrategy {
+  public func returnToUser(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {}
+
   public func userIOPL(of thread: ThreadID, kernel: Kernel) -> PrivilegeLevel { .ring0 }
 
   public func generalProtection(

@@ -38,15 +38,7 @@ public struct V1ZeroRangeStrategy: SwitchStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    counts.contextSwitches += 1
     install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func returnToUser(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    counts.returnsToUser += 1
   }
 
   public func permissionsChanged(

@@ -53,7 +53,6 @@ public struct WindowsNTStrategy: SwitchStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    counts.contextSwitches += 1
     let process = next.map { kernel[$0].process }
     state.currentProcess[cpu] = process
     if let next, let process, kernel.bitmap(of: next) != nil, !state.enabled.contains(process) {
@@ -62,13 +61,6 @@ public struct WindowsNTStrategy: SwitchStrategy {
     let offset = offset(on: cpu, state: state)
     state.cpus[cpu].setBase(offset, counts: &counts)
     if offset != state.cpus[cpu].layout.invalid { state.cpus[cpu].refreshLimit(counts: &counts) }
-  }
-
-  public func returnToUser(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    counts.returnsToUser += 1
   }
 
   public func permissionsChanged(

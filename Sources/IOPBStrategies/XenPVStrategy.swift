@@ -60,7 +60,6 @@ public struct XenPVStrategy: SwitchStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    counts.contextSwitches += 1
     if let previous, kernel[previous].needsIOBitmapUpdate { invalidate(on: cpu, state: &state, counts: &counts) }
   }
 
@@ -68,7 +67,6 @@ public struct XenPVStrategy: SwitchStrategy {
     on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
-    counts.returnsToUser += 1
     guard kernel[thread].needsIOBitmapUpdate else { return }
     guest.update(on: cpu, thread: thread, kernel: kernel, state: &state.guest, counts: &counts)
     let base = Int(state.guest.cpus[cpu].tss.ioMapBase)
