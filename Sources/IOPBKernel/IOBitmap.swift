@@ -45,6 +45,11 @@ public struct IOBitmap: Sendable, Hashable {
 
   /// The first `count` bytes of the bitmap as they lie in memory.
   public func bytes(count: Int) -> [UInt8] {
-    words.map(\.littleEndian).withUnsafeBytes { Array($0.prefix(max(0, count))) }
+    let count = max(0, count)
+    #if _endian(little)
+      return words.withUnsafeBytes { Array($0.prefix(count)) }
+    #else
+      return words.map { $0.littleEndian }.withUnsafeBytes { Array($0.prefix(count)) }
+    #endif
   }
 }
