@@ -26,6 +26,14 @@ public struct BitmapTSS: Sendable, Hashable {
     segment = layout.bootTSS()
   }
 
+  /// A TSS for `portCount` ports as ``init(layout:)`` leaves it, with its base at the map
+  /// instead when `baseAtMap` (the designs whose base is always valid: `cpu_init()` installs
+  /// `IO_BITMAP_OFFSET`).
+  public init(portCount: Int, baseAtMap: Bool = false) {
+    self.init(layout: LinuxTSSLayout(portCount: portCount))
+    if baseAtMap { segment.ioMapBase = UInt16(layout.validMap) }
+  }
+
   /// A base offset beyond the limit that a design tells apart from ``LinuxTSSLayout/invalid``:
   /// i386 `INVALID_IO_BITMAP_OFFSET_LAZY` (0x9000 there, beyond its 0x8000 invalid offset).
   public var lazyInvalid: Int { layout.invalid + 8 }

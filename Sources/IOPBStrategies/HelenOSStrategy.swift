@@ -18,7 +18,7 @@ import IOPBKernel
 /// an installed port reinstalls at once instead. `iopl(3)` installs the all-zero `mapall` with
 /// the full limit.
 public struct HelenOSStrategy: SwitchStrategy {
-  public struct CPUState: Sendable, Hashable {
+  public struct CPUState: CPUTSSRecord {
     public var tss: BitmapTSS
     /// The task whose map is installed: a process, or nil for the kernel task (idle, boot).
     public var task: ProcessID?
@@ -30,9 +30,7 @@ public struct HelenOSStrategy: SwitchStrategy {
     public var installedLimit: Int
   }
 
-  public struct State: Sendable, Hashable {
-    public var cpus: [CPUState]
-  }
+  public typealias State = PerCPUState<CPUState>
 
   public init() {}
 
@@ -45,13 +43,10 @@ public struct HelenOSStrategy: SwitchStrategy {
   }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    var tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
-    tss.segment.ioMapBase = UInt16(tss.layout.validMap)
+    var tss = BitmapTSS(portCount: kernel.portCount, baseAtMap: true)
     tss.segment.limit = tss.layout.validMap
-    return State(cpus: Array(repeating: CPUState(tss: tss, installedLimit: tss.layout.validMap), count: cpuCount))
+    return State(CPUState(tss: tss, installedLimit: tss.layout.validMap), count: cpuCount)
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].tss.segment }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -112,6 +107,12 @@ public struct HelenOSStrategy: SwitchStrategy {
         return ~cpuState.tss.segment.bytes[map + offset] & now != 0
       }
     }
+  }
+
+  /// None: the map keeps no dirty extent. Bytes past the installed limit keep what a longer
+  /// map installed earlier left there, which the CPU never reads.
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    []
   }
 
   /// `io_perm_bitmap_install()` for `thread`'s task (nil: the kernel task, n = 0).

@@ -14,20 +14,15 @@ import IOPBKernel
 /// `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638) at once; there is nothing
 /// to copy for it. The handler also reloads TR when a VM exit cut the limit.
 public struct LazyGPCopyStrategy: SwitchStrategy {
-  public struct State: Sendable, Hashable {
-    public var cpus: [BitmapTSS]
-  }
+  public typealias State = PerCPUState<BitmapTSS>
 
   public init() {}
 
   public var name: String { "lazy-gp-copy" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
-    return State(cpus: Array(repeating: tss, count: cpuCount))
+    State(BitmapTSS(portCount: kernel.portCount), count: cpuCount)
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -41,13 +36,6 @@ public struct LazyGPCopyStrategy: SwitchStrategy {
     counts: inout OperationCounts
   ) {
     deferInstall(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].vmExit(currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   public func generalProtection(
@@ -89,9 +77,5 @@ public struct LazyGPCopyStrategy: SwitchStrategy {
     case .map: tss.setBaseIfChanged(tss.lazyInvalid, counts: &counts)
     }
     state.cpus[cpu] = tss
-  }
-
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
   }
 }

@@ -17,21 +17,15 @@ import IOPBKernel
 /// had a bitmap is read from what this CPU's TSS holds, since the model's kernel frees a
 /// bitmap whose ports were all dropped (ea5f1cd7ab49) where 2.6.8 kept it.
 public struct Linux268FullCopyStrategy: SwitchStrategy {
-  public struct State: Sendable, Hashable {
-    public var cpus: [BitmapTSS]
-  }
+  public typealias State = PerCPUState<BitmapTSS>
 
   public init() {}
 
   public var name: String { "linux-2.6.8-full" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    var tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
-    tss.segment.ioMapBase = UInt16(tss.layout.validMap)
-    return State(cpus: Array(repeating: tss, count: cpuCount))
+    State(BitmapTSS(portCount: kernel.portCount, baseAtMap: true), count: cpuCount)
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -45,13 +39,6 @@ public struct Linux268FullCopyStrategy: SwitchStrategy {
     counts: inout OperationCounts
   ) {
     install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].vmExit(currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   /// Makes `cpu`'s TSS grant what `thread` may reach: copy all of a bitmap, or erase all of
@@ -73,9 +60,5 @@ public struct Linux268FullCopyStrategy: SwitchStrategy {
     tss.setBaseIfChanged(view == .all ? tss.layout.validAll : tss.layout.validMap, counts: &counts)
     if view.grantsPorts { tss.refreshLimit(counts: &counts) }
     state.cpus[cpu] = tss
-  }
-
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
   }
 }

@@ -16,26 +16,21 @@ import IOPBKernel
 /// mail.gmail.com>`), so threads that share a bitmap after fork hit the cache and a freed
 /// bitmap can never match. `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638).
 public struct Linux269OwnerCacheStrategy: SwitchStrategy {
-  public struct CPUState: Sendable, Hashable {
+  public struct CPUState: CPUTSSRecord {
     public var tss: BitmapTSS
     /// The bitmap and version the TSS holds (`tss->io_bitmap_owner`).
     public var owner: PortView = .none
   }
 
-  public struct State: Sendable, Hashable {
-    public var cpus: [CPUState]
-  }
+  public typealias State = PerCPUState<CPUState>
 
   public init() {}
 
   public var name: String { "linux-2.6.9-owner-cache" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
-    return State(cpus: Array(repeating: CPUState(tss: tss), count: cpuCount))
+    State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].tss.segment }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -49,14 +44,6 @@ public struct Linux269OwnerCacheStrategy: SwitchStrategy {
     counts: inout OperationCounts
   ) {
     install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].tss.vmExit(
-      currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   func install(

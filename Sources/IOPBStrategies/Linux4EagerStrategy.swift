@@ -15,21 +15,15 @@ import IOPBKernel
 /// instead of setting real IOPL; the previous task's `io_bitmap_max` is what this CPU's TSS
 /// holds, since the model's kernel frees a bitmap whose ports were all dropped.
 public struct Linux4EagerStrategy: SwitchStrategy {
-  public struct State: Sendable, Hashable {
-    public var cpus: [BitmapTSS]
-  }
+  public typealias State = PerCPUState<BitmapTSS>
 
   public init() {}
 
   public var name: String { "linux-4.x-eager" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    var tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
-    tss.segment.ioMapBase = UInt16(tss.layout.validMap)
-    return State(cpus: Array(repeating: tss, count: cpuCount))
+    State(BitmapTSS(portCount: kernel.portCount, baseAtMap: true), count: cpuCount)
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -43,13 +37,6 @@ public struct Linux4EagerStrategy: SwitchStrategy {
     counts: inout OperationCounts
   ) {
     install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].vmExit(currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   /// Copies up to the larger of both extents, or erases the previous extent.
@@ -69,9 +56,5 @@ public struct Linux4EagerStrategy: SwitchStrategy {
     tss.setBaseIfChanged(view == .all ? tss.layout.validAll : tss.layout.validMap, counts: &counts)
     if view.grantsPorts { tss.refreshLimit(counts: &counts) }
     state.cpus[cpu] = tss
-  }
-
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
   }
 }

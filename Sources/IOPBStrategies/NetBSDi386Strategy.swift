@@ -19,9 +19,7 @@ public struct NetBSDi386Strategy: SwitchStrategy {
   /// `NIOPORTS`: the ports the map can describe.
   public static let mapPorts = 1024
 
-  public struct State: Sendable, Hashable {
-    public var cpus: [BitmapTSS]
-  }
+  public typealias State = PerCPUState<BitmapTSS>
 
   public init() {}
 
@@ -35,11 +33,8 @@ public struct NetBSDi386Strategy: SwitchStrategy {
   }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: min(Self.mapPorts, kernel.portCount)))
-    return State(cpus: Array(repeating: tss, count: cpuCount))
+    State(BitmapTSS(portCount: min(Self.mapPorts, kernel.portCount)), count: cpuCount)
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -54,13 +49,6 @@ public struct NetBSDi386Strategy: SwitchStrategy {
     counts: inout OperationCounts
   ) {
     install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].vmExit(currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   func install(
@@ -84,9 +72,5 @@ public struct NetBSDi386Strategy: SwitchStrategy {
       tss.refreshLimit(counts: &counts)
     }
     state.cpus[cpu] = tss
-  }
-
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
   }
 }

@@ -23,7 +23,7 @@ public struct RemapInvlpgStrategy: SwitchStrategy {
   /// Bytes per page.
   public static let pageSize = 4096
 
-  public struct CPUState: Sendable, Hashable {
+  public struct CPUState: CPUTSSRecord {
     public var tss: BitmapTSS
     /// The bitmap whose pages the window maps; nil for the boot-time all-ones pages.
     public var mapped: BitmapID?
@@ -31,25 +31,20 @@ public struct RemapInvlpgStrategy: SwitchStrategy {
     public var flushedPages: Set<Int> = []
   }
 
-  public struct State: Sendable, Hashable {
-    public var cpus: [CPUState]
-  }
+  public typealias State = PerCPUState<CPUState>
 
   public init() {}
 
   public var name: String { "remap-invlpg" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
-    return State(cpus: Array(repeating: CPUState(tss: tss), count: cpuCount))
+    State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }
 
   /// Pages the window spans: one PTE and one INVLPG each per remap.
   public func windowPages(_ layout: LinuxTSSLayout) -> Int {
     max(1, (layout.bitmapBytes + Self.pageSize - 1) / Self.pageSize)
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].tss.segment }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -68,14 +63,6 @@ public struct RemapInvlpgStrategy: SwitchStrategy {
       }
     }
     install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].tss.vmExit(
-      currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   public func portAccessed(

@@ -13,20 +13,15 @@ import IOPBKernel
 /// `iopl(3)` points the base at the all-zero `mapall` of V1 7/9 ("x86/iopl: Restrict iopl()
 /// permission scope", c8137ace5638).
 public struct V1InvalidateStrategy: SwitchStrategy {
-  public struct State: Sendable, Hashable {
-    public var cpus: [BitmapTSS]
-  }
+  public typealias State = PerCPUState<BitmapTSS>
 
   public init() {}
 
   public var name: String { "v1-invalidate" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
-    return State(cpus: Array(repeating: tss, count: cpuCount))
+    State(BitmapTSS(portCount: kernel.portCount), count: cpuCount)
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -40,13 +35,6 @@ public struct V1InvalidateStrategy: SwitchStrategy {
     counts: inout OperationCounts
   ) {
     install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].vmExit(currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   func install(
@@ -69,9 +57,5 @@ public struct V1InvalidateStrategy: SwitchStrategy {
       tss.refreshLimit(counts: &counts)
     }
     state.cpus[cpu] = tss
-  }
-
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
   }
 }

@@ -13,26 +13,21 @@ import IOPBKernel
 ///
 /// `iopl(3)` points the base at the all-zero `mapall` of V1 7/9 (c8137ace5638).
 public struct V1ZeroRangeStrategy: SwitchStrategy {
-  public struct CPUState: Sendable, Hashable {
+  public struct CPUState: CPUTSSRecord {
     public var tss: BitmapTSS
     /// Bytes of the bitmap area that may hold zero bits; all others are 0xFF.
     public var zeroBits: Range<Int> = 0..<0
   }
 
-  public struct State: Sendable, Hashable {
-    public var cpus: [CPUState]
-  }
+  public typealias State = PerCPUState<CPUState>
 
   public init() {}
 
   public var name: String { "v1-zero-range" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
-    return State(cpus: Array(repeating: CPUState(tss: tss), count: cpuCount))
+    State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].tss.segment }
 
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
@@ -46,14 +41,6 @@ public struct V1ZeroRangeStrategy: SwitchStrategy {
     counts: inout OperationCounts
   ) {
     install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].tss.vmExit(
-      currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   func install(

@@ -16,7 +16,7 @@ import IOPBKernel
 /// none of whose threads holds a bitmap any more is disabled; a process that inherited one by
 /// fork is enabled when it first runs; `iopl(3)` is real IOPL.
 public struct WindowsNTStrategy: SwitchStrategy {
-  public struct State: Sendable, Hashable {
+  public struct State: PerCPUTSSState {
     public var cpus: [BitmapTSS]
     /// The process each CPU runs (nil: the idle process).
     public var currentProcess: [ProcessID?]
@@ -39,11 +39,10 @@ public struct WindowsNTStrategy: SwitchStrategy {
   }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    let tss = BitmapTSS(layout: LinuxTSSLayout(portCount: kernel.portCount))
-    return State(cpus: Array(repeating: tss, count: cpuCount), currentProcess: Array(repeating: nil, count: cpuCount))
+    State(
+      cpus: Array(repeating: BitmapTSS(portCount: kernel.portCount), count: cpuCount),
+      currentProcess: Array(repeating: nil, count: cpuCount))
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].segment }
 
   public func userIOPL(of thread: ThreadID, kernel: Kernel) -> PrivilegeLevel {
     kernel[thread].ioplEmulation == 3 ? .ring3 : .ring0
@@ -130,9 +129,5 @@ public struct WindowsNTStrategy: SwitchStrategy {
       !kernel.threads(of: process).contains(where: { kernel.bitmap(of: $0) != nil })
     else { return }
     setAccess(process, enabled: false, state: &state, counts: &counts)
-  }
-
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.cpus.enumerated().flatMap { cpu, tss in tss.invariantViolations(name: "cpu\(cpu)") }
   }
 }
