@@ -13,7 +13,7 @@ import IOPBKernel
 ///
 /// `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638) at once; there is nothing
 /// to copy for it. The handler also reloads TR when a VM exit cut the limit.
-public struct LazyGPCopyStrategy: SwitchStrategy {
+public struct LazyGPCopyStrategy: InstallingStrategy {
   public typealias State = PerCPUState<BitmapTSS>
 
   public init() {}
@@ -22,20 +22,6 @@ public struct LazyGPCopyStrategy: SwitchStrategy {
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(BitmapTSS(portCount: kernel.portCount), count: cpuCount)
-  }
-
-  public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
-  ) {
-    deferInstall(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    deferInstall(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
   }
 
   public func generalProtection(
@@ -64,7 +50,7 @@ public struct LazyGPCopyStrategy: SwitchStrategy {
   }
 
   /// Points the base where the next port access faults into the copy, or at nothing.
-  func deferInstall(
+  public func install(
     _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {

@@ -16,7 +16,7 @@ import IOPBKernel
 /// (c8137ace5638) instead of real IOPL, so CLI/STI keep faulting; whether the outgoing task
 /// had a bitmap is read from what this CPU's TSS holds, since the model's kernel frees a
 /// bitmap whose ports were all dropped (ea5f1cd7ab49) where 2.6.8 kept it.
-public struct Linux268FullCopyStrategy: SwitchStrategy {
+public struct Linux268FullCopyStrategy: InstallingStrategy {
   public typealias State = PerCPUState<BitmapTSS>
 
   public init() {}
@@ -27,38 +27,12 @@ public struct Linux268FullCopyStrategy: SwitchStrategy {
     State(BitmapTSS(portCount: kernel.portCount, baseAtMap: true), count: cpuCount)
   }
 
-  public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
-  ) {
-    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  /// Makes `cpu`'s TSS grant what `thread` may reach: copy all of a bitmap, or erase all of
-  /// the previous one.
-  func install(
+  /// Copies the whole map or erases all of it:
+  /// ``BitmapTSS/copyEagerly(_:kernel:wholeMap:counts:)``.
+  public func install(
     _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
-    var tss = state.cpus[cpu]
-    let whole = 0..<tss.layout.bitmapBytes
-    if let thread, let bitmap = kernel.bitmap(of: thread) {
-      tss.copy(bitmap, range: whole, counts: &counts)
-      tss.dirtyBytes = bitmap.maxBytes
-    } else if tss.dirtyBytes > 0 {
-      tss.fill(whole, counts: &counts)
-      tss.dirtyBytes = 0
-    }
-    let view = PortView(of: thread, in: kernel)
-    tss.setBaseIfChanged(view == .all ? tss.layout.validAll : tss.layout.validMap, counts: &counts)
-    if view.grantsPorts { tss.refreshLimit(counts: &counts) }
-    state.cpus[cpu] = tss
+    state.cpus[cpu].copyEagerly(thread, kernel: kernel, wholeMap: true, counts: &counts)
   }
 }

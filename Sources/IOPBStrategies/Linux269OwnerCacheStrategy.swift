@@ -15,7 +15,7 @@ import IOPBKernel
 /// as Linus Torvalds proposed in 2019 (`<CAHk-=wjXcS--G3Wd8ZGEOdCNRAWPaUneyN1ryShQL-_yi1kvOA@
 /// mail.gmail.com>`), so threads that share a bitmap after fork hit the cache and a freed
 /// bitmap can never match. `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638).
-public struct Linux269OwnerCacheStrategy: SwitchStrategy {
+public struct Linux269OwnerCacheStrategy: InstallingStrategy {
   public struct CPUState: CPUTSSRecord {
     public var tss: BitmapTSS
     /// The bitmap and version the TSS holds (`tss->io_bitmap_owner`).
@@ -32,21 +32,7 @@ public struct Linux269OwnerCacheStrategy: SwitchStrategy {
     State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }
 
-  public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
-  ) {
-    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  func install(
+  public func install(
     _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {

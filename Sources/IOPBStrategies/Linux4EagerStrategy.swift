@@ -14,7 +14,7 @@ import IOPBKernel
 /// The model's deviations: `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638)
 /// instead of setting real IOPL; the previous task's `io_bitmap_max` is what this CPU's TSS
 /// holds, since the model's kernel frees a bitmap whose ports were all dropped.
-public struct Linux4EagerStrategy: SwitchStrategy {
+public struct Linux4EagerStrategy: InstallingStrategy {
   public typealias State = PerCPUState<BitmapTSS>
 
   public init() {}
@@ -25,36 +25,12 @@ public struct Linux4EagerStrategy: SwitchStrategy {
     State(BitmapTSS(portCount: kernel.portCount, baseAtMap: true), count: cpuCount)
   }
 
-  public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
-  ) {
-    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  /// Copies up to the larger of both extents, or erases the previous extent.
-  func install(
+  /// Copies up to the larger of both extents, or erases the previous extent:
+  /// ``BitmapTSS/copyEagerly(_:kernel:wholeMap:counts:)``.
+  public func install(
     _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
-    var tss = state.cpus[cpu]
-    if let thread, let bitmap = kernel.bitmap(of: thread) {
-      tss.copy(bitmap, range: 0..<max(tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
-      tss.dirtyBytes = bitmap.maxBytes
-    } else if tss.dirtyBytes > 0 {
-      tss.fill(0..<tss.dirtyBytes, counts: &counts)
-      tss.dirtyBytes = 0
-    }
-    let view = PortView(of: thread, in: kernel)
-    tss.setBaseIfChanged(view == .all ? tss.layout.validAll : tss.layout.validMap, counts: &counts)
-    if view.grantsPorts { tss.refreshLimit(counts: &counts) }
-    state.cpus[cpu] = tss
+    state.cpus[cpu].copyEagerly(thread, kernel: kernel, wholeMap: false, counts: &counts)
   }
 }

@@ -15,7 +15,7 @@ import IOPBKernel
 ///
 /// The map covers `min(1024, portCount)` ports. `iopl(3)` points the base at an all-zero map
 /// of that size instead of real IOPL (`x86_iopl`), so CLI/STI keep faulting.
-public struct NetBSDi386Strategy: SwitchStrategy {
+public struct NetBSDi386Strategy: InstallingStrategy {
   /// `NIOPORTS`: the ports the map can describe.
   public static let mapPorts = 1024
 
@@ -36,25 +36,13 @@ public struct NetBSDi386Strategy: SwitchStrategy {
     State(BitmapTSS(portCount: min(Self.mapPorts, kernel.portCount)), count: cpuCount)
   }
 
-  public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
-  ) {
-    guard let next else { return }
-    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+  /// `.Lcopy_iobitmap`: all 128 bytes and a valid base for an LWP with a map, `IOMAP_INVALOFF`
+  /// for one without; a switch to a kernel thread (here: idle) leaves the TSS as it is.
+  public func install(
+    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
-    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  func install(
-    _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
+    guard let thread else { return }
     var tss = state.cpus[cpu]
     let layout = tss.layout
     switch PortView(of: thread, in: kernel) {

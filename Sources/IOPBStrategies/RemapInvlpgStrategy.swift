@@ -19,7 +19,7 @@ import IOPBKernel
 /// at no cost. A freed bitmap still mapped on some CPU is replaced by the all-ones page there
 /// (on a remote CPU that is a TLB shootdown, counted as its INVLPGs). `iopl(3)` points the base
 /// at the static all-zero `mapall` (c8137ace5638), which is never remapped.
-public struct RemapInvlpgStrategy: SwitchStrategy {
+public struct RemapInvlpgStrategy: InstallingStrategy {
   /// Bytes per page.
   public static let pageSize = 4096
 
@@ -46,13 +46,7 @@ public struct RemapInvlpgStrategy: SwitchStrategy {
     max(1, (layout.bitmapBytes + Self.pageSize - 1) / Self.pageSize)
   }
 
-  public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
-  ) {
-    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
+  /// Shows the changed bitmap through every window that maps it, then installs the thread.
   public func permissionsChanged(
     on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
@@ -89,7 +83,7 @@ public struct RemapInvlpgStrategy: SwitchStrategy {
     }
   }
 
-  func install(
+  public func install(
     _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {

@@ -115,3 +115,30 @@ extension SwitchStrategy {
 
   public var kptiCompatible: Bool { true }
 }
+
+/// A design that does one thing both at a switch to a thread and after the running thread's
+/// permissions changed: bring the CPU's TSS in step with that thread (``install(_:on:kernel:state:counts:)``).
+public protocol InstallingStrategy: SwitchStrategy {
+  /// Makes `cpu`'s TSS what the design installs for `thread` (nil: the idle task).
+  func install(
+    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts)
+}
+
+extension InstallingStrategy {
+  /// Installs the incoming thread.
+  public func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout State, counts: inout OperationCounts
+  ) {
+    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+
+  /// Installs the running thread again.
+  public func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  }
+}

@@ -12,7 +12,7 @@ import IOPBKernel
 ///
 /// `iopl(3)` points the base at the all-zero `mapall` of V1 7/9 ("x86/iopl: Restrict iopl()
 /// permission scope", c8137ace5638).
-public struct V1InvalidateStrategy: SwitchStrategy {
+public struct V1InvalidateStrategy: InstallingStrategy {
   public typealias State = PerCPUState<BitmapTSS>
 
   public init() {}
@@ -23,21 +23,7 @@ public struct V1InvalidateStrategy: SwitchStrategy {
     State(BitmapTSS(portCount: kernel.portCount), count: cpuCount)
   }
 
-  public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
-  ) {
-    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  func install(
+  public func install(
     _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {

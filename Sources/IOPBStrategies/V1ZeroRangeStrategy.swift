@@ -12,7 +12,7 @@ import IOPBKernel
 /// (linux-ioperm.md §6.2). The range is kept in whole longs, as the kernel keeps `max`.
 ///
 /// `iopl(3)` points the base at the all-zero `mapall` of V1 7/9 (c8137ace5638).
-public struct V1ZeroRangeStrategy: SwitchStrategy {
+public struct V1ZeroRangeStrategy: InstallingStrategy {
   public struct CPUState: CPUTSSRecord {
     public var tss: BitmapTSS
     /// Bytes of the bitmap area that may hold zero bits; all others are 0xFF.
@@ -29,21 +29,7 @@ public struct V1ZeroRangeStrategy: SwitchStrategy {
     State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }
 
-  public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
-  ) {
-    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-  }
-
-  func install(
+  public func install(
     _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
