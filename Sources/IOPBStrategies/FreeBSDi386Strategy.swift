@@ -19,55 +19,15 @@ public struct FreeBSDi386Strategy: SwitchStrategy {
 
   public var name: String { "freebsd-i386" }
 
-  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    PrivateTSSTable(cpuCount: cpuCount, kernel: kernel)
-  }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.segment(on: cpu) }
-
   public func contextSwitch(
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    if let next, PortView(of: next, in: kernel).grantsPorts || state.threads[next] != nil {
-      state.allocate(next, counts: &counts)
-      state.sync(next, kernel: kernel, inPlace: false, counts: &counts)
+    if let next, state.runsOnOwnTSS(next, kernel: kernel) {
+      state.prepare(next, kernel: kernel, counts: &counts)
       state.load(next, on: cpu, counts: &counts)
     } else if state.cpus[cpu].loaded != nil {
       state.load(nil, on: cpu, counts: &counts)
     }
-  }
-
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    let grants = PortView(of: thread, in: kernel).grantsPorts
-    guard grants || state.threads[thread] != nil else { return }
-    state.allocate(thread, counts: &counts)
-    state.sync(thread, kernel: kernel, inPlace: true, counts: &counts)
-    if state.cpus[cpu].loaded != thread {
-      state.load(thread, on: cpu, counts: &counts)
-    } else if grants {
-      state.refreshLimit(on: cpu, counts: &counts)
-    }
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.vmExit(on: cpu, currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
-  }
-
-  public func threadExited(
-    _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.free(thread)
-  }
-
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.invariantViolations(kernel: kernel)
   }
 }

@@ -23,7 +23,7 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
   /// Bytes of stack pointers a migrated thread's TSS needs from its new CPU.
   public static let stackFieldBytes = 88
 
-  public struct State: Sendable, Hashable {
+  public struct State: PrivateTSSState {
     public var table: PrivateTSSTable
     /// Whose TSS each CPU's `cpu_entry_area` slot maps (nil: the CPU's own), with
     /// ``mapsIntoEntryArea``.
@@ -42,8 +42,6 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(table: PrivateTSSTable(cpuCount: cpuCount, kernel: kernel), entryAreaMaps: Array(repeating: nil, count: cpuCount))
   }
-
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.table.segment(on: cpu) }
 
   /// PTEs one TSS spans in `cpu_entry_area`: the hardware part and the bitmap with its tail.
   public func entryAreaPages(_ layout: LinuxTSSLayout) -> Int {
@@ -66,9 +64,8 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
     state: inout State, counts: inout OperationCounts
   ) {
     var target: ThreadID?
-    if let next, PortView(of: next, in: kernel).grantsPorts || state.table.threads[next] != nil {
-      state.table.allocate(next, counts: &counts)
-      state.table.sync(next, kernel: kernel, inPlace: false, counts: &counts)
+    if let next, state.table.runsOnOwnTSS(next, kernel: kernel) {
+      state.table.prepare(next, kernel: kernel, counts: &counts)
       if state.table.threads[next]?.preparedFor != cpu {
         counts.copies += 1
         counts.bytesCopied += Self.stackFieldBytes
@@ -79,29 +76,14 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
     load(target, on: cpu, state: &state, counts: &counts)
   }
 
+  /// As every private-TSS design, but loading through ``load(_:on:state:counts:)``.
   public func permissionsChanged(
     on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
-    let grants = PortView(of: thread, in: kernel).grantsPorts
-    guard grants || state.table.threads[thread] != nil else { return }
-    if state.table.threads[thread] == nil {
-      state.table.allocate(thread, counts: &counts)
-      state.table.threads[thread]?.preparedFor = cpu
-    }
-    state.table.sync(thread, kernel: kernel, inPlace: true, counts: &counts)
-    if state.table.cpus[cpu].loaded != thread {
+    if state.table.takePermissions(thread, on: cpu, kernel: kernel, counts: &counts) {
       load(thread, on: cpu, state: &state, counts: &counts)
-    } else if grants {
-      state.table.refreshLimit(on: cpu, counts: &counts)
     }
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.table.vmExit(on: cpu, currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
   }
 
   public func threadExited(
@@ -112,9 +94,5 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
     for cpu in state.entryAreaMaps.indices where state.entryAreaMaps[cpu] == thread {
       state.entryAreaMaps[cpu] = nil
     }
-  }
-
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.table.invariantViolations(kernel: kernel)
   }
 }

@@ -57,6 +57,37 @@ public struct PrivateTSSTable: Sendable, Hashable {
     threads[thread] = Entry(tss: tss)
   }
 
+  /// True when `thread` runs on a TSS of its own: it may reach ports, or it could and keeps
+  /// the TSS it got then.
+  public func runsOnOwnTSS(_ thread: ThreadID, kernel: Kernel) -> Bool {
+    PortView(of: thread, in: kernel).grantsPorts || threads[thread] != nil
+  }
+
+  /// A switch to `thread`, which runs on its own TSS: allocate it on first use, and take over
+  /// a bitmap written elsewhere (a child's after fork) with a counted copy.
+  public mutating func prepare(_ thread: ThreadID, kernel: Kernel, counts: inout OperationCounts) {
+    allocate(thread, counts: &counts)
+    sync(thread, kernel: kernel, inPlace: false, counts: &counts)
+  }
+
+  /// The running `thread`'s permissions changed on `cpu` (`amd64_set_ioperm()`, Anvin's
+  /// `ioperm`): a thread that runs on its own TSS gets one on first use, prepared for `cpu`,
+  /// and has its map written in place. True when `cpu` must then load that TSS; when it is
+  /// loaded already, a thread that may reach ports only has the limit refreshed.
+  public mutating func takePermissions(
+    _ thread: ThreadID, on cpu: Int, kernel: Kernel, counts: inout OperationCounts
+  ) -> Bool {
+    guard runsOnOwnTSS(thread, kernel: kernel) else { return false }
+    if threads[thread] == nil {
+      allocate(thread, counts: &counts)
+      threads[thread]?.preparedFor = cpu
+    }
+    sync(thread, kernel: kernel, inPlace: true, counts: &counts)
+    if cpus[cpu].loaded != thread { return true }
+    if PortView(of: thread, in: kernel).grantsPorts { refreshLimit(on: cpu, counts: &counts) }
+    return false
+  }
+
   /// Brings `thread`'s TSS in step with its permissions; `inPlace` when the thread itself just
   /// changed them (no copy counted), false when it takes over a bitmap written elsewhere.
   public mutating func sync(
@@ -131,5 +162,59 @@ public struct PrivateTSSTable: Sendable, Hashable {
       }
     }
     return problems
+  }
+}
+
+/// The state of a design whose threads own TSSes (in ``table``).
+public protocol PrivateTSSState: Sendable, Hashable {
+  var table: PrivateTSSTable { get set }
+}
+
+extension PrivateTSSTable: PrivateTSSState {
+  /// The table itself, for designs that keep nothing else.
+  public var table: PrivateTSSTable {
+    get { self }
+    set { self = newValue }
+  }
+}
+
+extension SwitchStrategy where State: PrivateTSSState {
+  /// The TSS `cpu`'s task register designates.
+  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.table.segment(on: cpu) }
+
+  /// ``PrivateTSSTable/takePermissions(_:on:kernel:counts:)``, then LTR when needed.
+  public func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    if state.table.takePermissions(thread, on: cpu, kernel: kernel, counts: &counts) {
+      state.table.load(thread, on: cpu, counts: &counts)
+    }
+  }
+
+  /// Reload TR at once when the current thread may reach ports, otherwise at the next need.
+  public func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    state.table.vmExit(on: cpu, currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
+  }
+
+  /// Frees the thread's TSS (``PrivateTSSTable/free(_:)``).
+  public func threadExited(
+    _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
+    counts: inout OperationCounts
+  ) {
+    state.table.free(thread)
+  }
+
+  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
+    state.table.invariantViolations(kernel: kernel)
+  }
+}
+
+extension SwitchStrategy where State == PrivateTSSTable {
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    PrivateTSSTable(cpuCount: cpuCount, kernel: kernel)
   }
 }
