@@ -51,6 +51,27 @@ public struct BitmapTSS: Sendable, Hashable {
     if base != offset { setBase(offset, counts: &counts) }
   }
 
+  /// Which base stores ``point(at:rewriting:counts:)`` makes even when the field holds the
+  /// offset already: none, those of a valid offset, or all.
+  public enum BaseRewrite: Sendable {
+    case never, validOffset, always
+  }
+
+  /// Points the base at the offset that grants `view` (``LinuxTSSLayout/offset(granting:)``),
+  /// once the map holds what `view` needs, then runs `refresh_tss_limit()` for a view that
+  /// grants ports.
+  public mutating func point(
+    at view: PortView, rewriting rewrite: BaseRewrite = .never, counts: inout OperationCounts
+  ) {
+    let offset = layout.offset(granting: view)
+    switch rewrite {
+    case .never: setBaseIfChanged(offset, counts: &counts)
+    case .validOffset where view.grantsPorts, .always: setBase(offset, counts: &counts)
+    case .validOffset: setBaseIfChanged(offset, counts: &counts)
+    }
+    if view.grantsPorts { refreshLimit(counts: &counts) }
+  }
+
   /// `memcpy()` of bytes `range` of `bitmap` to the same place in the bitmap area.
   public mutating func copy(_ bitmap: IOBitmap, range: Range<Int>, counts: inout OperationCounts) {
     let range = range.clamped(to: 0..<layout.bitmapBytes)

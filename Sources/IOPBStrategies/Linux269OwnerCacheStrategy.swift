@@ -37,14 +37,8 @@ public struct Linux269OwnerCacheStrategy: InstallingStrategy {
     counts: inout OperationCounts
   ) {
     var cpuState = state.cpus[cpu]
-    let layout = cpuState.tss.layout
     let view = PortView(of: thread, in: kernel)
-    switch view {
-    case .none:
-      cpuState.tss.setBaseIfChanged(layout.invalid, counts: &counts)
-    case .all:
-      cpuState.tss.setBaseIfChanged(layout.validAll, counts: &counts)
-    case .map:
+    if case .map = view {
       counts.sequenceCompares += 1
       if cpuState.owner != view, let thread, let bitmap = kernel.bitmap(of: thread) {
         let extent = max(cpuState.tss.dirtyBytes, bitmap.maxBytes)
@@ -52,9 +46,8 @@ public struct Linux269OwnerCacheStrategy: InstallingStrategy {
         cpuState.tss.dirtyBytes = bitmap.maxBytes
         cpuState.owner = view
       }
-      cpuState.tss.setBaseIfChanged(layout.validMap, counts: &counts)
     }
-    if view.grantsPorts { cpuState.tss.refreshLimit(counts: &counts) }
+    cpuState.tss.point(at: view, counts: &counts)
     state.cpus[cpu] = cpuState
   }
 

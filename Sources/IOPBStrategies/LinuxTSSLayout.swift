@@ -23,6 +23,15 @@ public struct LinuxTSSLayout: Sendable, Hashable {
   /// `IO_BITMAP_OFFSET_INVALID`: one past the limit, so every user port access raises #GP.
   public var invalid: Int { limit + 1 }
 
+  /// The base offset that grants `view`: ``invalid``, ``validAll`` or ``validMap``.
+  public func offset(granting view: PortView) -> Int {
+    switch view {
+    case .none: invalid
+    case .all: validAll
+    case .map: validMap
+    }
+  }
+
   /// A TSS as `tss_setup_io_bitmap()` leaves it: base INVALID, prev_max and prev_sequence 0,
   /// `bitmap` all ones with its extra long, `mapall` zero but its extra long.
   public func bootTSS() -> TaskStateSegment {

@@ -44,21 +44,12 @@ public struct NetBSDi386Strategy: InstallingStrategy {
   ) {
     guard let thread else { return }
     var tss = state.cpus[cpu]
-    let layout = tss.layout
-    switch PortView(of: thread, in: kernel) {
-    case .none:
-      tss.setBase(layout.invalid, counts: &counts)
-    case .all:
-      tss.setBase(layout.validAll, counts: &counts)
-      tss.refreshLimit(counts: &counts)
-    case .map:
-      if let bitmap = kernel.bitmap(of: thread) {
-        tss.copy(bitmap, range: 0..<layout.bitmapBytes, counts: &counts)
-        tss.dirtyBytes = min(bitmap.maxBytes, layout.bitmapBytes)
-      }
-      tss.setBase(layout.validMap, counts: &counts)
-      tss.refreshLimit(counts: &counts)
+    let view = PortView(of: thread, in: kernel)
+    if case .map = view, let bitmap = kernel.bitmap(of: thread) {
+      tss.copy(bitmap, range: 0..<tss.layout.bitmapBytes, counts: &counts)
+      tss.dirtyBytes = min(bitmap.maxBytes, tss.layout.bitmapBytes)
     }
+    tss.point(at: view, rewriting: .always, counts: &counts)
     state.cpus[cpu] = tss
   }
 }

@@ -110,13 +110,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
       }
       entry.holds = holds
     }
-    let base =
-      switch PortView(of: thread, in: kernel) {
-      case .none: layout.invalid
-      case .all: layout.validAll
-      case .map: layout.validMap
-      }
-    entry.tss.setBaseIfChanged(base, counts: &counts)
+    entry.tss.setBaseIfChanged(layout.offset(granting: PortView(of: thread, in: kernel)), counts: &counts)
     threads[thread] = entry
   }
 

@@ -88,19 +88,12 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
     counts: inout OperationCounts
   ) {
     var cpuState = state.cpus[cpu]
-    let layout = cpuState.tss.layout
-    switch PortView(of: thread, in: kernel) {
-    case .none:
-      cpuState.tss.setBaseIfChanged(layout.invalid, counts: &counts)
-    case .all:
-      cpuState.tss.setBaseIfChanged(layout.validAll, counts: &counts)
-      cpuState.tss.refreshLimit(counts: &counts)
-    case .map(let id, _):
+    let view = PortView(of: thread, in: kernel)
+    if case .map(let id, _) = view {
       counts.sequenceCompares += 1
       if cpuState.mapped != id { remap(id, kernel: kernel, in: &cpuState, counts: &counts) }
-      cpuState.tss.setBaseIfChanged(layout.validMap, counts: &counts)
-      cpuState.tss.refreshLimit(counts: &counts)
     }
+    cpuState.tss.point(at: view, counts: &counts)
     state.cpus[cpu] = cpuState
   }
 

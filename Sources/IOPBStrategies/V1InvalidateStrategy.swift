@@ -28,20 +28,12 @@ public struct V1InvalidateStrategy: InstallingStrategy {
     counts: inout OperationCounts
   ) {
     var tss = state.cpus[cpu]
-    switch PortView(of: thread, in: kernel) {
-    case .none:
-      tss.setBaseIfChanged(tss.layout.invalid, counts: &counts)
-    case .all:
-      tss.setBase(tss.layout.validAll, counts: &counts)
-      tss.refreshLimit(counts: &counts)
-    case .map:
-      if let thread, let bitmap = kernel.bitmap(of: thread) {
-        tss.copy(bitmap, range: 0..<max(tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
-        tss.dirtyBytes = bitmap.maxBytes
-      }
-      tss.setBase(tss.layout.validMap, counts: &counts)
-      tss.refreshLimit(counts: &counts)
+    let view = PortView(of: thread, in: kernel)
+    if case .map = view, let thread, let bitmap = kernel.bitmap(of: thread) {
+      tss.copy(bitmap, range: 0..<max(tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
+      tss.dirtyBytes = bitmap.maxBytes
     }
+    tss.point(at: view, rewriting: .validOffset, counts: &counts)
     state.cpus[cpu] = tss
   }
 }

@@ -34,25 +34,16 @@ public struct V1ZeroRangeStrategy: InstallingStrategy {
     counts: inout OperationCounts
   ) {
     var cpuState = state.cpus[cpu]
-    let layout = cpuState.tss.layout
-    switch PortView(of: thread, in: kernel) {
-    case .none:
-      cpuState.tss.setBaseIfChanged(layout.invalid, counts: &counts)
-    case .all:
-      cpuState.tss.setBase(layout.validAll, counts: &counts)
-      cpuState.tss.refreshLimit(counts: &counts)
-    case .map:
-      if let thread, let bitmap = kernel.bitmap(of: thread) {
-        let next = bitmap.zeroBitsRange
-        let held = cpuState.zeroBits
-        let span = held.isEmpty ? next : min(held.lowerBound, next.lowerBound)..<max(held.upperBound, next.upperBound)
-        cpuState.tss.copy(bitmap, range: span, counts: &counts)
-        cpuState.zeroBits = next
-        cpuState.tss.dirtyBytes = next.upperBound
-      }
-      cpuState.tss.setBase(layout.validMap, counts: &counts)
-      cpuState.tss.refreshLimit(counts: &counts)
+    let view = PortView(of: thread, in: kernel)
+    if case .map = view, let thread, let bitmap = kernel.bitmap(of: thread) {
+      let next = bitmap.zeroBitsRange
+      let held = cpuState.zeroBits
+      let span = held.isEmpty ? next : min(held.lowerBound, next.lowerBound)..<max(held.upperBound, next.upperBound)
+      cpuState.tss.copy(bitmap, range: span, counts: &counts)
+      cpuState.zeroBits = next
+      cpuState.tss.dirtyBytes = next.upperBound
     }
+    cpuState.tss.point(at: view, rewriting: .validOffset, counts: &counts)
     state.cpus[cpu] = cpuState
   }
 
