@@ -51,10 +51,8 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
 
   /// Points the base where the next port access faults into the copy, or at nothing.
   public func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
   ) {
-    var tss = state.cpus[cpu]
     switch PortView(of: thread, in: kernel) {
     case .none: tss.setBaseIfChanged(tss.layout.invalid, counts: &counts)
     case .all:
@@ -62,6 +60,5 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
       tss.refreshLimit(counts: &counts)
     case .map: tss.setBaseIfChanged(tss.lazyInvalid, counts: &counts)
     }
-    state.cpus[cpu] = tss
   }
 }

@@ -30,9 +30,8 @@ public struct Linux268FullCopyStrategy: InstallingStrategy {
   /// Copies the whole map or erases all of it:
   /// ``BitmapTSS/copyEagerly(_:kernel:wholeMap:counts:)``.
   public func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
   ) {
-    state.cpus[cpu].copyEagerly(thread, kernel: kernel, wholeMap: true, counts: &counts)
+    tss.copyEagerly(thread, kernel: kernel, wholeMap: true, counts: &counts)
   }
 }

@@ -33,10 +33,8 @@ public struct Linux269OwnerCacheStrategy: InstallingStrategy {
   }
 
   public func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    _ thread: ThreadID?, into cpuState: inout CPUState, kernel: Kernel, counts: inout OperationCounts
   ) {
-    var cpuState = state.cpus[cpu]
     let view = PortView(of: thread, in: kernel)
     if case .map = view {
       counts.sequenceCompares += 1
@@ -48,7 +46,6 @@ public struct Linux269OwnerCacheStrategy: InstallingStrategy {
       }
     }
     cpuState.tss.point(at: view, counts: &counts)
-    state.cpus[cpu] = cpuState
   }
 
   public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {

@@ -28,9 +28,8 @@ public struct Linux4EagerStrategy: InstallingStrategy {
   /// Copies up to the larger of both extents, or erases the previous extent:
   /// ``BitmapTSS/copyEagerly(_:kernel:wholeMap:counts:)``.
   public func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
   ) {
-    state.cpus[cpu].copyEagerly(thread, kernel: kernel, wholeMap: false, counts: &counts)
+    tss.copyEagerly(thread, kernel: kernel, wholeMap: false, counts: &counts)
   }
 }

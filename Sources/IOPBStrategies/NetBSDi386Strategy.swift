@@ -39,17 +39,14 @@ public struct NetBSDi386Strategy: InstallingStrategy {
   /// `.Lcopy_iobitmap`: all 128 bytes and a valid base for an LWP with a map, `IOMAP_INVALOFF`
   /// for one without; a switch to a kernel thread (here: idle) leaves the TSS as it is.
   public func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
   ) {
     guard let thread else { return }
-    var tss = state.cpus[cpu]
     let view = PortView(of: thread, in: kernel)
     if case .map = view, let bitmap = kernel.bitmap(of: thread) {
       tss.copy(bitmap, range: 0..<tss.layout.bitmapBytes, counts: &counts)
       tss.dirtyBytes = min(bitmap.maxBytes, tss.layout.bitmapBytes)
     }
     tss.point(at: view, rewriting: .always, counts: &counts)
-    state.cpus[cpu] = tss
   }
 }

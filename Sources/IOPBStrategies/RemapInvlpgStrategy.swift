@@ -56,7 +56,7 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
         materialize(bitmap, in: &state.cpus[index])
       }
     }
-    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+    install(thread, into: &state.cpus[cpu], kernel: kernel, counts: &counts)
   }
 
   public func portAccessed(
@@ -84,17 +84,14 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   }
 
   public func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    _ thread: ThreadID?, into cpuState: inout CPUState, kernel: Kernel, counts: inout OperationCounts
   ) {
-    var cpuState = state.cpus[cpu]
     let view = PortView(of: thread, in: kernel)
     if case .map(let id, _) = view {
       counts.sequenceCompares += 1
       if cpuState.mapped != id { remap(id, kernel: kernel, in: &cpuState, counts: &counts) }
     }
     cpuState.tss.point(at: view, counts: &counts)
-    state.cpus[cpu] = cpuState
   }
 
   /// Points the window's PTEs at `id`'s pages (nil: the all-ones pages) and flushes them.

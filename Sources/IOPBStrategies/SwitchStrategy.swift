@@ -116,13 +116,14 @@ extension SwitchStrategy {
   public var kptiCompatible: Bool { true }
 }
 
-/// A design that does one thing both at a switch to a thread and after the running thread's
-/// permissions changed: bring the CPU's TSS in step with that thread (``install(_:on:kernel:state:counts:)``).
-public protocol InstallingStrategy: SwitchStrategy {
-  /// Makes `cpu`'s TSS what the design installs for `thread` (nil: the idle task).
+/// A design that gives every CPU a TSS of its own and does one thing both at a switch to a
+/// thread and after the running thread's permissions changed: bring the CPU's TSS in step with
+/// that thread (``install(_:into:kernel:counts:)``).
+public protocol InstallingStrategy: SwitchStrategy where State: PerCPUTSSState {
+  /// Makes `cpu`, the record of the CPU concerned, what the design installs for `thread` (nil:
+  /// the idle task).
   func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts)
+    _ thread: ThreadID?, into cpu: inout State.CPU, kernel: Kernel, counts: inout OperationCounts)
 }
 
 extension InstallingStrategy {
@@ -131,7 +132,7 @@ extension InstallingStrategy {
     on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
     state: inout State, counts: inout OperationCounts
   ) {
-    install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+    install(next, into: &state.cpus[cpu], kernel: kernel, counts: &counts)
   }
 
   /// Installs the running thread again.
@@ -139,6 +140,6 @@ extension InstallingStrategy {
     on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
     counts: inout OperationCounts
   ) {
-    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+    install(thread, into: &state.cpus[cpu], kernel: kernel, counts: &counts)
   }
 }

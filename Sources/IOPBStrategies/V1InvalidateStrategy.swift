@@ -24,16 +24,13 @@ public struct V1InvalidateStrategy: InstallingStrategy {
   }
 
   public func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
   ) {
-    var tss = state.cpus[cpu]
     let view = PortView(of: thread, in: kernel)
     if case .map = view, let thread, let bitmap = kernel.bitmap(of: thread) {
       tss.copy(bitmap, range: 0..<max(tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
       tss.dirtyBytes = bitmap.maxBytes
     }
     tss.point(at: view, rewriting: .validOffset, counts: &counts)
-    state.cpus[cpu] = tss
   }
 }

@@ -30,10 +30,8 @@ public struct V1ZeroRangeStrategy: InstallingStrategy {
   }
 
   public func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    _ thread: ThreadID?, into cpuState: inout CPUState, kernel: Kernel, counts: inout OperationCounts
   ) {
-    var cpuState = state.cpus[cpu]
     let view = PortView(of: thread, in: kernel)
     if case .map = view, let thread, let bitmap = kernel.bitmap(of: thread) {
       let next = bitmap.zeroBitsRange
@@ -44,7 +42,6 @@ public struct V1ZeroRangeStrategy: InstallingStrategy {
       cpuState.tss.dirtyBytes = next.upperBound
     }
     cpuState.tss.point(at: view, rewriting: .validOffset, counts: &counts)
-    state.cpus[cpu] = cpuState
   }
 
   public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
