@@ -9,10 +9,7 @@ public protocol CPUTSSRecord: Sendable, Hashable {
 
 extension BitmapTSS: CPUTSSRecord {
   /// The TSS itself, for designs that keep nothing else per CPU.
-  public var tss: BitmapTSS {
-    get { self }
-    set { self = newValue }
-  }
+  public var tss: BitmapTSS { get { self } set { self = newValue } }
 }
 
 /// The state of a design that gives every CPU a TSS of its own (in ``cpus``): what the CPU

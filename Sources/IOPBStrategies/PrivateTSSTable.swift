@@ -166,10 +166,7 @@ public protocol PrivateTSSState: Sendable, Hashable {
 
 extension PrivateTSSTable: PrivateTSSState {
   /// The table itself, for designs that keep nothing else.
-  public var table: PrivateTSSTable {
-    get { self }
-    set { self = newValue }
-  }
+  public var table: PrivateTSSTable { get { self } set { self = newValue } }
 }
 
 extension SwitchStrategy where State: PrivateTSSState {
