@@ -199,12 +199,14 @@ extension SwitchStrategy where State: PrivateTSSState {
     state.table.free(thread)
   }
 
+  /// ``PrivateTSSTable/invariantViolations(kernel:)``.
   public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
     state.table.invariantViolations(kernel: kernel)
   }
 }
 
 extension SwitchStrategy where State == PrivateTSSTable {
+  /// Every CPU on its own TSS, no thread with one.
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     PrivateTSSTable(cpuCount: cpuCount, kernel: kernel)
   }
