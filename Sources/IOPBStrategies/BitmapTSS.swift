@@ -76,7 +76,7 @@ public struct BitmapTSS: Sendable, Hashable {
   public mutating func copy(_ bitmap: IOBitmap, range: Range<Int>, counts: inout OperationCounts) {
     let range = range.clamped(to: 0..<layout.bitmapBytes)
     guard !range.isEmpty else { return }
-    segment.write(range.map(bitmap.byteOrAllOnes(at:)), at: layout.validMap + range.lowerBound)
+    segment.write(bitmap.bytesOrAllOnes(in: range), at: layout.validMap + range.lowerBound)
     counts.copies += 1
     counts.bytesCopied += range.count
   }
@@ -131,6 +131,6 @@ public struct BitmapTSS: Sendable, Hashable {
   /// True when bytes `0..<count` of the bitmap area equal those of `bitmap`.
   public func holds(_ bitmap: IOBitmap, bytes count: Int) -> Bool {
     let count = min(count, layout.bitmapBytes)
-    return (0..<count).map(bitmap.byteOrAllOnes(at:)) == Array(segment.bytes[layout.validMap..<layout.validMap + count])
+    return bitmap.bytesOrAllOnes(in: 0..<count) == Array(segment.bytes[layout.validMap..<layout.validMap + count])
   }
 }

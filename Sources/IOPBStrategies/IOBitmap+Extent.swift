@@ -7,6 +7,16 @@ extension IOBitmap {
     offset >= 0 && offset < words.count * 8 ? byte(at: offset) : 0xFF
   }
 
+  /// The bytes at `range`, 0xFF past the bitmap's end: ``byteOrAllOnes(at:)`` in one bulk copy.
+  public func bytesOrAllOnes(in range: Range<Int>) -> [UInt8] {
+    let inside = range.clamped(to: 0..<(words.count * 8))
+    guard !inside.isEmpty else { return [UInt8](repeating: 0xFF, count: range.count) }
+    var result = [UInt8](repeating: 0xFF, count: inside.lowerBound - range.lowerBound)
+    result += bytes(count: inside.upperBound)[inside]
+    result += repeatElement(0xFF, count: range.upperBound - inside.upperBound)
+    return result
+  }
+
   /// The bytes from the first to the last long holding a zero bit, in whole longs: the range
   /// V1 5/9 tracks as `io_zerobits_start`/`io_zerobits_end`. Empty when no port is allowed.
   public var zeroBitsRange: Range<Int> {

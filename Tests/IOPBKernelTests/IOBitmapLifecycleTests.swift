@@ -18,6 +18,14 @@ import Testing
     #expect(kernel.invariantViolations().isEmpty)
   }
 
+  @Test func byteViewIsLittleEndianMemoryOrder() {
+    var bitmap = IOBitmap(portCount: 128)
+    bitmap.set(allowed: true, from: 9, count: 1)  // byte 1, bit 1
+    bitmap.set(allowed: true, from: 127, count: 1)  // byte 15, bit 7
+    #expect(bitmap.bytes(count: 16) == [0xFF, 0xFD] + Array(repeating: 0xFF, count: 13) + [0x7F])
+    #expect(bitmap.bytes(count: 2) == (0..<2).map(bitmap.byte(at:)))
+  }
+
   @Test func droppingEveryPortFreesTheBitmap() throws {
     var kernel = Kernel()
     let a = kernel.spawnProcess(credentials: .root)

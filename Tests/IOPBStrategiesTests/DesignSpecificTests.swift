@@ -221,3 +221,12 @@ import Testing
     #expect(violations(run) == [4: ["wrong denial of a inb 0x400"], 6: ["wrong denial of a inb 0x400"]])
   }
 }
+
+@Suite struct BitmapByteRangeTests {
+  @Test(arguments: [0..<0, 0..<3, 5..<16, 14..<20, 16..<24, 30..<31])
+  func bulkRangeMatchesBytewise(_ range: Range<Int>) {
+    var bitmap = IOBitmap(portCount: 128)
+    bitmap.set(allowed: true, from: 3, count: 90)
+    #expect(bitmap.bytesOrAllOnes(in: range) == range.map(bitmap.byteOrAllOnes(at:)))
+  }
+}
