@@ -28,9 +28,11 @@ let package = Package(
     .target(
       name: "IOPBScenario",
       dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator"]),
+    // CLFLUSH for `iopb calibrate`'s cache-cold copies; no Swift spelling exists for it.
+    .target(name: "CCacheFlush"),
     .target(
       name: "IOPBReports",
-      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator"]),
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "CCacheFlush"]),
     .target(
       name: "IOPBOracle",
       dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "IOPBScenario"]),

@@ -1,3 +1,4 @@
+import CCacheFlush
 import Foundation
 import IOPBSimulator
 
@@ -8,7 +9,8 @@ import IOPBSimulator
 ///
 /// Method (each figure the fastest of five runs): the startup is the time of a 16-byte copy with both buffers in L1; the L1 rate comes
 /// from 8 KiB copies of one hot buffer; the L2 rate from sources rotating over 512 KiB; the cold
-/// rate from sources rotating over 64 MiB (beyond the last-level cache of most machines).
+/// rate from copies whose source was just evicted with CLFLUSH (the time of the flushes alone
+/// subtracted), or where CLFLUSH is unavailable from sources rotating over 64 MiB.
 /// Nanoseconds become cycles at `--ghz`.
 public struct CalibrateRequest: Sendable, Hashable {
   /// Core clock used to convert ns to cycles.
@@ -29,7 +31,11 @@ public struct CalibrateRequest: Sendable, Hashable {
     let startup = Self.copyNanoseconds(size: 16, pool: 16, repetitions: repetitions)
     let hot = Self.copyNanoseconds(size: bitmap, pool: bitmap, repetitions: repetitions)
     let l2 = Self.copyNanoseconds(size: bitmap, pool: 512 << 10, repetitions: repetitions)
-    let cold = Self.copyNanoseconds(size: bitmap, pool: 64 << 20, repetitions: repetitions)
+    let flushes = iopb_can_flush() != 0
+    let cold =
+      flushes
+      ? Self.flushedCopyNanoseconds(size: bitmap, repetitions: max(1, repetitions / 10))
+      : Self.copyNanoseconds(size: bitmap, pool: 64 << 20, repetitions: repetitions)
     let fillSmall = Self.fillNanoseconds(size: 16, repetitions: repetitions)
     let fill = Self.fillNanoseconds(size: bitmap, repetitions: repetitions)
 
@@ -47,7 +53,9 @@ public struct CalibrateRequest: Sendable, Hashable {
     profile.figures[.copyStartup] = CostFigure(rounded(startup * ghz), source: note("16-byte copy, L1", startup))
     profile.figures[.copyPerByteL1] = CostFigure(perByte(hot, startup), source: note("8 KiB copy, L1", hot))
     profile.figures[.copyPerByteL2] = CostFigure(perByte(l2, startup), source: note("8 KiB copy, 512 KiB pool", l2))
-    profile.figures[.copyPerByteCold] = CostFigure(perByte(cold, startup), source: note("8 KiB copy, 64 MiB pool", cold))
+    profile.figures[.copyPerByteCold] = CostFigure(
+      perByte(cold, startup),
+      source: note(flushes ? "8 KiB copy, source flushed by CLFLUSH" : "8 KiB copy, 64 MiB pool", cold))
     profile.figures[.fillStartup] = CostFigure(rounded(fillSmall * ghz), source: note("16-byte fill", fillSmall))
     profile.figures[.fillPerByte] = CostFigure(perByte(fill, fillSmall), source: note("8 KiB fill", fill))
     let text = profile.fileText
@@ -84,6 +92,34 @@ public struct CalibrateRequest: Sendable, Hashable {
       }
     }
     return checksum == Int.min ? 0 : seconds * 1e9 / Double(repetitions)
+  }
+
+  /// Mean ns per copy of `size` bytes whose source was evicted from every cache first: the time
+  /// of flush-and-copy minus the time of the flushes alone.
+  static func flushedCopyNanoseconds(size: Int, repetitions: Int) -> Double {
+    let source = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    let destination = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    defer {
+      source.deallocate()
+      destination.deallocate()
+    }
+    source.initializeMemory(as: UInt8.self, repeating: 0x5A, count: size)
+    destination.initializeMemory(as: UInt8.self, repeating: 0xFF, count: size)
+    var checksum = 0
+    let both = minimumSeconds {
+      for _ in 0..<repetitions {
+        iopb_flush_range(source, size)
+        destination.copyMemory(from: source, byteCount: size)
+        checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
+      }
+    }
+    let flushOnly = minimumSeconds {
+      for _ in 0..<repetitions {
+        iopb_flush_range(source, size)
+        checksum &+= Int(source.load(fromByteOffset: 0, as: UInt8.self))
+      }
+    }
+    return checksum == Int.min ? 0 : max(0, both - flushOnly) * 1e9 / Double(repetitions)
   }
 
   /// Mean ns per `memset(0xff)` of `size` bytes in one hot buffer.

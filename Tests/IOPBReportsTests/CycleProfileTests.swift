@@ -98,5 +98,8 @@ import Testing
     #expect(profile.name == "calibrated")
     #expect(profile.figures[.copyPerByteL1]?.source.contains("[OWN]") == true)
     #expect(profile[.taskRegisterLoad] == CycleProfile.default[.taskRegisterLoad])
+    #if arch(x86_64) || arch(i386)
+      #expect(profile.figures[.copyPerByteCold]?.source.contains("source flushed by CLFLUSH") == true)
+    #endif
   }
 }
