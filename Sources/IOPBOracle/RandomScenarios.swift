@@ -1,3 +1,4 @@
+import IOPBSimulator
 import IOPBScenario
 
 /// Generates scenarios over everything a real kernel can be made to do deterministically:
@@ -14,9 +15,9 @@ public struct RandomScenarios {
     0x1000, 0x1007, 0xfff0, 0xfff7, 0xfff8, 0xfffc, 0xfffd, 0xfffe, 0xffff,
   ]
 
-  private var random: SplitMix64
+  private var random: SimulationRandom
 
-  public init(seed: UInt64) { random = SplitMix64(seed: seed) }
+  public init(seed: UInt64) { random = SimulationRandom(seed: seed) }
 
   /// `count` scenario texts named `random-SEED-INDEX`.
   public mutating func texts(count: Int, seed: UInt64) -> [(name: String, text: String)] {
@@ -89,17 +90,4 @@ public struct RandomScenarios {
   }
 
   private func hex(_ value: Int) -> String { "0x" + String(value, radix: 16) }
-}
-
-/// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", 2014).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-  public init(seed: UInt64) { state = seed }
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }

@@ -38,7 +38,7 @@ import Testing
   /// Runs one seeded sequence on linux-5.5 and on `strategies`; returns, per strategy that
   /// disagreed, the first disagreement with the steps that led to it.
   static func disagreements(seed: UInt64, strategies: [any SwitchStrategy]) -> [String: String] {
-    var generator = SeededGenerator(seed: seed)
+    var generator = SimulationRandom(seed: seed)
     let kernel = KernelConfiguration(portCount: portCount)
     var reference = Machine(strategy: Linux55Strategy(), cpuCount: 2, kernel: kernel)
     var others = strategies.map { makeMachine($0, cpuCount: 2, kernel: kernel) }
@@ -98,7 +98,7 @@ enum RandomStep {
   }
 
   static func next<S: SwitchStrategy>(
-    for machine: inout Machine<S>, using generator: inout SeededGenerator
+    for machine: inout Machine<S>, using generator: inout SimulationRandom
   ) -> [MachineStep] {
     let live = machine.kernel.threads.filter(\.isAlive).map(\.id)
     guard let thread = live.randomElement(using: &generator) else { return [] }
