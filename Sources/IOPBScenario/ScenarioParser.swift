@@ -310,13 +310,19 @@ public struct ScenarioParser {
     return number(token, max: 0xFFFF_FFFF).map { UInt32($0) }
   }
 
+  /// `ioperm`'s `turn_on`: `on`/`off`, or a number read as the C `int` the kernel takes, so
+  /// any value whose low 32 bits are not all zero means on (4294967296 means off).
   private mutating func flag(_ token: Token) -> Bool? {
     switch token.text {
-    case "1", "on": return true
-    case "0", "off": return false
+    case "on": return true
+    case "off": return false
     default:
-      error("expected on/off or 1/0, found '\(token.text)'", column: token.column)
-      return nil
+      if token.text.hasPrefix("-"), let negative = Int64(token.text) { return Int32(truncatingIfNeeded: negative) != 0 }
+      guard let value = UInt64(token.text) ?? (token.text.hasPrefix("0x") ? UInt64(token.text.dropFirst(2), radix: 16) : nil) else {
+        error("expected on/off or a number, found '\(token.text)'", column: token.column)
+        return nil
+      }
+      return Int32(truncatingIfNeeded: value) != 0
     }
   }
 

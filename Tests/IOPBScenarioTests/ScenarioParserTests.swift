@@ -12,7 +12,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     MalformedCase(text: "process a cpu0\nfrobnicate", expected: "t.scn:2:1: error: unknown line 'frobnicate': expected cpus, ports, config, process, switch, return, vmexit, inject or 'THREAD: operation'"),
     MalformedCase(text: "process a cpu0\na: ioperm 0x80 1", expected: "t.scn:2:4: error: usage: ioperm FROM NUM ON"),
     MalformedCase(text: "process a cpu0\na: ioperm 0x8g 1 1", expected: "t.scn:2:11: error: '0x8g' is not a number (decimal or 0x hexadecimal)"),
-    MalformedCase(text: "process a cpu0\na: ioperm 1 1 maybe", expected: "t.scn:2:15: error: expected on/off or 1/0, found 'maybe'"),
+    MalformedCase(text: "process a cpu0\na: ioperm 1 1 maybe", expected: "t.scn:2:15: error: expected on/off or a number, found 'maybe'"),
     MalformedCase(text: "process a cpu1", expected: "t.scn:1:11: error: cpu1 does not exist: the scenario has 1 cpu(s)"),
     MalformedCase(text: "process a cpu0\nb: inb 0x80", expected: "t.scn:2:1: error: unknown thread 'b'"),
     MalformedCase(text: "process a cpu0\na: inb 0x10000", expected: "t.scn:2:8: error: 0x10000 is larger than 65535"),
@@ -48,6 +48,12 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     } catch {
       #expect(error.errors.map(\.location.line) == [1, 3, 4])
     }
+  }
+
+  @Test(arguments: [("1", true), ("0", false), ("on", true), ("off", false), ("4294967296", false), ("4294967297", true), ("-1", true), ("0x100000000", false)])
+  func turnOnIsACInt(_ text: String, _ on: Bool) throws {
+    let scenario = try ScenarioParser.parse("process a cpu0\na: ioperm 0x80 1 \(text)", source: "t.scn")
+    #expect(scenario.steps[1].action == .syscall(thread: "a", .ioperm(from: 0x80, count: 1, turnOn: on)))
   }
 
   @Test func commentsNumbersAndExpectationsParse() throws {
