@@ -36,7 +36,7 @@ public enum OracleCommand {
       return CommandReport(output: "", diagnostics: diagnostics.joined(separator: "\n"), exitCode: ScenarioCommand.usageError)
     }
     var generator = RandomScenarios(seed: options.seed)
-    for (name, text) in generator.texts(count: options.random, seed: options.seed) {
+    for (name, text) in generator.texts(count: options.random) {
       if let directory = options.saveDirectory {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(name + ".scn")
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

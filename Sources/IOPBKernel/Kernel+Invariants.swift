@@ -15,7 +15,7 @@ extension Kernel {
         problems.append("\(thread.id) points at freed \(bitmap)")
       }
     }
-    for (id, bitmap) in bitmaps {
+    for (id, bitmap) in bitmaps.sorted(by: { $0.key < $1.key }) {
       if bitmap.referenceCount != references[id, default: 0] {
         problems.append("\(id): refcount \(bitmap.referenceCount), \(references[id, default: 0]) references")
       }

@@ -47,6 +47,7 @@ extension Kernel {
   /// model does not place on a CPU.
   @discardableResult
   public mutating func exit(_ thread: ThreadID, isCurrent: Bool = true) -> SyscallEffect {
+    // A dying thread runs io_bitmap_exit() as current on its own CPU, also under de_thread().
     exitIOBitmap(thread, isCurrent: true)
     self[thread].isAlive = false
     return SyscallEffect(permissionsChanged: isCurrent)

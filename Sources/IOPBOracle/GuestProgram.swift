@@ -6,7 +6,8 @@ import IOPBScenario
 ///
 /// Threads become numbered actors; each scenario step with a user-visible effect becomes one
 /// `step`, numbered by its index in ``Scenario/steps``. Explicit `switch` and `return` steps are
-/// the real scheduler's business and are not sent. The permission check is the same for IN,
+/// the real scheduler's business and are not sent, except a switch that moves a thread to another
+/// CPU, which the guest performs as a migration. The permission check is the same for IN,
 /// OUT, INS and OUTS (SDM vol. 1 §13.5.2), so every access is sent as an IN of the same port and
 /// width, except `outb 0x80`, which the guest performs as written: writes elsewhere could reset
 /// or power off the guest.
@@ -63,6 +64,10 @@ public struct GuestProgram: Sendable, Hashable {
           line = "step \(number) \(actor(name)) \(operation)"
         case .interruptFlag(let name, let instruction):
           line = "step \(number) \(actor(name)) \(instruction.rawValue)"
+        case .contextSwitch(let cpu, let name?) where home[name] != cpu:
+          // The model's switch also moves the thread there; the guest pins it the same way.
+          home[name] = cpu
+          line = "step \(number) \(actor(name)) migrate \(cpu)"
         case .contextSwitch, .returnToUser, .vmExit, .failNextAllocation:
           line = nil
         }

@@ -16,11 +16,15 @@ public struct RandomScenarios {
   ]
 
   private var random: SimulationRandom
+  private let seed: UInt64
 
-  public init(seed: UInt64) { random = SimulationRandom(seed: seed) }
+  public init(seed: UInt64) {
+    self.seed = seed
+    random = SimulationRandom(seed: seed)
+  }
 
-  /// `count` scenario texts named `random-SEED-INDEX`.
-  public mutating func texts(count: Int, seed: UInt64) -> [(name: String, text: String)] {
+  /// The next `count` scenario texts, named `random-SEED-INDEX`.
+  public mutating func texts(count: Int) -> [(name: String, text: String)] {
     (0..<count).map { index in ("random-\(seed)-\(index)", text()) }
   }
 

@@ -20,7 +20,7 @@ public struct ScenarioParser {
   /// Parses `text`; `source` names it in messages.
   public static func parse(_ text: String, source: String) throws(ScenarioErrors) -> Scenario {
     var parser = ScenarioParser(source: source)
-    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       parser.line = index + 1
       parser.parseLine(rawLine)
     }
@@ -151,6 +151,10 @@ public struct ScenarioParser {
       return nil
     case "config":
       guard arity(tokens, 2, usage: "config lockdown|no-iopl-ioperm|no-cli-sti-fixup") else {
+        return nil
+      }
+      if sawStep {
+        error("'config' must come before every process and step", column: head.column)
         return nil
       }
       switch tokens[1].text {
@@ -340,10 +344,15 @@ public struct ScenarioParser {
 
   private mutating func newName(_ token: Token) -> String? {
     let name = String(token.text)
-    guard let first = name.first, first.isLetter || first == "_",
-      name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+    guard let first = name.first, first.isASCII, first.isLetter || first == "_",
+      name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
     else {
       error("'\(name)' is not a valid thread name", column: token.column)
+      return nil
+    }
+    // `idle` is the idle task of `switch`; `taskN` is how the machine itself names threads.
+    if name == "idle" || (name.hasPrefix("task") && !name.dropFirst(4).isEmpty && name.dropFirst(4).allSatisfy(\.isNumber)) {
+      error("'\(name)' is a reserved name", column: token.column)
       return nil
     }
     guard names.insert(name).inserted else {

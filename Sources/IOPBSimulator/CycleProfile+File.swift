@@ -15,7 +15,7 @@ extension CycleProfile {
     var profile = base
     profile.name = source
     var seen: [String: Int] = [:]
-    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       let lineNumber = index + 1
       func fail(_ message: String) -> ProfileError {
         ProfileError(source: source, line: lineNumber, message: message)
@@ -54,7 +54,10 @@ extension CycleProfile {
         guard let number = parseNumber(value) else {
           throw fail("'\(value)' is not a number (write 12, 0.5 or 1/32)")
         }
-        guard number.isFinite, number >= 0 else { throw fail("'\(key)' must be finite and ≥ 0") }
+        // Capped so that sums over a run stay finite (no single operation costs 1e9 cycles).
+        guard number.isFinite, number >= 0, number <= 1e9 else {
+          throw fail("'\(key)' must be from 0 to 1e9")
+        }
         if costKey == .clockGHz, number == 0 { throw fail("clock.ghz must be above 0") }
         profile.figures[costKey] = CostFigure(number, source: origin)
       }

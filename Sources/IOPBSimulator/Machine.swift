@@ -215,6 +215,8 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
         throw .runningElsewhere(next, cpu: running)
       }
     }
+    // schedule() picking the running task again does not call __switch_to().
+    if next != nil, state.cpus[cpu].current == next { return }
     switchTasks(on: cpu, from: state.cpus[cpu].current, to: next)
     state.cpus[cpu] = CPUSlot(current: next, inUserMode: false)
     if let next { state.homeCPU[next.rawValue] = cpu }

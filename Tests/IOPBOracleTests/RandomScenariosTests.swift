@@ -8,9 +8,9 @@ import Testing
     var first = RandomScenarios(seed: 42)
     var second = RandomScenarios(seed: 42)
     var other = RandomScenarios(seed: 43)
-    let a = first.texts(count: 20, seed: 42).map(\.text)
-    #expect(a == second.texts(count: 20, seed: 42).map(\.text))
-    #expect(a != other.texts(count: 20, seed: 43).map(\.text))
+    let a = first.texts(count: 20).map(\.text)
+    #expect(a == second.texts(count: 20).map(\.text))
+    #expect(a != other.texts(count: 20).map(\.text))
   }
 
   /// Every generated scenario parses, fits the guest, and runs on the model without a step it
@@ -19,7 +19,7 @@ import Testing
   func generatedScenariosAreValidOnTheModel(seed: UInt64) throws {
     var generator = RandomScenarios(seed: seed)
     var kinds: Set<String> = []
-    for (name, text) in generator.texts(count: 120, seed: seed) {
+    for (name, text) in generator.texts(count: 120) {
       let scenario = try ScenarioParser.parse(text, source: name)
       #expect(OracleSupport.unsupportedReason(scenario) == nil)
       var runner = ScenarioRunner(scenario, strategy: Linux55Strategy())

@@ -25,6 +25,10 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     MalformedCase(text: "ports 100", expected: "t.scn:1:7: error: ports must be a multiple of 64 from 64 to 65536"),
     MalformedCase(text: "process a cpu0\nprocess a cpu0", expected: "t.scn:2:9: error: thread 'a' is already defined"),
     MalformedCase(text: "process 9a cpu0", expected: "t.scn:1:9: error: '9a' is not a valid thread name"),
+    MalformedCase(text: "process a cpu0\nconfig lockdown", expected: "t.scn:2:1: error: 'config' must come before every process and step"),
+    MalformedCase(text: "process idle cpu0", expected: "t.scn:1:9: error: 'idle' is a reserved name"),
+    MalformedCase(text: "process task1 cpu0", expected: "t.scn:1:9: error: 'task1' is a reserved name"),
+    MalformedCase(text: "process é cpu0", expected: "t.scn:1:9: error: 'é' is not a valid thread name"),
     MalformedCase(text: "config turbo", expected: "t.scn:1:8: error: unknown config 'turbo' (lockdown, no-iopl-ioperm, no-cli-sti-fixup)"),
     MalformedCase(text: "-> ok", expected: "t.scn:1:1: error: an expectation needs a step before it"),
     MalformedCase(text: "switch core0 idle", expected: "t.scn:1:8: error: expected a CPU such as cpu0, found 'core0'"),
@@ -54,6 +58,12 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
   func turnOnIsACInt(_ text: String, _ on: Bool) throws {
     let scenario = try ScenarioParser.parse("process a cpu0\na: ioperm 0x80 1 \(text)", source: "t.scn")
     #expect(scenario.steps[1].action == .syscall(thread: "a", .ioperm(from: 0x80, count: 1, turnOn: on)))
+  }
+
+  @Test func windowsLineEndingsParse() throws {
+    let scenario = try ScenarioParser.parse("process a cpu0\r\na: ioperm 0x80 1 on -> ok\r\na: inb 0x80 -> allow\r\n", source: "t.scn")
+    #expect(scenario.steps.count == 3)
+    #expect(scenario.steps[2].expectation == .allow)
   }
 
   @Test func commentsNumbersAndExpectationsParse() throws {

@@ -13,7 +13,7 @@ import Testing
     for _ in 0..<400 where found == nil {
       var driver = RandomMachineDriver(
         strategy: Linux55Strategy(defects: [defect]), cpuCount: 2, portCount: 128)
-      let codes = (0..<60).map { _ in Int.random(in: 0...1_000_000, using: &random) }
+      let codes = (0..<60).map { _ in random.uniform(0...1_000_000) }
       found = driver.run(codes)
     }
     #expect(found != nil, "no violation found for \(defect) within 400 runs from seed \(seed)")

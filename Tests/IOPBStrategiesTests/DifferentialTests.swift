@@ -46,8 +46,8 @@ import Testing
     var log: [String] = []
     for _ in 0..<stepsPerRun {
       if reference.kernel.threads.filter(\.isAlive).count < 2 {
-        let credentials: Credentials = Bool.random(using: &generator) ? .root : .user
-        let cpu = Int.random(in: 0..<reference.cpuCount, using: &generator)
+        let credentials: Credentials = (generator.uniform(0...1) == 1) ? .root : .user
+        let cpu = generator.uniform(0...(reference.cpuCount - 1))
         log.append("spawn \(credentials) on cpu\(cpu)")
         _ = try? reference.spawn(credentials: credentials, on: cpu)
         for index in others.indices { _ = try? others[index].spawn(credentials: credentials, on: cpu) }
@@ -101,18 +101,18 @@ enum RandomStep {
     for machine: inout Machine<S>, using generator: inout SimulationRandom
   ) -> [MachineStep] {
     let live = machine.kernel.threads.filter(\.isAlive).map(\.id)
-    guard let thread = live.randomElement(using: &generator) else { return [] }
-    let cpu = Int.random(in: 0..<machine.cpuCount, using: &generator)
+    guard let thread = pick(live, &generator) else { return [] }
+    let cpu = generator.uniform(0...(machine.cpuCount - 1))
     let ports = ports(machine.kernel.portCount)
     let prepare = machine.preparation(for: thread)
-    switch Int.random(in: 0..<100, using: &generator) {
+    switch generator.uniform(0...(100 - 1)) {
     case 0..<16:
-      let from = UInt64(ports.randomElement(using: &generator) ?? 0)
-      let count = UInt64([1, 1, 2, 3, 9, 64].randomElement(using: &generator) ?? 1)
-      let on = Int.random(in: 0..<3, using: &generator) != 0
+      let from = UInt64(pick(ports, &generator) ?? 0)
+      let count = UInt64(pick([1, 1, 2, 3, 9, 64], &generator) ?? 1)
+      let on = generator.uniform(0...(3 - 1)) != 0
       return prepare + [.syscall(thread, .ioperm(from: from, count: count, turnOn: on))]
     case 16..<22:
-      let level = UInt32([0, 0, 1, 3, 3].randomElement(using: &generator) ?? 0)
+      let level = UInt32(pick([0, 0, 1, 3, 3], &generator) ?? 0)
       return prepare + [.syscall(thread, .iopl(level: level))]
     case 22..<26 where live.count < 8: return prepare + [.syscall(thread, .fork(cpu: cpu))]
     case 26..<30 where live.count < 8: return prepare + [.syscall(thread, .thread(cpu: cpu))]
@@ -120,16 +120,16 @@ enum RandomStep {
     case 32..<36 where live.count > 2: return prepare + [.syscall(thread, .exit)]
     case 36..<37: return prepare + [.syscall(thread, .setresuid(uid: 1000))]
     case 37..<62:
-      let port = UInt16(ports.randomElement(using: &generator) ?? 0)
-      let width = IOAccessWidth.allCases.randomElement(using: &generator) ?? .byte
+      let port = UInt16(pick(ports, &generator) ?? 0)
+      let width = pick(IOAccessWidth.allCases, &generator) ?? .byte
       return prepare + [.access(cpu: machine.homeCPU(of: thread), IOAccess(.in, port: port, width: width))]
     case 62..<65:
-      let instruction: InterruptFlagInstruction = Bool.random(using: &generator) ? .cli : .sti
+      let instruction: InterruptFlagInstruction = (generator.uniform(0...1) == 1) ? .cli : .sti
       return prepare + [.interruptFlag(cpu: machine.homeCPU(of: thread), instruction)]
     case 65..<78:
       let running = machine.runningCPU(of: thread)
       guard running == nil || running == cpu else { return [] }
-      return [.contextSwitch(cpu: cpu, to: Int.random(in: 0..<4, using: &generator) == 0 ? nil : thread)]
+      return [.contextSwitch(cpu: cpu, to: generator.uniform(0...(4 - 1)) == 0 ? nil : thread)]
     case 78..<86:
       guard machine.state.cpus[cpu].current != nil, !machine.state.cpus[cpu].inUserMode else { return [] }
       return [.returnToUser(cpu: cpu)]
@@ -140,4 +140,10 @@ enum RandomStep {
     default: return [.failNextAllocation]
     }
   }
+}
+
+/// A uniform element of `values` drawn with the project's stable generator (the standard
+/// library's `randomElement(using:)` does not promise the same stream across toolchains).
+private func pick<T>(_ values: [T], _ generator: inout SimulationRandom) -> T? {
+  values.isEmpty ? nil : values[generator.uniform(0...(values.count - 1))]
 }
