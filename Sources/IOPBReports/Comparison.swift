@@ -46,16 +46,16 @@ public struct Comparison: Sendable, Hashable {
   /// One line per violation or failure that the strategy's declared limitations do not
   /// explain, naming its run.
   public var problems: [String] {
-    rows.filter(\.isUnexpectedFailure).flatMap { row in
-      row.violations.map { "\(row.workload) × \(row.strategy): \($0)" }
+    rows.flatMap { row in
+      row.unexplainedViolations.map { "\(row.workload) × \(row.strategy): \($0)" }
         + (row.failure.map { ["\(row.workload) × \(row.strategy): failed: \($0)"] } ?? [])
     }
   }
 
-  /// One line per violation of a strategy that declares limitations, with them.
+  /// One line per violation a limitation of its strategy explains, with the limitations.
   public var expectedViolations: [String] {
-    rows.filter { !$0.isUnexpectedFailure && !$0.violations.isEmpty }.flatMap { row in
-      row.violations.map {
+    rows.flatMap { row in
+      row.violations.filter { !row.unexplainedViolations.contains($0) }.map {
         "\(row.workload) × \(row.strategy): \($0) (limitation: \(row.limitations.joined(separator: "; ")))"
       }
     }

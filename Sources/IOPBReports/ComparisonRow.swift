@@ -24,9 +24,11 @@ public struct ComparisonRow: Sendable, Hashable {
   public var ratioToCheapest: Double?
   /// nil: the strategy does not say.
   public var validUnderKPTI: Bool?
-  /// What the strategy cannot reproduce of Linux ≥ 5.5 (its violations are then expected).
+  /// What the strategy cannot reproduce of Linux ≥ 5.5.
   public var limitations: [String]
   public var violations: [String]
+  /// The violations none of ``limitations`` explains.
+  public var unexplainedViolations: [String]
   public var failure: String?
   public var partial: Bool
   public var events: Int
@@ -49,14 +51,16 @@ public struct ComparisonRow: Sendable, Hashable {
     self.validUnderKPTI = validUnderKPTI
     self.limitations = limitations
     violations = result.violations
+    unexplainedViolations = result.unexplainedViolations
     failure = result.failure
     partial = result.partial
     events = result.events
   }
 
-  /// True when the run had a violation the strategy does not declare as a limitation, or failed.
+  /// True when the run failed or had a violation that no limitation the strategy declares
+  /// explains.
   public var isUnexpectedFailure: Bool {
-    failure != nil || (!violations.isEmpty && limitations.isEmpty)
+    failure != nil || !unexplainedViolations.isEmpty
   }
 
   public var isClean: Bool { violations.isEmpty && failure == nil }

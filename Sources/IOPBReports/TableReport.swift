@@ -31,7 +31,7 @@ struct TableReport {
     lines.append(
       "mean/p50/p99: cycles the strategy adds per context switch; bytes, fill, invlpg, ltr: per switch; "
         + "syscall: cycles inside ioperm/iopl/fork/exit over the run; ratio: (switch.base + mean) / cheapest clean run; "
-        + "limit: the violations are a limitation the strategy declares (a run stops at its first violation)")
+        + "limit: a limitation the strategy declares explains every violation (a run stops at its first violation)")
     return lines.joined(separator: "\n")
   }
 }

@@ -384,7 +384,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       cpus[cpu].sample = sample
     }
     if let violation = stepResult.violation {
-      result.violations.append("at \(now) µs: \(violation)")
+      let line = "at \(now) µs: \(violation)"
+      result.violations.append(line)
+      if !machine.limitationExplains(violation) { result.unexplainedViolations.append(line) }
       return nil
     }
     return stepResult.outcome
@@ -392,7 +394,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   private mutating func checkInvariants() {
     guard checksInvariants, isRunning else { return }
-    result.violations += machine.invariantViolations().map { "at \(now) µs: invariant: \($0)" }
+    let broken = machine.invariantViolations().map { "at \(now) µs: invariant: \($0)" }
+    result.violations += broken
+    result.unexplainedViolations += broken
   }
 
   /// Adds what happened between the snapshot `before` and `now` to `total`; most steps change

@@ -17,6 +17,10 @@ public struct SimulationResult: Sendable, Hashable {
   public var syscallCycles: Double
   /// Double-check disagreements (must be none); the run stops at the first.
   public var violations: [String]
+  /// The entries of ``violations`` that no limitation the strategy declares explains
+  /// (``SwitchStrategy/limitationExplains(_:kernel:state:)``); broken invariants are never
+  /// explained.
+  public var unexplainedViolations: [String] = []
   /// A step the machine refused or a system call that failed: a workload or engine bug.
   public var failure: String?
   /// User port accesses made, and how many the CPU refused (expected: none).

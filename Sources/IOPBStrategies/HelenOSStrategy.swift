@@ -42,6 +42,27 @@ public struct HelenOSStrategy: SwitchStrategy {
     ]
   }
 
+  /// A port disagreement on a CPU whose installed map is its task's, set up for another live
+  /// thread of the same process whose view differs from this thread's: a leak of ports that
+  /// other thread is entitled to, or a refusal of ports it is not. Anything else (another
+  /// task's map, a stale map nobody holds, CLI/STI) is not the per-task limitation.
+  public func limitationExplains(
+    _ disagreement: PermissionDisagreement, kernel: Kernel, state: State
+  ) -> Bool {
+    guard disagreement.kind != .interruptFlagChanged, let ports = disagreement.ports,
+      state.cpus.indices.contains(disagreement.cpu)
+    else { return false }
+    let cpu = state.cpus[disagreement.cpu]
+    let process = kernel[disagreement.thread].process
+    guard cpu.task == process, cpu.installed != PortView(of: disagreement.thread, in: kernel) else {
+      return false
+    }
+    return kernel.threads(of: process).contains { other in
+      other != disagreement.thread && PortView(of: other, in: kernel) == cpu.installed
+        && kernel.entitles(other, ports: ports) == (disagreement.kind == .leak)
+    }
+  }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     var tss = BitmapTSS(portCount: kernel.portCount, baseAtMap: true)
     tss.segment.limit = tss.layout.validMap

@@ -32,6 +32,15 @@ public struct NetBSDi386Strategy: InstallingStrategy {
     ]
   }
 
+  /// Only wrong denials of an access reaching a port the map cannot describe (≥ 1024), held by
+  /// a bitmap or by `iopl(3)`. NetBSD never leaks and never lets CLI/STI execute.
+  public func limitationExplains(
+    _ disagreement: PermissionDisagreement, kernel: Kernel, state: State
+  ) -> Bool {
+    guard disagreement.kind == .wrongDenial, let ports = disagreement.ports else { return false }
+    return ports.upperBound >= Self.mapPorts
+  }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(BitmapTSS(portCount: min(Self.mapPorts, kernel.portCount)), count: cpuCount)
   }

@@ -74,6 +74,12 @@ public protocol SwitchStrategy: Sendable, Hashable {
   /// reproduces all of it. The double check reports violations for workloads that need it.
   var limitations: [String] { get }
 
+  /// True when one of ``limitations`` explains `disagreement`, judged on `kernel` and `state`
+  /// as they are when the double check reports it; false (the default) for every disagreement
+  /// the design should not have. Must be exact: a disagreement with another cause is a bug.
+  func limitationExplains(
+    _ disagreement: PermissionDisagreement, kernel: Kernel, state: State) -> Bool
+
   /// False when the design cannot run with kernel page-table isolation (KPTI), which needs the
   /// TSS at a fixed address in the user-visible `cpu_entry_area`.
   var kptiCompatible: Bool { get }
@@ -112,6 +118,10 @@ extension SwitchStrategy {
   }
 
   public var limitations: [String] { [] }
+
+  public func limitationExplains(
+    _ disagreement: PermissionDisagreement, kernel: Kernel, state: State
+  ) -> Bool { false }
 
   public var kptiCompatible: Bool { true }
 }

@@ -38,6 +38,37 @@ public struct WindowsNTStrategy: SwitchStrategy {
     ]
   }
 
+  /// Under `iopl(3)` (real IOPL): CLI/STI executing, and leaks of ports past the kernel's count.
+  /// Otherwise a port disagreement on a CPU running the thread's process, enabled, while the
+  /// shared map holds something other than this thread's bitmap (another thread's or process's,
+  /// or nothing of its own); when the bitmap the map was set from is still alive, it must
+  /// decide the access as the CPU did.
+  public func limitationExplains(
+    _ disagreement: PermissionDisagreement, kernel: Kernel, state: State
+  ) -> Bool {
+    let thread = kernel[disagreement.thread]
+    if thread.ioplEmulation == 3 {
+      switch disagreement.kind {
+      case .interruptFlagChanged: return true
+      case .leak: return (disagreement.ports?.upperBound ?? 0) >= kernel.portCount
+      case .wrongDenial: return false
+      }
+    }
+    guard disagreement.kind != .interruptFlagChanged, let ports = disagreement.ports,
+      state.currentProcess.indices.contains(disagreement.cpu),
+      state.currentProcess[disagreement.cpu] == thread.process,
+      state.enabled.contains(thread.process),
+      state.mapHolds != PortView(of: disagreement.thread, in: kernel)
+    else { return false }
+    if case .map(let id, let sequence) = state.mapHolds, let bitmap = kernel.bitmaps[id],
+      bitmap.sequence == sequence
+    {
+      let allows = ports.upperBound < kernel.portCount && ports.allSatisfy(bitmap.allows)
+      return allows == (disagreement.kind == .leak)
+    }
+    return true
+  }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(
       cpus: Array(repeating: BitmapTSS(portCount: kernel.portCount), count: cpuCount),

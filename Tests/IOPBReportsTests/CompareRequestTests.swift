@@ -138,4 +138,14 @@ import Testing
     #expect(report.exitCode == 64)
     #expect(report.diagnostics == "error: \(path):2: '= 3' is not a number (write 12, 0.5 or 1/32)")
   }
+
+  /// `iopb compare` with everything built in exits 0: the limited designs' violations are
+  /// explained by their limitations and listed as notes.
+  @Test func builtInCompareExitsZeroWithExplainedViolationsAsNotes() {
+    let report = CompareRequest().execute()
+    #expect(report.exitCode == 0, "\(report.diagnostics)")
+    let lines = report.diagnostics.split(separator: "\n")
+    #expect(!lines.isEmpty)
+    #expect(lines.allSatisfy { $0.hasPrefix("note: ") }, "\(report.diagnostics)")
+  }
 }

@@ -1,3 +1,5 @@
+import IOPBCPU
+import IOPBKernel
 import IOPBReports
 import IOPBSimulator
 import IOPBStrategies
@@ -35,7 +37,7 @@ import Testing
   }
 
   /// Every strategy of the catalogue on every built-in workload, invariants checked: any
-  /// violation must be one the strategy declares as a limitation.
+  /// violation must be one a limitation the strategy declares explains.
   @Test(arguments: Workload.builtInNames)
   func everyStrategyIsCleanOrDeclaresWhy(on name: String) throws {
     let workload = try #require(Workload.builtIn(named: name))
@@ -44,8 +46,8 @@ import Testing
         workload.with(duration: .switches(60)), strategy: strategy, checkingInvariants: true)
       #expect(result.failure == nil, "\(workload.name) × \(strategy.name): \(result.failure ?? "")")
       #expect(
-        result.violations.isEmpty || !strategy.limitations.isEmpty,
-        "\(workload.name) × \(strategy.name): \(result.violations)")
+        result.unexplainedViolations.isEmpty,
+        "\(workload.name) × \(strategy.name): \(result.unexplainedViolations)")
     }
   }
 
@@ -57,5 +59,74 @@ import Testing
     #expect(lines.first?.hasPrefix("profile default:") == true)
     let body = lines.dropFirst().dropLast()
     #expect(Set(body.map(\.count)).count == 1)
+  }
+
+  /// A violation of a design that declares limitations, which none of them explains, fails
+  /// the comparison: the limitations do not excuse every violation.
+  @Test func anUnexplainedViolationOfALimitedStrategyIsAProblem() throws {
+    let comparison = Comparison.run(
+      workloads: [.rtPoller], strategies: [NeverInstallingNetBSD()], profile: .default,
+      duration: .switches(50))
+    let row = try #require(comparison.rows.first)
+    #expect(!row.limitations.isEmpty)
+    #expect(!row.violations.isEmpty)
+    #expect(row.unexplainedViolations == row.violations)
+    #expect(row.isUnexpectedFailure)
+    #expect(comparison.problems.count == row.violations.count)
+    #expect(comparison.expectedViolations.isEmpty)
+    let csv = comparison.rendered(as: .csv).split(separator: "\n")
+    let header = csv[0].split(separator: ",")
+    let column = try #require(header.firstIndex(of: "declared_limitation"))
+    #expect(csv[1].split(separator: ",")[column] == "no")
+  }
+
+  /// The violations the built-in workloads meet under the limited designs are all explained.
+  @Test func everyViolationOfTheBuiltInComparisonIsExplained() {
+    let comparison = Comparison.run(
+      workloads: Workload.builtIn, strategies: StrategyCatalog.all, profile: .default)
+    #expect(comparison.problems == [])
+    #expect(!comparison.expectedViolations.isEmpty)
+    for row in comparison.rows where !row.violations.isEmpty {
+      #expect(!row.isUnexpectedFailure, "\(row.workload) × \(row.strategy)")
+    }
+  }
+}
+
+/// netbsd-i386 with a bug no limitation covers: it never brings the TSS in step, so the ports
+/// below 1024 a task holds are refused.
+struct NeverInstallingNetBSD: SwitchStrategy {
+  let design = NetBSDi386Strategy()
+
+  var name: String { "netbsd-i386-never-installing" }
+
+  func makeState(cpuCount: Int, kernel: KernelConfiguration) -> NetBSDi386Strategy.State {
+    design.makeState(cpuCount: cpuCount, kernel: kernel)
+  }
+
+  func tss(on cpu: Int, in state: NetBSDi386Strategy.State) -> TaskStateSegment {
+    design.tss(on: cpu, in: state)
+  }
+
+  func contextSwitch(
+    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
+    state: inout NetBSDi386Strategy.State, counts: inout OperationCounts
+  ) {}
+
+  func permissionsChanged(
+    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout NetBSDi386Strategy.State,
+    counts: inout OperationCounts
+  ) {}
+
+  func vmExit(
+    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout NetBSDi386Strategy.State,
+    counts: inout OperationCounts
+  ) {}
+
+  var limitations: [String] { design.limitations }
+
+  func limitationExplains(
+    _ disagreement: PermissionDisagreement, kernel: Kernel, state: NetBSDi386Strategy.State
+  ) -> Bool {
+    design.limitationExplains(disagreement, kernel: kernel, state: state)
   }
 }
