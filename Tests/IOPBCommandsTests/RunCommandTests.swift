@@ -21,7 +21,18 @@ func temporaryFile(_ text: String, name: String = "case.scn") throws -> String {
 }
 
 @Suite struct RunCommandTests {
-  @Test(arguments: ["selftest-ioperm.scn", "selftest-iopl.scn", "errno-order.scn", "preempted-before-return.scn"])
+  /// Every `*.scn` file of `scenarios/`, listed rather than named.
+  static let repositoryScenarios: [String] = {
+    let directory = repositoryRoot.appendingPathComponent("scenarios").path
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return files.filter { $0.hasSuffix(".scn") }.sorted()
+  }()
+
+  @Test func repositoryScenariosAreListed() {
+    #expect(Self.repositoryScenarios.contains("lifecycle.scn"))
+  }
+
+  @Test(arguments: repositoryScenarios)
   func repositoryScenariosPass(_ name: String) {
     let report = ScenarioCommand.run(files: [scenarioPath(name)], strategy: "linux-5.5", trace: false)
     #expect(report.exitCode == 0, "\(report.output)\n\(report.diagnostics)")
