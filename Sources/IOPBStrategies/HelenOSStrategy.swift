@@ -42,10 +42,11 @@ public struct HelenOSStrategy: SwitchStrategy {
     ]
   }
 
-  /// A port disagreement on a CPU whose installed map is its task's, set up for another live
-  /// thread of the same process whose view differs from this thread's: a leak of ports that
-  /// other thread is entitled to, or a refusal of ports it is not. Anything else (another
-  /// task's map, a stale map nobody holds, CLI/STI) is not the per-task limitation.
+  /// A port disagreement on a CPU that holds the thread's task's map, installed for another
+  /// thread (not this thread's view): a leak of ports another live thread of the same process
+  /// is entitled to, or a refusal of ports another live thread is not. Anything else (another
+  /// task's map, ports no live thread of the process holds, CLI/STI) is not the per-task
+  /// limitation.
   public func limitationExplains(
     _ disagreement: PermissionDisagreement, kernel: Kernel, state: State
   ) -> Bool {
@@ -58,7 +59,7 @@ public struct HelenOSStrategy: SwitchStrategy {
       return false
     }
     return kernel.threads(of: process).contains { other in
-      other != disagreement.thread && PortView(of: other, in: kernel) == cpu.installed
+      other != disagreement.thread
         && kernel.entitles(other, ports: ports) == (disagreement.kind == .leak)
     }
   }
