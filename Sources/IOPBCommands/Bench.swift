@@ -27,10 +27,7 @@ extension IOPB {
       request.strategies = strategies
       request.switches = switches
       request.checks = checks
-      let report = request.execute()
-      if !report.output.isEmpty { print(report.output) }
-      if !report.diagnostics.isEmpty { printError(report.diagnostics) }
-      if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+      try request.execute().emit()
     }
   }
 }

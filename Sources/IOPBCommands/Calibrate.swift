@@ -24,10 +24,7 @@ extension IOPB {
       request.gigahertz = ghz
       request.outputPath = output
       request.repetitions = repetitions
-      let report = request.execute()
-      if !report.output.isEmpty { print(report.output, terminator: report.output.hasSuffix("\n") ? "" : "\n") }
-      if !report.diagnostics.isEmpty { printError(report.diagnostics) }
-      if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+      try request.execute().emit()
     }
   }
 }

@@ -58,10 +58,7 @@ extension IOPB {
       request.switches = switches
       request.maxEvents = maxEvents
       request.showProfile = showProfile
-      let report = request.execute()
-      if !report.output.isEmpty { print(report.output, terminator: report.output.hasSuffix("\n") ? "" : "\n") }
-      if !report.diagnostics.isEmpty { printError(report.diagnostics) }
-      if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+      try request.execute().emit()
     }
   }
 }

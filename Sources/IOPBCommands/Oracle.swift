@@ -53,10 +53,7 @@ extension IOPB {
       options.deviations = Set(deviations.compactMap(KernelDeviation.init(rawValue:)))
       options.bootScript = bootScript
       options.saveDirectory = save
-      let report = OracleCommand.run(options, progress: printError)
-      if !report.output.isEmpty { print(report.output) }
-      if !report.diagnostics.isEmpty { printError(report.diagnostics) }
-      if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+      try OracleCommand.run(options, progress: printError).emit()
     }
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import IOPBKernel
 import IOPBOracle
+import IOPBReports
 import IOPBScenario
 
 /// The logic of `iopb oracle`, callable in-process.
@@ -23,7 +24,7 @@ public enum OracleCommand {
 
   /// Runs the scenarios on the guest and on the model: 0 when they agree, 1 when they do not,
   /// 64 for malformed input, 69 when the guest cannot run. `progress` receives status lines.
-  public static func run(_ options: Options, progress: (String) -> Void = { _ in }) -> CommandReport {
+  public static func run(_ options: Options, progress: (String) -> Void = { _ in }) -> CommandOutput {
     var scenarios: [Scenario] = []
     var diagnostics: [String] = []
     for file in options.files {
@@ -33,7 +34,7 @@ public enum OracleCommand {
       }
     }
     guard diagnostics.isEmpty else {
-      return CommandReport(output: "", diagnostics: diagnostics.joined(separator: "\n"), exitCode: ScenarioCommand.usageError)
+      return CommandOutput(output: "", diagnostics: diagnostics.joined(separator: "\n"), exitCode: CommandOutput.usageError)
     }
     var generator = RandomScenarios(seed: options.seed)
     for (name, text) in generator.texts(count: options.random) {
@@ -80,11 +81,11 @@ public enum OracleCommand {
     lines.append(report.summary)
     if let failure {
       diagnostics.append("error: \(failure)")
-      return CommandReport(
+      return CommandOutput(
         output: lines.joined(separator: "\n"), diagnostics: diagnostics.joined(separator: "\n"),
         exitCode: unavailable)
     }
-    return CommandReport(
+    return CommandOutput(
       output: lines.joined(separator: "\n"), diagnostics: diagnostics.joined(separator: "\n"),
       exitCode: report.agrees && diagnostics.isEmpty ? 0 : 1)
   }

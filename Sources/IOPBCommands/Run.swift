@@ -28,10 +28,7 @@ extension IOPB {
     }
 
     public func run() throws {
-      let report = ScenarioCommand.run(files: files, strategy: strategy, trace: trace)
-      print(report.output, terminator: report.output.isEmpty ? "" : "\n")
-      if !report.diagnostics.isEmpty { printError(report.diagnostics) }
-      if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+      try ScenarioCommand.run(files: files, strategy: strategy, trace: trace).emit()
     }
   }
 }

@@ -1,19 +1,10 @@
 import Foundation
+import IOPBReports
 import IOPBScenario
 import IOPBStrategies
 
-/// What a command produced: standard output, standard error, and the exit status.
-public struct CommandReport: Sendable, Equatable {
-  public var output: String
-  public var diagnostics: String
-  public var exitCode: Int32
-}
-
 /// The logic of `iopb run`, callable in-process.
 public enum ScenarioCommand {
-  /// Exit status for malformed input (`EX_USAGE`).
-  public static let usageError: Int32 = 64
-
   /// Reads and parses `path`; errors carry the path, line and column.
   public static func load(_ path: String) -> Result<Scenario, ScenarioErrors> {
     guard let data = FileManager.default.contents(atPath: path) else {
@@ -31,9 +22,9 @@ public enum ScenarioCommand {
 
   /// Runs every file with the strategy `strategyName`: 0 when all pass, 1 when any step fails
   /// or violates the double check, 64 when any file is malformed.
-  public static func run(files: [String], strategy strategyName: String, trace: Bool) -> CommandReport {
+  public static func run(files: [String], strategy strategyName: String, trace: Bool) -> CommandOutput {
     guard let strategy = StrategyCatalog.strategy(named: strategyName) else {
-      return CommandReport(output: "", diagnostics: "error: unknown strategy '\(strategyName)'", exitCode: usageError)
+      return CommandOutput(output: "", diagnostics: "error: unknown strategy '\(strategyName)'", exitCode: CommandOutput.usageError)
     }
     var output: [String] = []
     var diagnostics: [String] = []
@@ -55,8 +46,8 @@ public enum ScenarioCommand {
         }
       }
     }
-    let code: Int32 = malformed ? usageError : failed ? 1 : 0
-    return CommandReport(
+    let code: Int32 = malformed ? CommandOutput.usageError : failed ? 1 : 0
+    return CommandOutput(
       output: output.joined(separator: "\n\n"), diagnostics: diagnostics.joined(separator: "\n"),
       exitCode: code)
   }
