@@ -32,18 +32,6 @@ public struct OperationCounts: Sendable, Hashable, Codable {
 
   public init() {}
 
-  /// Field-wise sum.
-  public static func + (lhs: Self, rhs: Self) -> Self {
-    var sum = lhs
-    sum.add(rhs)
-    return sum
-  }
-
-  /// Adds `other` field by field.
-  public mutating func add(_ other: Self) {
-    for path in Self.fields.map(\.path) { self[keyPath: path] += other[keyPath: path] }
-  }
-
   /// The counted fields with their report names, in a stable order.
   nonisolated(unsafe) public static let fields: [(name: String, path: WritableKeyPath<OperationCounts, Int>)] = [
     ("bytes_copied", \.bytesCopied), ("copies", \.copies),
