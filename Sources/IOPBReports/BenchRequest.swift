@@ -148,23 +148,17 @@ public struct BenchRequest: Sendable, Hashable {
   /// Seconds for `copies` plain copies totalling `bytes`, into one TSS-sized buffer.
   static func memcpySeconds(bytes: Int, copies: Int) -> Double {
     let chunk = max(1, bytes / max(1, copies))
-    let source = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 64)
-    let destination = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 64)
-    defer {
-      source.deallocate()
-      destination.deallocate()
-    }
-    source.initializeMemory(as: UInt8.self, repeating: 0xA5, count: chunk)
-    destination.initializeMemory(as: UInt8.self, repeating: 0xFF, count: chunk)
-    var checksum = 0
-    let seconds = seconds {
-      for index in 0..<copies {
-        source.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
-        destination.copyMemory(from: source, byteCount: chunk)
-        checksum &+= Int(destination.load(fromByteOffset: chunk - 1, as: UInt8.self))
+    return withCopyBuffers(source: chunk, destination: chunk) { source, destination in
+      var checksum = 0
+      let seconds = seconds {
+        for index in 0..<copies {
+          source.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
+          destination.copyMemory(from: source, byteCount: chunk)
+          checksum &+= Int(destination.load(fromByteOffset: chunk - 1, as: UInt8.self))
+        }
       }
+      return checksum == Int.min ? 0 : seconds
     }
-    return checksum == Int.min ? 0 : seconds
   }
 
   /// Nanoseconds per hardware check over a TSS holding a Linux bitmap with a few ports open.

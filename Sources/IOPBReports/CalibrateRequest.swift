@@ -76,50 +76,38 @@ public struct CalibrateRequest: Sendable, Hashable {
   /// Mean ns per copy of `size` bytes, sources taken in turn from a pool of `pool` bytes.
   static func copyNanoseconds(size: Int, pool: Int, repetitions: Int) -> Double {
     let slots = max(1, pool / size)
-    let source = UnsafeMutableRawPointer.allocate(byteCount: slots * size, alignment: 64)
-    let destination = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-    defer {
-      source.deallocate()
-      destination.deallocate()
-    }
-    source.initializeMemory(as: UInt8.self, repeating: 0x5A, count: slots * size)
-    destination.initializeMemory(as: UInt8.self, repeating: 0xFF, count: size)
-    var checksum = 0
-    let seconds = minimumSeconds {
-      for index in 0..<repetitions {
-        destination.copyMemory(from: source + (index % slots) * size, byteCount: size)
-        checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
+    return withCopyBuffers(source: slots * size, destination: size) { source, destination in
+      var checksum = 0
+      let seconds = minimumSeconds {
+        for index in 0..<repetitions {
+          destination.copyMemory(from: source + (index % slots) * size, byteCount: size)
+          checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
+        }
       }
+      return checksum == Int.min ? 0 : seconds * 1e9 / Double(repetitions)
     }
-    return checksum == Int.min ? 0 : seconds * 1e9 / Double(repetitions)
   }
 
   /// Mean ns per copy of `size` bytes whose source was evicted from every cache first: the time
   /// of flush-and-copy minus the time of the flushes alone.
   static func flushedCopyNanoseconds(size: Int, repetitions: Int) -> Double {
-    let source = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-    let destination = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-    defer {
-      source.deallocate()
-      destination.deallocate()
-    }
-    source.initializeMemory(as: UInt8.self, repeating: 0x5A, count: size)
-    destination.initializeMemory(as: UInt8.self, repeating: 0xFF, count: size)
-    var checksum = 0
-    let both = minimumSeconds {
-      for _ in 0..<repetitions {
-        iopb_flush_range(source, size)
-        destination.copyMemory(from: source, byteCount: size)
-        checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
+    return withCopyBuffers(source: size, destination: size) { source, destination in
+      var checksum = 0
+      let both = minimumSeconds {
+        for _ in 0..<repetitions {
+          iopb_flush_range(source, size)
+          destination.copyMemory(from: source, byteCount: size)
+          checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
+        }
       }
-    }
-    let flushOnly = minimumSeconds {
-      for _ in 0..<repetitions {
-        iopb_flush_range(source, size)
-        checksum &+= Int(source.load(fromByteOffset: 0, as: UInt8.self))
+      let flushOnly = minimumSeconds {
+        for _ in 0..<repetitions {
+          iopb_flush_range(source, size)
+          checksum &+= Int(source.load(fromByteOffset: 0, as: UInt8.self))
+        }
       }
+      return checksum == Int.min ? 0 : max(0, both - flushOnly) * 1e9 / Double(repetitions)
     }
-    return checksum == Int.min ? 0 : max(0, both - flushOnly) * 1e9 / Double(repetitions)
   }
 
   /// Mean ns per `memset(0xff)` of `size` bytes in one hot buffer.
