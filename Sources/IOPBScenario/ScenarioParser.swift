@@ -350,8 +350,8 @@ public struct ScenarioParser {
       error("'\(name)' is not a valid thread name", column: token.column)
       return nil
     }
-    // `idle` is the idle task of `switch`; `taskN` is how the machine itself names threads.
-    if name == "idle" || (name.hasPrefix("task") && !name.dropFirst(4).isEmpty && name.dropFirst(4).allSatisfy(\.isNumber)) {
+    // `idle` is the idle task of `switch cpuN idle`.
+    if name == "idle" {
       error("'\(name)' is a reserved name", column: token.column)
       return nil
     }

@@ -53,7 +53,7 @@ public struct ScenarioRun: Sendable, Hashable {
       lines.append(line.trimmingTrailingSpaces())
       if trace { lines += record.machineSteps.map { "       · \($0)" } }
       for violation in record.violations {
-        lines.append("     VIOLATION: \(ThreadNames(threadNames).apply(to: violation.description))")
+        lines.append("     VIOLATION: \(violation.description(naming: { threadNames[$0] ?? $0.description }))")
         lines.append("     steps that led to it:")
         for earlier in records[...index] {
           lines += earlier.machineSteps.map { "       \(earlier.step.location.line): \($0)" }

@@ -111,7 +111,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
   }
 
   private func failure(_ error: MachineError) -> StepFailure {
-    StepFailure(message: rename(error.description))
+    StepFailure(message: error.description(naming: name))
   }
 
   private func resolve(_ name: String) throws(StepFailure) -> ThreadID {
@@ -127,7 +127,8 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
   }
 
   /// A machine step with threads called by their scenario names.
-  private func describe(_ step: MachineStep) -> String { rename(step.description) }
+  private func describe(_ step: MachineStep) -> String { step.description(naming: name) }
 
-  private func rename(_ text: String) -> String { ThreadNames(names).apply(to: text) }
+  /// A thread's scenario name (every thread the run creates gets one).
+  private func name(_ thread: ThreadID) -> String { names[thread] ?? thread.description }
 }

@@ -18,13 +18,16 @@ public enum MachineError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The step needs the current thread of the CPU in the kernel.
   case notInKernel(cpu: Int)
 
-  public var description: String {
+  public var description: String { description(naming: \.description) }
+
+  /// The error with each thread written as `name` gives it.
+  public func description(naming name: (ThreadID) -> String) -> String {
     switch self {
     case .noSuchCPU(let cpu): "there is no cpu\(cpu)"
-    case .noSuchThread(let thread): "there is no \(thread)"
-    case .threadExited(let thread): "\(thread) has exited"
-    case .notRunning(let thread): "\(thread) is not running on any CPU"
-    case .runningElsewhere(let thread, let cpu): "\(thread) is already running on cpu\(cpu)"
+    case .noSuchThread(let thread): "there is no \(name(thread))"
+    case .threadExited(let thread): "\(name(thread)) has exited"
+    case .notRunning(let thread): "\(name(thread)) is not running on any CPU"
+    case .runningElsewhere(let thread, let cpu): "\(name(thread)) is already running on cpu\(cpu)"
     case .idle(let cpu): "cpu\(cpu) is idle"
     case .noSuchPort(let port, let count): "port 0x\(String(port, radix: 16)) does not exist: the machine has \(count) ports"
     case .notInUserMode(let cpu): "the task on cpu\(cpu) is not in user mode"

@@ -22,14 +22,17 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
   /// The next kernel allocation fails (fault injection).
   case failNextAllocation
 
-  public var description: String {
+  public var description: String { description(naming: \.description) }
+
+  /// The step with each thread written as `name` gives it (a scenario's names, say).
+  public func description(naming name: (ThreadID) -> String) -> String {
     switch self {
-    case .syscall(let thread, let call): "\(thread): \(call)"
-    case .contextSwitch(let cpu, let thread): "cpu\(cpu): switch to \(thread.map(\.description) ?? "idle")"
+    case .syscall(let thread, let call): "\(name(thread)): \(call)"
+    case .contextSwitch(let cpu, let thread): "cpu\(cpu): switch to \(thread.map(name) ?? "idle")"
     case .returnToUser(let cpu): "cpu\(cpu): return to user"
     case .access(let cpu, let access): "cpu\(cpu): \(access)"
     case .interruptFlag(let cpu, let instruction): "cpu\(cpu): \(instruction.rawValue)"
-    case .migrate(let thread, let cpu): "\(thread): migrate to cpu\(cpu)"
+    case .migrate(let thread, let cpu): "\(name(thread)): migrate to cpu\(cpu)"
     case .vmExit(let cpu): "cpu\(cpu): VM exit"
     case .failNextAllocation: "fail next allocation"
     }

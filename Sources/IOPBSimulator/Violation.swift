@@ -16,8 +16,12 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
   public var cpu: Int
   public var thread: ThreadID
 
-  public var description: String {
-    switch kind {
+  public var description: String { description(naming: \.description) }
+
+  /// The violation with its thread written as `name` gives it.
+  public func description(naming name: (ThreadID) -> String) -> String {
+    let thread = name(self.thread)
+    return switch kind {
     case .leak(let access, let decision):
       "LEAK: \(thread) on cpu\(cpu) \(access) \(decision) but the task is not entitled"
     case .wrongDenial(let access, let decision):

@@ -27,7 +27,6 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     MalformedCase(text: "process 9a cpu0", expected: "t.scn:1:9: error: '9a' is not a valid thread name"),
     MalformedCase(text: "process a cpu0\nconfig lockdown", expected: "t.scn:2:1: error: 'config' must come before every process and step"),
     MalformedCase(text: "process idle cpu0", expected: "t.scn:1:9: error: 'idle' is a reserved name"),
-    MalformedCase(text: "process task1 cpu0", expected: "t.scn:1:9: error: 'task1' is a reserved name"),
     MalformedCase(text: "process é cpu0", expected: "t.scn:1:9: error: 'é' is not a valid thread name"),
     MalformedCase(text: "config turbo", expected: "t.scn:1:8: error: unknown config 'turbo' (lockdown, no-iopl-ioperm, no-cli-sti-fixup)"),
     MalformedCase(text: "-> ok", expected: "t.scn:1:1: error: an expectation needs a step before it"),

@@ -35,6 +35,13 @@ import Testing
     #expect(exited.error?.description == "t.scn:3:1: error: a has exited")
   }
 
+  @Test func namesAreRenderedNotSubstituted() throws {
+    // The machine numbers these task0 (named task1) and task1 (named task0).
+    let report = try run("process task1 cpu0\nprocess task0 cpu0 user\ntask0: inb 0x80 -> deny").render(trace: true)
+    #expect(report.contains("· cpu0: switch to task0"))
+    #expect(!report.contains("switch to task1"))
+  }
+
   @Test func traceShowsImplicitSchedulingSteps() throws {
     let report = try run("cpus 2\nprocess a cpu0\na: inb 0x80\na: migrate cpu1").render(trace: true)
     #expect(report.contains("· cpu0: switch to a"))
