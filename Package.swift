@@ -22,7 +22,7 @@ let package = Package(
   ],
   targets: [
     .target(name: "IOPBCPU"),
-    .target(name: "IOPBKernel", dependencies: ["IOPBCPU"]),
+    .target(name: "IOPBKernel"),
     .target(name: "IOPBStrategies", dependencies: ["IOPBCPU", "IOPBKernel"]),
     .target(name: "IOPBSimulator", dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies"]),
     .target(
