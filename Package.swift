@@ -1,16 +1,28 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layers, each a module importing only those below it:
-// IOPBCPU ← IOPBKernel ← IOPBStrategies ← IOPBSimulator ← {IOPBScenario ← IOPBOracle, IOPBReports}
-//   ← IOPBCommands ← iopb
+// Layers, each a module importing only modules listed before it (docs/architecture.md):
+//   IOPBCPU      the hardware: TSS bytes and the I/O permission check
+//   IOPBKernel   Linux's ioperm/iopl semantics: threads, processes, refcounted bitmaps
+//   IOPBCost     what is counted (OperationCounts) and what it costs (CycleProfile); imports
+//                nothing, so the strategies can count into it and the simulator price with it
+//   IOPBStrategies  the switch designs, one value of SwitchStrategy each  (CPU, Kernel, Cost)
+//   IOPBMachine  N CPUs over one kernel driven by one strategy: steps, outcomes, the double check
+//   IOPBSimulator   the discrete-event engine, workloads and comparisons      (… Machine)
+//   IOPBScenario    the scenario language and its runner                     (… Machine)
+//   IOPBOracle      the QEMU guest as judge of the kernel model          (… Scenario, Simulator)
+//   IOPBReports     text, CSV and JSON renderings of results             (… Simulator)
+//   IOPBCommands    the `iopb` subcommands, callable in-process         (everything above)
+//   iopb            the executable: IOPB.main()
 let package = Package(
   name: "iopb",
   products: [
     .executable(name: "iopb", targets: ["iopb"]),
     .library(name: "IOPBCPU", targets: ["IOPBCPU"]),
     .library(name: "IOPBKernel", targets: ["IOPBKernel"]),
+    .library(name: "IOPBCost", targets: ["IOPBCost"]),
     .library(name: "IOPBStrategies", targets: ["IOPBStrategies"]),
+    .library(name: "IOPBMachine", targets: ["IOPBMachine"]),
     .library(name: "IOPBSimulator", targets: ["IOPBSimulator"]),
     .library(name: "IOPBScenario", targets: ["IOPBScenario"]),
     .library(name: "IOPBReports", targets: ["IOPBReports"]),
@@ -18,29 +30,41 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
     .target(name: "IOPBCPU"),
     .target(name: "IOPBKernel"),
-    .target(name: "IOPBStrategies", dependencies: ["IOPBCPU", "IOPBKernel"]),
-    .target(name: "IOPBSimulator", dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies"]),
+    .target(name: "IOPBCost"),
+    .target(name: "IOPBStrategies", dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost"]),
+    .target(name: "IOPBMachine", dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies"]),
+    .target(
+      name: "IOPBSimulator",
+      dependencies: [
+        "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine",
+        .product(name: "Collections", package: "swift-collections"),
+      ]),
     .target(
       name: "IOPBScenario",
-      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator"]),
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine"]),
+    .target(
+      name: "IOPBOracle",
+      dependencies: [
+        "IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBMachine", "IOPBSimulator", "IOPBScenario",
+        .product(name: "Subprocess", package: "swift-subprocess"),
+      ]),
+    .target(
+      name: "IOPBReports",
+      dependencies: ["IOPBCost", "IOPBStrategies", "IOPBSimulator"]),
     // CLFLUSH for `iopb calibrate`'s cache-cold copies; no Swift spelling exists for it.
     .target(name: "CCacheFlush"),
     .target(
-      name: "IOPBReports",
-      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "CCacheFlush"]),
-    .target(
-      name: "IOPBOracle",
-      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "IOPBScenario"]),
-    .target(
       name: "IOPBCommands",
       dependencies: [
-        "IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "IOPBScenario", "IOPBReports",
-        "IOPBOracle",
+        "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator",
+        "IOPBScenario", "IOPBReports", "IOPBOracle", "CCacheFlush",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "iopb", dependencies: ["IOPBCommands"]),
@@ -48,26 +72,34 @@ let package = Package(
     .testTarget(
       name: "IOPBKernelTests",
       dependencies: ["IOPBKernel", .product(name: "PropertyBased", package: "swift-property-based")]),
+    .testTarget(name: "IOPBCostTests", dependencies: ["IOPBCost"]),
     .testTarget(
       name: "IOPBStrategiesTests",
-      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator", "IOPBScenario"]),
-    .testTarget(
-      name: "IOPBReportsTests",
-      dependencies: ["IOPBReports", "IOPBSimulator", "IOPBStrategies", "IOPBKernel"]),
-    .testTarget(
-      name: "IOPBOracleTests",
-      dependencies: ["IOPBOracle", "IOPBScenario", "IOPBSimulator", "IOPBStrategies", "IOPBKernel"]),
-    .testTarget(
-      name: "IOPBSimulatorTests",
       dependencies: [
-        "IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBSimulator",
+        "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator",
+        "IOPBScenario",
+      ]),
+    .testTarget(
+      name: "IOPBMachineTests",
+      dependencies: [
+        "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]),
     .testTarget(
+      name: "IOPBSimulatorTests",
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator"]),
+    .testTarget(
       name: "IOPBScenarioTests",
-      dependencies: ["IOPBScenario", "IOPBSimulator", "IOPBKernel", "IOPBCPU"],
-      resources: []),
-    .testTarget(name: "IOPBCommandsTests", dependencies: ["IOPBCommands"]),
+      dependencies: ["IOPBScenario", "IOPBMachine", "IOPBKernel", "IOPBCPU"]),
+    .testTarget(
+      name: "IOPBOracleTests",
+      dependencies: ["IOPBOracle", "IOPBScenario", "IOPBMachine", "IOPBSimulator", "IOPBStrategies", "IOPBKernel"]),
+    .testTarget(
+      name: "IOPBReportsTests",
+      dependencies: ["IOPBReports", "IOPBSimulator", "IOPBCost", "IOPBStrategies", "IOPBKernel"]),
+    .testTarget(
+      name: "IOPBCommandsTests",
+      dependencies: ["IOPBCommands", "IOPBCost", "IOPBReports", "IOPBSimulator", "IOPBStrategies", "IOPBKernel"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,5 @@
+import IOPBSimulator
+
 /// A comparison as RFC 4180 comma-separated values, one header line then one line per row.
 struct CSVReport {
   let comparison: Comparison

@@ -1,7 +1,7 @@
 /// Deterministic decimal text for report numbers: rounded half away from zero to a fixed
 /// number of digits, with no locale, exponent or platform formatting involved.
-enum FixedPoint {
-  static func format(_ value: Double, digits: Int) -> String {
+public enum FixedPoint {
+  public static func format(_ value: Double, digits: Int) -> String {
     guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }

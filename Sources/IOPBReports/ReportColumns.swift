@@ -1,3 +1,5 @@
+import IOPBSimulator
+
 /// The columns every format shares, in order, with their cells formatted once.
 struct ReportColumns {
   static let names = [

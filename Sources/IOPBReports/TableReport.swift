@@ -1,3 +1,5 @@
+import IOPBSimulator
+
 /// A comparison as aligned text columns, with the profile named above and a legend below.
 struct TableReport {
   let comparison: Comparison

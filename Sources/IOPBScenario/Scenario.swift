@@ -1,6 +1,6 @@
 import IOPBCPU
 import IOPBKernel
-import IOPBSimulator
+import IOPBMachine
 
 /// A parsed scenario file: machine set-up and an ordered list of steps with expectations.
 /// The text format is documented in `docs/scenarios.md`.

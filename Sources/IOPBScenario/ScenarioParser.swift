@@ -1,6 +1,5 @@
 import IOPBCPU
 import IOPBKernel
-import IOPBSimulator
 
 /// Parses the scenario text format (`docs/scenarios.md`), collecting every error.
 public struct ScenarioParser {

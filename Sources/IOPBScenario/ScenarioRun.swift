@@ -1,6 +1,7 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
-import IOPBSimulator
+import IOPBMachine
 import IOPBStrategies
 
 /// What one scenario step did.

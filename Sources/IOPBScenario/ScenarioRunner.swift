@@ -1,6 +1,6 @@
 import IOPBCPU
 import IOPBKernel
-import IOPBSimulator
+import IOPBMachine
 import IOPBStrategies
 
 /// Runs a scenario on a machine with a given switch strategy.

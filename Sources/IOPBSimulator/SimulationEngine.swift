@@ -1,5 +1,7 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
+import IOPBMachine
 import IOPBStrategies
 
 /// The discrete-event engine behind ``Simulator``: per-CPU run queues, time slices, sleeping and

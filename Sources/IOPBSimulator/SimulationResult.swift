@@ -1,3 +1,4 @@
+import IOPBCost
 import IOPBStrategies
 
 /// What one run of a workload under one strategy did and cost.

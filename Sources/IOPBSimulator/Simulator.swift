@@ -1,3 +1,5 @@
+import IOPBCost
+import IOPBMachine
 import IOPBStrategies
 
 /// Runs workloads on the machine: the entry point of the event engine.

@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// One CPU's TSS laid out as Linux ≥ 5.5 lays it out (``LinuxTSSLayout``: a bitmap with an

@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// FreeBSD amd64 (`freebsd-amd64`): a thread that uses I/O permissions gets a private TSS

@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// FreeBSD i386 (`freebsd-i386`): a thread that uses I/O permissions gets a private TSS in its

@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// HelenOS ia32/amd64 (`helenos`): the map belongs to the task (here: the process). A switch to

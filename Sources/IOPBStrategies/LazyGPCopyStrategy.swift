@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Lazy copy on #GP (`lazy-gp-copy`): a switch to a bitmap user only sets a second invalid base

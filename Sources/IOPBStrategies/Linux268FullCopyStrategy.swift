@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Linux 2.6.8 (`linux-2.6.8-full`): the whole bitmap (`IO_BITMAP_BYTES`, 8 KiB for 65536

@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Linux 2.6.9 "ioport-cache" (`linux-2.6.9-owner-cache`): each CPU remembers whose bitmap its

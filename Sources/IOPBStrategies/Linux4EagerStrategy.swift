@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Linux up to 5.4 (`linux-4.x-eager`): switching in a task with a bitmap copies

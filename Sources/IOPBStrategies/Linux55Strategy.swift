@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Linux 5.5 and later (`linux-5.5`): invalidate on switch-out, copy on exit to user only when

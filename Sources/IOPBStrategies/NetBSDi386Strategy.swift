@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// NetBSD i386 (`netbsd-i386`): each CPU's `struct cpu_tss` holds a 128-byte map for ports

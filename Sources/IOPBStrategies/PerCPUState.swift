@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// What a design keeps for one CPU whose task register designates a ``BitmapTSS`` of the CPU's

@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// A pre-formatted TSS per thread (`per-thread-tss-ltr`): a thread with I/O permissions owns a

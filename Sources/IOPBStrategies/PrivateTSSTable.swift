@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// TSSes owned by threads rather than CPUs, and which one each CPU's task register designates:

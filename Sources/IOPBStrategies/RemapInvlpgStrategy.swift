@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Remapping instead of copying (`remap-invlpg`): every bitmap lives in its own page-aligned

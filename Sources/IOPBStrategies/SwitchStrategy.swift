@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// A design for keeping each CPU's TSS I/O permission bit map in step with the running task.

@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Thomas Gleixner's V1 4/9 (`v1-invalidate`): switching out of a bitmap user to a task without

@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Thomas Gleixner's V1 5/9 (`v1-zero-range`): as V1 4/9, but each bitmap and each TSS track

@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Windows NT i386 (`windows-nt`): every CPU's KTSS holds one I/O map shared by the whole

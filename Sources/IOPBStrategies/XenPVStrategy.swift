@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 
 /// Linux ≥ 5.5 as a Xen PV guest (`xen-pv`): the guest keeps its TSS exactly as `linux-5.5`

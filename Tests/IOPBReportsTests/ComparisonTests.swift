@@ -1,4 +1,5 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
 import IOPBReports
 import IOPBSimulator

@@ -1,3 +1,4 @@
+import IOPBCost
 import IOPBKernel
 import IOPBSimulator
 import IOPBStrategies

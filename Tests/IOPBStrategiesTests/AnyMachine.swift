@@ -1,4 +1,6 @@
+import IOPBCost
 import IOPBKernel
+import IOPBMachine
 import IOPBSimulator
 import IOPBStrategies
 

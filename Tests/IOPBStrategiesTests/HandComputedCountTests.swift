@@ -1,5 +1,7 @@
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
+import IOPBMachine
 import IOPBSimulator
 import IOPBStrategies
 import Testing

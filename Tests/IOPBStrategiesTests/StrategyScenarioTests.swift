@@ -1,5 +1,6 @@
 import Foundation
 import IOPBKernel
+import IOPBMachine
 import IOPBScenario
 import IOPBSimulator
 import IOPBStrategies

@@ -1,4 +1,3 @@
-import IOPBStrategies
 
 extension OperationCounts {
   /// Field-wise `self - earlier`: what happened since the snapshot `earlier`.

@@ -1,5 +1,6 @@
 import IOPBCPU
 import IOPBKernel
+import IOPBMachine
 import IOPBSimulator
 import IOPBStrategies
 

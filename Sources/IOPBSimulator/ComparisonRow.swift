@@ -1,3 +1,4 @@
+import IOPBCost
 import IOPBSimulator
 import IOPBStrategies
 

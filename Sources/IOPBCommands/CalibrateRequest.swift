@@ -1,5 +1,7 @@
+import IOPBReports
 import CCacheFlush
 import Foundation
+import IOPBCost
 import IOPBSimulator
 
 /// The logic of `iopb calibrate`: times `memcpy` and `memset` of bitmap-sized blocks on this

@@ -1,5 +1,8 @@
+import IOPBReports
 import IOPBCPU
+import IOPBCost
 import IOPBKernel
+import IOPBMachine
 import IOPBSimulator
 import IOPBStrategies
 

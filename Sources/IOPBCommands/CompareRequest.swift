@@ -1,3 +1,5 @@
+import IOPBReports
+import IOPBCost
 import IOPBSimulator
 import IOPBStrategies
 
@@ -49,7 +51,7 @@ public struct CompareRequest: Sendable, Hashable {
     if let maxEvents, maxEvents <= 0 { return .usage("--max-events must be positive, not \(maxEvents)") }
     let cycleProfile: CycleProfile
     do {
-      let loaded = try profile.map(ProfileLoader.load) ?? .default
+      let loaded = try profile.map(CycleProfile.load) ?? .default
       var adjusted = loaded
       if !settings.isEmpty {
         adjusted = try CycleProfile.parse(settings.joined(separator: "\n"), source: "--set", base: loaded)

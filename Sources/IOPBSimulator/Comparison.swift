@@ -1,3 +1,4 @@
+import IOPBCost
 import IOPBSimulator
 import IOPBStrategies
 
@@ -26,8 +27,8 @@ public struct Comparison: Sendable, Hashable {
       var group = strategies.map { strategy in
         ComparisonRow(
           result: Simulator.simulate(workload, strategy: strategy, profile: profile),
-          validUnderKPTI: StrategyTraits.validUnderKPTI(strategy),
-          limitations: StrategyTraits.limitations(strategy))
+          validUnderKPTI: strategy.kptiCompatible,
+          limitations: strategy.limitations)
       }
       let base = profile[.switchBase]
       let cheapest = group.filter(\.isClean).map { base + $0.statistics.mean }.min() ?? 0
@@ -58,15 +59,6 @@ public struct Comparison: Sendable, Hashable {
       row.violations.filter { !row.unexplainedViolations.contains($0) }.map {
         "\(row.workload) × \(row.strategy): \($0) (limitation: \(row.limitations.joined(separator: "; ")))"
       }
-    }
-  }
-
-  /// The comparison written in `format`.
-  public func rendered(as format: ReportFormat) -> String {
-    switch format {
-    case .table: TableReport(self).text
-    case .csv: CSVReport(self).text
-    case .json: JSONReport(self).text
     }
   }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import IOPBCost
+import IOPBCommands
 import IOPBReports
 import IOPBSimulator
 import IOPBStrategies

@@ -1,4 +1,3 @@
-import IOPBStrategies
 
 /// Prices ``OperationCounts`` in core cycles.
 ///
