@@ -1,9 +1,10 @@
-/// A kernel thread (a Linux task), numbered from 0 in creation order.
+/// A thread (Linux's `task_struct`, which the kernel calls a task), numbered from 0 in
+/// creation order.
 public struct ThreadID: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
   public let rawValue: Int
   public init(rawValue: Int) { self.rawValue = rawValue }
   public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-  public var description: String { "task\(rawValue)" }
+  public var description: String { "thread\(rawValue)" }
 }
 
 /// A process (a Linux thread group), numbered from 0 in creation order.

@@ -3,76 +3,69 @@ import IOPBCost
 import IOPBKernel
 import IOPBStrategies
 
-/// One CPU's scheduling state: which thread it runs and whether that thread is in user mode.
-public struct CPUSlot: Sendable, Hashable {
-  public var current: ThreadID?
-  public var inUserMode: Bool
-}
-
-/// Everything that decides the machine's future: kernel, strategy state, CPUs, placement.
-/// Cheap to copy (arrays share storage until written), compare and hash.
-public struct MachineState<StrategyState: Sendable & Hashable>: Sendable, Hashable {
-  public var kernel: Kernel
-  public var strategy: StrategyState
-  public var cpus: [CPUSlot]
-  /// The CPU each thread (by ``ThreadID/rawValue``) is placed on: where it runs when scheduled.
-  public var homeCPU: [Int]
-}
-
-/// The result of a step: its outcome and, for a user instruction, any violation of the double
-/// check (the CPU on the TSS bytes against the thread's entitlement).
-public struct StepResult: Sendable, Hashable {
-  public var outcome: StepOutcome
-  public var violation: Violation?
-}
-
 /// N CPUs, each with its TSS and current thread, over one kernel, driven by one switch strategy.
 ///
 /// Every user port access is decided twice: by ``IOPermissionCheck`` on the TSS bytes the
 /// strategy keeps, and by ``Kernel/entitles(_:ports:)``. A disagreement is a ``Violation``.
+/// The machine owns the strategy's ``StrategyContext`` and lends it to each hook.
 public struct Machine<Strategy: SwitchStrategy>: Sendable {
   public let strategy: Strategy
-  public var state: MachineState<Strategy.State>
-  /// Operations the strategy performed so far; not part of ``state``.
-  public var counts = OperationCounts()
+  /// The kernel, the strategy's state and the operations counted so far.
+  public private(set) var context: StrategyContext<Strategy.State>
+  /// What each CPU runs.
+  public private(set) var cpus: PerCPU<CPUSlot>
+  private var homeCPUs: [CPUID]
 
   /// A booted machine with `cpuCount` idle CPUs and no threads.
   public init(strategy: Strategy, cpuCount: Int, kernel: KernelConfiguration = KernelConfiguration()) {
     self.strategy = strategy
-    state = MachineState(
-      kernel: Kernel(configuration: kernel),
-      strategy: strategy.makeState(cpuCount: cpuCount, kernel: kernel),
-      cpus: Array(repeating: CPUSlot(current: nil, inUserMode: false), count: cpuCount),
-      homeCPU: [])
+    context = StrategyContext(
+      kernel: Kernel(configuration: kernel), state: strategy.makeState(cpuCount: cpuCount, kernel: kernel))
+    cpus = PerCPU(repeating: .idle, count: cpuCount)
+    homeCPUs = []
   }
 
-  public var kernel: Kernel { state.kernel }
-  public var cpuCount: Int { state.cpus.count }
+  /// Everything that decides the machine's future, without the counts; setting it restores a
+  /// state taken from a machine of the same strategy (a checker's backtracking).
+  public var state: MachineState<Strategy.State> {
+    get { MachineState(kernel: context.kernel, strategy: context.state, cpus: cpus, homeCPU: homeCPUs) }
+    set {
+      context.kernel = newValue.kernel
+      context.state = newValue.strategy
+      cpus = newValue.cpus
+      homeCPUs = newValue.homeCPU
+    }
+  }
+
+  public var kernel: Kernel { context.kernel }
+  /// Operations the strategy performed so far; not part of ``state``.
+  public var counts: OperationCounts { context.counts }
+  public var cpuCount: Int { cpus.count }
 
   /// The TSS the hardware check reads on `cpu`.
-  public func tss(on cpu: Int) -> TaskStateSegment { strategy.tss(on: cpu, in: state.strategy) }
+  public func tss(on cpu: CPUID) -> TaskStateSegment { strategy.tss(on: cpu, in: context.state) }
 
   /// The CPU `thread` is running on, if any.
-  public func runningCPU(of thread: ThreadID) -> Int? {
-    state.cpus.firstIndex { $0.current == thread }
+  public func runningCPU(of thread: ThreadID) -> CPUID? {
+    cpus.indices.first { cpus[$0].current == thread }
   }
 
   /// The CPU `thread` is placed on.
-  public func homeCPU(of thread: ThreadID) -> Int { state.homeCPU[thread.rawValue] }
+  public func homeCPU(of thread: ThreadID) -> CPUID { homeCPUs[thread.rawValue] }
 
   /// Starts a new process with one thread placed (not yet running) on `cpu`.
-  public mutating func spawn(credentials: Credentials, on cpu: Int) throws(MachineError) -> ThreadID {
+  public mutating func spawn(credentials: Credentials, on cpu: CPUID) throws(MachineError) -> ThreadID {
     try checkCPU(cpu)
-    let thread = state.kernel.spawnProcess(credentials: credentials)
-    state.homeCPU.append(cpu)
+    let thread = context.kernel.spawnProcess(credentials: credentials)
+    homeCPUs.append(cpu)
     return thread
   }
 
   /// Moves `thread`'s placement to `cpu`; it runs there the next time it is scheduled.
-  public mutating func place(_ thread: ThreadID, on cpu: Int) throws(MachineError) {
+  public mutating func place(_ thread: ThreadID, on cpu: CPUID) throws(MachineError) {
     try checkCPU(cpu)
     try checkAlive(thread)
-    state.homeCPU[thread.rawValue] = cpu
+    homeCPUs[thread.rawValue] = cpu
   }
 
   /// The steps that bring `thread` onto its home CPU, and into user mode when `userMode`:
@@ -87,7 +80,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     if running != home {
       steps.append(.contextSwitch(cpu: home, to: thread))
     }
-    if userMode, running != home || !state.cpus[home].inUserMode {
+    if userMode, running != home || !cpus[home].inUserMode {
       steps.append(.returnToUser(cpu: home))
     }
     return steps
@@ -102,9 +95,9 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       try contextSwitch(on: cpu, to: next)
     case .returnToUser(let cpu):
       let thread = try current(on: cpu)
-      guard !state.cpus[cpu].inUserMode else { throw .notInKernel(cpu: cpu) }
+      guard !cpus[cpu].inUserMode else { throw .notInKernel(cpu: cpu) }
       returnToUser(on: cpu, thread: thread)
-      state.cpus[cpu].inUserMode = true
+      cpus[cpu].inUserMode = true
     case .access(let cpu, let access):
       return try userAccess(access, on: cpu)
     case .interruptFlag(let cpu, let instruction):
@@ -116,12 +109,10 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       }
     case .vmExit(let cpu):
       try checkCPU(cpu)
-      state.cpus[cpu].inUserMode = false
-      strategy.vmExit(
-        on: cpu, current: state.cpus[cpu].current, kernel: state.kernel, state: &state.strategy,
-        counts: &counts)
+      cpus[cpu].inUserMode = false
+      strategy.vmExit(on: cpu, current: cpus[cpu].current, in: &context)
     case .failNextAllocation:
-      state.kernel.pendingAllocationFailures += 1
+      context.kernel.pendingAllocationFailures += 1
     }
     return StepResult(outcome: .done)
   }
@@ -131,32 +122,32 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   private mutating func syscall(_ call: Syscall, by thread: ThreadID) throws(MachineError) -> StepOutcome {
     try checkAlive(thread)
     guard let cpu = runningCPU(of: thread) else { throw .notRunning(thread) }
-    guard state.cpus[cpu].inUserMode else { throw .notInUserMode(cpu: cpu) }
+    guard cpus[cpu].inUserMode else { throw .notInUserMode(cpu: cpu) }
     if case .fork(let target) = call { try checkCPU(target) }
     if case .thread(let target) = call { try checkCPU(target) }
-    state.cpus[cpu].inUserMode = false
-    let bitmapsBefore = Set(state.kernel.bitmaps.keys)
+    cpus[cpu].inUserMode = false
+    let bitmapsBefore = Set(context.kernel.bitmaps.keys)
     defer { bitmapsMayHaveBeenFreed(since: bitmapsBefore, on: cpu) }
     let effect: SyscallEffect
     do throws(Errno) {
       switch call {
       case .ioperm(let from, let count, let on):
-        effect = try state.kernel.ioperm(thread, from: from, count: count, turnOn: on)
+        effect = try context.kernel.ioperm(thread, from: from, count: count, turnOn: on)
       case .iopl(let level):
-        effect = try state.kernel.iopl(thread, level: level)
+        effect = try context.kernel.iopl(thread, level: level)
       case .fork(let target), .thread(let target):
         let sameProcess = if case .thread = call { true } else { false }
-        effect = try state.kernel.fork(thread, sameProcess: sameProcess)
-        state.homeCPU.append(target)
+        effect = try context.kernel.fork(thread, sameProcess: sameProcess)
+        homeCPUs.append(target)
       case .exec:
-        effect = state.kernel.exec(thread)
+        effect = context.kernel.exec(thread)
       case .exit:
-        state.kernel.exit(thread)
+        context.kernel.exit(thread)
         retire(thread, on: cpu)
-        threadExited(thread, on: cpu)
+        strategy.threadExited(thread, on: cpu, in: &context)
         return .syscall(nil, created: nil)
       case .setresuid(let uid):
-        effect = try state.kernel.setresuid(thread, uid: uid)
+        effect = try context.kernel.setresuid(thread, uid: uid)
       }
     } catch {
       return .syscall(error, created: nil)
@@ -164,51 +155,40 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     for exited in effect.exitedThreads {
       let running = runningCPU(of: exited)
       if let running { retire(exited, on: running) }
-      threadExited(exited, on: running ?? cpu)
+      strategy.threadExited(exited, on: running ?? cpu, in: &context)
     }
     if effect.permissionsChanged {
-      strategy.permissionsChanged(
-        on: cpu, thread: thread, kernel: state.kernel, state: &state.strategy, counts: &counts)
+      strategy.permissionsChanged(on: cpu, thread: thread, in: &context)
     }
     return .syscall(nil, created: effect.createdThread)
   }
 
   /// An exited thread's last moments on `cpu`: `io_bitmap_exit()`'s TSS side, then schedule().
-  private mutating func retire(_ thread: ThreadID, on cpu: Int) {
-    strategy.permissionsChanged(
-      on: cpu, thread: thread, kernel: state.kernel, state: &state.strategy, counts: &counts)
+  private mutating func retire(_ thread: ThreadID, on cpu: CPUID) {
+    strategy.permissionsChanged(on: cpu, thread: thread, in: &context)
     switchTasks(on: cpu, from: thread, to: nil)
-    state.cpus[cpu] = CPUSlot(current: nil, inUserMode: false)
+    cpus[cpu] = .idle
   }
 
   /// Every context switch passes here: the machine counts it, the strategy does its work.
-  private mutating func switchTasks(on cpu: Int, from previous: ThreadID?, to next: ThreadID?) {
-    counts.contextSwitches += 1
-    strategy.contextSwitch(
-      on: cpu, from: previous, to: next, kernel: state.kernel, state: &state.strategy,
-      counts: &counts)
+  private mutating func switchTasks(on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?) {
+    context.counts.contextSwitches += 1
+    strategy.contextSwitch(on: cpu, from: previous, to: next, in: &context)
   }
 
   /// Every exit to user mode passes here: the machine counts it, the strategy does its work.
-  private mutating func returnToUser(on cpu: Int, thread: ThreadID) {
-    counts.returnsToUser += 1
-    strategy.returnToUser(
-      on: cpu, thread: thread, kernel: state.kernel, state: &state.strategy, counts: &counts)
+  private mutating func returnToUser(on cpu: CPUID, thread: ThreadID) {
+    context.counts.returnsToUser += 1
+    strategy.returnToUser(on: cpu, thread: thread, in: &context)
   }
 
-  private mutating func threadExited(_ thread: ThreadID, on cpu: Int) {
-    strategy.threadExited(
-      thread, on: cpu, kernel: state.kernel, state: &state.strategy, counts: &counts)
-  }
-
-  private mutating func bitmapsMayHaveBeenFreed(since before: Set<BitmapID>, on cpu: Int) {
-    let freed = before.subtracting(state.kernel.bitmaps.keys).sorted()
+  private mutating func bitmapsMayHaveBeenFreed(since before: Set<BitmapID>, on cpu: CPUID) {
+    let freed = before.subtracting(context.kernel.bitmaps.keys).sorted()
     guard !freed.isEmpty else { return }
-    strategy.bitmapsFreed(
-      freed, on: cpu, kernel: state.kernel, state: &state.strategy, counts: &counts)
+    strategy.bitmapsFreed(freed, on: cpu, in: &context)
   }
 
-  private mutating func contextSwitch(on cpu: Int, to next: ThreadID?) throws(MachineError) {
+  private mutating func contextSwitch(on cpu: CPUID, to next: ThreadID?) throws(MachineError) {
     try checkCPU(cpu)
     if let next {
       try checkAlive(next)
@@ -216,57 +196,53 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
         throw .runningElsewhere(next, cpu: running)
       }
     }
-    // schedule() picking the running task again does not call __switch_to().
-    if next != nil, state.cpus[cpu].current == next { return }
-    switchTasks(on: cpu, from: state.cpus[cpu].current, to: next)
-    state.cpus[cpu] = CPUSlot(current: next, inUserMode: false)
-    if let next { state.homeCPU[next.rawValue] = cpu }
+    // schedule() picking the running thread again does not call __switch_to().
+    if next != nil, cpus[cpu].current == next { return }
+    switchTasks(on: cpu, from: cpus[cpu].current, to: next)
+    cpus[cpu] = CPUSlot(current: next, inUserMode: false)
+    if let next { homeCPUs[next.rawValue] = cpu }
   }
 
-  private mutating func userAccess(_ access: IOAccess, on cpu: Int) throws(MachineError) -> StepResult {
+  private mutating func userAccess(_ access: IOAccess, on cpu: CPUID) throws(MachineError) -> StepResult {
     let thread = try userThread(on: cpu)
     // Ports past a reduced count do not exist; the last ones' straddles still reach the
     // all-ones long after the map, as 0xffff's reach the terminator.
-    guard Int(access.port) < state.kernel.portCount else {
-      throw .noSuchPort(Int(access.port), portCount: state.kernel.portCount)
+    guard Int(access.port) < context.kernel.portCount else {
+      throw .noSuchPort(Int(access.port), portCount: context.kernel.portCount)
     }
-    let iopl = strategy.userIOPL(of: thread, kernel: state.kernel)
-    strategy.portAccessed(
-      on: cpu, thread: thread, access: access, kernel: state.kernel, state: &state.strategy,
-      counts: &counts)
+    let iopl = strategy.userIOPL(of: thread, kernel: context.kernel)
+    strategy.portAccessed(on: cpu, thread: thread, access: access, in: &context)
     var decision = IOPermissionCheck.decide(access, tss: tss(on: cpu), iopl: iopl)
     var restarted = false
     if !decision.isAllowed {
-      restarted = strategy.generalProtection(
-        on: cpu, thread: thread, access: access, kernel: state.kernel, state: &state.strategy,
-        counts: &counts)
+      restarted = strategy.generalProtection(on: cpu, thread: thread, access: access, in: &context)
       if restarted {
         decision = IOPermissionCheck.decide(access, tss: tss(on: cpu), iopl: iopl)
       }
       if !decision.isAllowed { signalDelivered(to: thread, on: cpu) }
     }
-    let entitled = state.kernel.entitles(thread, ports: access.ports)
+    let entitled = context.kernel.entitles(thread, ports: access.ports)
     let outcome = AccessOutcome(decision: decision, entitled: entitled, restarted: restarted)
     var violation: Violation?
     if decision.isAllowed != entitled {
       let kind: Violation.Kind =
         decision.isAllowed ? .leak(access, decision) : .wrongDenial(access, decision)
-      violation = Violation(kind: kind, cpu: cpu, thread: thread)
+      violation = Violation(kind, cpu: cpu, thread: thread)
     }
     return StepResult(outcome: .access(outcome), violation: violation)
   }
 
   private mutating func interruptFlag(
-    _ instruction: InterruptFlagInstruction, on cpu: Int
+    _ instruction: InterruptFlagInstruction, on cpu: CPUID
   ) throws(MachineError) -> StepResult {
     let thread = try userThread(on: cpu)
-    let iopl = strategy.userIOPL(of: thread, kernel: state.kernel)
+    let iopl = strategy.userIOPL(of: thread, kernel: context.kernel)
     if InterruptFlagInstruction.executes(cpl: .ring3, iopl: iopl) {
       return StepResult(
         outcome: .interruptFlag(.executed),
-        violation: Violation(kind: .interruptFlagChanged(instruction), cpu: cpu, thread: thread))
+        violation: Violation(.interruptFlagChanged(instruction), cpu: cpu, thread: thread))
     }
-    let kernel = state.kernel
+    let kernel = context.kernel
     let skipped = kernel.configuration.fakesCLISTIAtLevel3 && kernel[thread].ioplEmulation == 3
     signalDelivered(to: thread, on: cpu)
     return StepResult(outcome: .interruptFlag(skipped ? .skipped : .faulted))
@@ -274,39 +250,46 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
 
   /// A #GP entered the kernel; leaving it (to the signal handler or the next instruction)
   /// is another exit to user mode.
-  private mutating func signalDelivered(to thread: ThreadID, on cpu: Int) {
+  private mutating func signalDelivered(to thread: ThreadID, on cpu: CPUID) {
     returnToUser(on: cpu, thread: thread)
   }
 
   // MARK: Checks
 
-  private func checkCPU(_ cpu: Int) throws(MachineError) {
-    guard state.cpus.indices.contains(cpu) else { throw .noSuchCPU(cpu) }
+  private func checkCPU(_ cpu: CPUID) throws(MachineError) {
+    guard cpus.indices.contains(cpu) else { throw .noSuchCPU(cpu) }
   }
 
   private func checkAlive(_ thread: ThreadID) throws(MachineError) {
-    guard state.kernel.threads.indices.contains(thread.rawValue) else {
+    guard context.kernel.threads.indices.contains(thread.rawValue) else {
       throw .noSuchThread(thread)
     }
-    guard state.kernel.isAlive(thread) else { throw .threadExited(thread) }
+    guard context.kernel.isAlive(thread) else { throw .threadExited(thread) }
   }
 
-  private func current(on cpu: Int) throws(MachineError) -> ThreadID {
+  private func current(on cpu: CPUID) throws(MachineError) -> ThreadID {
     try checkCPU(cpu)
-    guard let thread = state.cpus[cpu].current else { throw .idle(cpu: cpu) }
+    guard let thread = cpus[cpu].current else { throw .idle(cpu: cpu) }
     return thread
   }
 
-  private func userThread(on cpu: Int) throws(MachineError) -> ThreadID {
+  private func userThread(on cpu: CPUID) throws(MachineError) -> ThreadID {
     let thread = try current(on: cpu)
-    guard state.cpus[cpu].inUserMode else { throw .notInUserMode(cpu: cpu) }
+    guard cpus[cpu].inUserMode else { throw .notInUserMode(cpu: cpu) }
     return thread
   }
 
-  /// Broken invariants: the strategy's own (I1–I4 for Linux) and the kernel's.
-  public func invariantViolations() -> [String] {
-    strategy.invariantViolations(
-      state: state.strategy, kernel: state.kernel, currents: state.cpus.map(\.current))
-      + state.kernel.invariantViolations()
+  // MARK: Judgements
+
+  /// Broken invariants: the strategy's own (I1–I4 for Linux), then the kernel's.
+  public func invariantViolations() -> [InvariantViolation] {
+    strategy.invariantViolations(in: context.state, kernel: context.kernel, currents: PerCPU(cpus.map(\.current)))
+      + context.kernel.invariantViolations().map(InvariantViolation.kernel)
+  }
+
+  /// True when a limitation the strategy declares explains `violation`, judged on the machine
+  /// as it is right after the step that reported it.
+  public func limitationExplains(_ violation: Violation) -> Bool {
+    strategy.limitationExplains(violation, kernel: context.kernel, state: context.state)
   }
 }

@@ -7,18 +7,18 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
   /// kernel until a ``returnToUser(cpu:)``.
   case syscall(ThreadID, Syscall)
   /// `__switch_to()` on `cpu` to `thread` (nil: idle). The incoming thread is in the kernel.
-  case contextSwitch(cpu: Int, to: ThreadID?)
+  case contextSwitch(cpu: CPUID, to: ThreadID?)
   /// The current thread of `cpu` returns to user mode (exit-to-user work runs).
-  case returnToUser(cpu: Int)
+  case returnToUser(cpu: CPUID)
   /// The current thread of `cpu`, in user mode, executes a port instruction.
-  case access(cpu: Int, IOAccess)
+  case access(cpu: CPUID, IOAccess)
   /// The current thread of `cpu`, in user mode, executes CLI or STI.
-  case interruptFlag(cpu: Int, InterruptFlagInstruction)
+  case interruptFlag(cpu: CPUID, InterruptFlagInstruction)
   /// `thread` is moved to `cpu` (`sched_setaffinity`): if it runs elsewhere, that CPU switches
   /// to idle; it runs on `cpu` the next time it is scheduled there.
-  case migrate(ThreadID, cpu: Int)
+  case migrate(ThreadID, cpu: CPUID)
   /// A VM exit on `cpu` (KVM ran a guest in the current thread's context).
-  case vmExit(cpu: Int)
+  case vmExit(cpu: CPUID)
   /// The next kernel allocation fails (fault injection).
   case failNextAllocation
 
@@ -28,12 +28,12 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
   public func description(naming name: (ThreadID) -> String) -> String {
     switch self {
     case .syscall(let thread, let call): "\(name(thread)): \(call)"
-    case .contextSwitch(let cpu, let thread): "cpu\(cpu): switch to \(thread.map(name) ?? "idle")"
-    case .returnToUser(let cpu): "cpu\(cpu): return to user"
-    case .access(let cpu, let access): "cpu\(cpu): \(access)"
-    case .interruptFlag(let cpu, let instruction): "cpu\(cpu): \(instruction.rawValue)"
-    case .migrate(let thread, let cpu): "\(name(thread)): migrate to cpu\(cpu)"
-    case .vmExit(let cpu): "cpu\(cpu): VM exit"
+    case .contextSwitch(let cpu, let thread): "\(cpu): switch to \(thread.map(name) ?? "idle")"
+    case .returnToUser(let cpu): "\(cpu): return to user"
+    case .access(let cpu, let access): "\(cpu): \(access)"
+    case .interruptFlag(let cpu, let instruction): "\(cpu): \(instruction.rawValue)"
+    case .migrate(let thread, let cpu): "\(name(thread)): migrate to \(cpu)"
+    case .vmExit(let cpu): "\(cpu): VM exit"
     case .failNextAllocation: "fail next allocation"
     }
   }

@@ -1,3 +1,4 @@
+import IOPBCPU
 import IOPBKernel
 
 /// The system calls the machine models, with their arguments as user space passes them.
@@ -7,9 +8,9 @@ public enum Syscall: Sendable, Hashable, CustomStringConvertible {
   /// `iopl(level)`; `level` is `unsigned int`.
   case iopl(level: UInt32)
   /// `fork()`; the child is placed on `cpu`, runnable but not running.
-  case fork(cpu: Int)
+  case fork(cpu: CPUID)
   /// `clone(CLONE_THREAD)`; the new thread is placed on `cpu`.
-  case thread(cpu: Int)
+  case thread(cpu: CPUID)
   /// `execve()`.
   case exec
   /// `exit()` of the calling thread (SYS_exit, not exit_group).
@@ -22,8 +23,8 @@ public enum Syscall: Sendable, Hashable, CustomStringConvertible {
     case .ioperm(let from, let count, let on):
       "ioperm(0x\(String(from, radix: 16)), \(count), \(on ? 1 : 0))"
     case .iopl(let level): "iopl(\(level))"
-    case .fork(let cpu): "fork() → cpu\(cpu)"
-    case .thread(let cpu): "clone(CLONE_THREAD) → cpu\(cpu)"
+    case .fork(let cpu): "fork() → \(cpu)"
+    case .thread(let cpu): "clone(CLONE_THREAD) → \(cpu)"
     case .exec: "execve()"
     case .exit: "exit()"
     case .setresuid(let uid): "setresuid(\(uid), \(uid), \(uid))"

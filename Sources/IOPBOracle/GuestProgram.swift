@@ -25,7 +25,7 @@ public struct GuestProgram: Sendable, Hashable {
     for (index, scenario) in scenarios.enumerated() {
       lines.append("scenario \(index)")
       var actors: [String: Int] = [:]
-      var home: [String: Int] = [:]
+      var home: [String: CPUID] = [:]
       var steps: [Int] = []
       func actor(_ name: String) -> Int {
         if let id = actors[name] { return id }
@@ -38,7 +38,7 @@ public struct GuestProgram: Sendable, Hashable {
         switch step.action {
         case .process(let name, let cpu, let credentials):
           home[name] = cpu
-          lines.append("actor \(actor(name)) \(cpu) \(credentials.uid == 0 ? "root" : "user")")
+          lines.append("actor \(actor(name)) \(cpu.rawValue) \(credentials.uid == 0 ? "root" : "user")")
         case .syscall(let name, let call):
           let id = actor(name)
           switch call {
@@ -48,7 +48,7 @@ public struct GuestProgram: Sendable, Hashable {
             let target = cpu ?? home[name] ?? 0
             home[child] = target
             let verb = if case .fork = call { "fork" } else { "thread" }
-            line = "\(verb) \(actor(child)) \(target)"
+            line = "\(verb) \(actor(child)) \(target.rawValue)"
           case .exec: line = "exec"
           case .exit: line = "exit"
           case .setresuid(let uid): line = "setresuid \(uid)"
@@ -56,7 +56,7 @@ public struct GuestProgram: Sendable, Hashable {
           line = line.map { "step \(number) \(id) \($0)" }
         case .migrate(let name, let cpu):
           home[name] = cpu
-          line = "step \(number) \(actor(name)) migrate \(cpu)"
+          line = "step \(number) \(actor(name)) migrate \(cpu.rawValue)"
         case .access(let name, let access):
           let operation =
             access.instruction == .out && access.width == .byte && access.port == 0x80
@@ -67,7 +67,7 @@ public struct GuestProgram: Sendable, Hashable {
         case .contextSwitch(let cpu, let name?) where home[name] != cpu:
           // The model's switch also moves the thread there; the guest pins it the same way.
           home[name] = cpu
-          line = "step \(number) \(actor(name)) migrate \(cpu)"
+          line = "step \(number) \(actor(name)) migrate \(cpu.rawValue)"
         case .contextSwitch, .returnToUser, .vmExit, .failNextAllocation:
           line = nil
         }

@@ -233,7 +233,7 @@ public struct ScenarioParser {
         return nil
       }
       guard let child = newName(tokens[1]) else { return nil }
-      var target: Int?
+      var target: CPUID?
       if tokens.count == 3 {
         guard let cpu = cpu(tokens[2]) else { return nil }
         target = cpu
@@ -329,7 +329,7 @@ public struct ScenarioParser {
     }
   }
 
-  private mutating func cpu(_ token: Token) -> Int? {
+  private mutating func cpu(_ token: Token) -> CPUID? {
     guard token.text.hasPrefix("cpu"), let index = Int(token.text.dropFirst(3)), index >= 0 else {
       error("expected a CPU such as cpu0, found '\(token.text)'", column: token.column)
       return nil
@@ -338,7 +338,7 @@ public struct ScenarioParser {
       error("cpu\(index) does not exist: the scenario has \(scenario.cpuCount) cpu(s)", column: token.column)
       return nil
     }
-    return index
+    return CPUID(rawValue: index)
   }
 
   private mutating func newName(_ token: Token) -> String? {

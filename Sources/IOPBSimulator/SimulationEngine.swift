@@ -1,3 +1,4 @@
+import Collections
 import IOPBCPU
 import IOPBCost
 import IOPBKernel
@@ -9,22 +10,25 @@ import IOPBStrategies
 /// and port access taken as a ``MachineStep`` so that each access is double-checked.
 ///
 /// Time is in microseconds. Scheduling is deliberately simple and deterministic: FIFO run queues
-/// per CPU with real-time tasks ahead of normal ones; a waking real-time task preempts a normal
-/// one at once; a CPU-bound task is preempted at the end of its slice when others wait. Ties
-/// are broken by CPU number, then by task number.
+/// per CPU with real-time threads ahead of normal ones; a waking real-time thread preempts a
+/// normal one at once; a CPU-bound thread is preempted at the end of its slice when others
+/// wait. The next event is the earliest CPU deadline (a handful of CPUs, scanned in order) or
+/// the earliest wakeup (a heap of sleepers); ties go to the CPU, then the lower CPU number,
+/// then the lower thread number.
 struct SimulationEngine<Strategy: SwitchStrategy> {
   private enum Status: Equatable {
     case runnable, running, sleeping(until: Int), exited
   }
 
-  private struct Task {
-    var spec: TaskSpec
+  /// One simulated thread and where its program is.
+  private struct ThreadRecord {
+    var program: Program
     var thread: ThreadID
-    var cpu: Int
+    var cpu: CPUID
     var status: Status = .runnable
     var started = false
     var bursts = 0
-    /// Burst time left after a preemption; `Int.max` for a CPU-bound task.
+    /// Burst time left after a preemption; `Int.max` for a CPU-bound thread.
     var remaining: Int?
     var nextPort = 0
     var firstRun = 0
@@ -32,11 +36,18 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   private struct CPU {
     var current: Int?
-    var queue: [Int] = []
+    var queue: Deque<Int> = []
     var burstEnd = Int.max
     var sliceEnd = Int.max
     /// Operations of the open switch sample, nil before the first switch.
     var sample: OperationCounts?
+  }
+
+  /// A sleeping thread's wakeup, ordered by time, then thread number.
+  private struct Wakeup: Comparable {
+    var time: Int
+    var record: Int
+    static func < (lhs: Self, rhs: Self) -> Bool { (lhs.time, lhs.record) < (rhs.time, rhs.record) }
   }
 
   private let workload: Workload
@@ -47,11 +58,11 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   static var invariantCheckInterval: Int { 16 }
   private var machine: Machine<Strategy>
   private var random: SimulationRandom
-  private var tasks: [Task] = []
-  private var cpus: [CPU]
-  private var sleepers: Set<Int> = []
+  private var records: [ThreadRecord] = []
+  private var cpus: PerCPU<CPU>
+  private var wakeups: Heap<Wakeup> = []
   private var now = 0
-  private var nextPlacement = 0
+  private var nextPlacement: CPUID = 0
   private var result: SimulationResult
 
   init(workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool) {
@@ -61,7 +72,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     let cpuCount = max(1, workload.cpuCount)
     machine = Machine(strategy: strategy, cpuCount: cpuCount, kernel: workload.kernel)
     random = SimulationRandom(seed: workload.seed)
-    cpus = Array(repeating: CPU(), count: cpuCount)
+    cpus = PerCPU(repeating: CPU(), count: cpuCount)
     result = SimulationResult(
       workload: workload.name, strategy: strategy.name, profile: profile.name, seed: workload.seed,
       switchCycles: [], switchCounts: OperationCounts(), syscallCounts: OperationCounts(),
@@ -85,7 +96,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       result.events += 1
       switch event {
       case .cpu(let cpu): burstEnded(on: cpu)
-      case .wake(let task): wake(task)
+      case .wake:
+        if let wakeup = wakeups.popMin() { wake(wakeup.record) }
       }
     }
     checkInvariants()
@@ -108,64 +120,59 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   // MARK: Events
 
-  private enum Event { case cpu(Int), wake(Int) }
+  private enum Event { case cpu(CPUID), wake }
 
   private func nextEvent() -> (Int, Event)? {
     var best: (Int, Event)?
-    for (index, cpu) in cpus.enumerated() where cpu.current != nil {
-      let time = cpu.queue.isEmpty ? cpu.burstEnd : min(cpu.burstEnd, cpu.sliceEnd)
-      if time != .max, best.map({ time < $0.0 }) ?? true { best = (time, .cpu(index)) }
+    for cpu in cpus.indices where cpus[cpu].current != nil {
+      let time = cpus[cpu].queue.isEmpty ? cpus[cpu].burstEnd : min(cpus[cpu].burstEnd, cpus[cpu].sliceEnd)
+      if time != .max, best.map({ time < $0.0 }) ?? true { best = (time, .cpu(cpu)) }
     }
-    var earliestWake: (time: Int, task: Int)?
-    for task in sleepers {
-      guard case .sleeping(let until) = tasks[task].status else { continue }
-      if earliestWake.map({ (until, task) < ($0.time, $0.task) }) ?? true { earliestWake = (until, task) }
-    }
-    if let wake = earliestWake, best.map({ wake.time < $0.0 }) ?? true { best = (wake.time, .wake(wake.task)) }
+    if let wakeup = wakeups.min, best.map({ wakeup.time < $0.0 }) ?? true { best = (wakeup.time, .wake) }
     return best
   }
 
   private mutating func boot() {
-    for spec in workload.tasks {
-      for _ in 0..<max(0, spec.instances) {
-        let cpu = spec.cpu.map { min(max(0, $0), cpus.count - 1) } ?? takePlacement()
-        let credentials: Credentials = spec.privileged ? .root : .user
+    for program in workload.programs {
+      for _ in 0..<max(0, program.instances) {
+        let cpu = program.cpu.map { CPUID(rawValue: min(max(0, $0.rawValue), cpus.count - 1)) } ?? takePlacement()
+        let credentials: Credentials = program.privileged ? .root : .user
         let thread: ThreadID
         do { thread = try machine.spawn(credentials: credentials, on: cpu) } catch {
-          fail("cannot spawn \(spec.name): \(error)")
+          fail("cannot spawn \(program.name): \(error)")
           return
         }
-        tasks.append(Task(spec: spec, thread: thread, cpu: cpu))
-        enqueue(tasks.count - 1)
+        records.append(ThreadRecord(program: program, thread: thread, cpu: cpu))
+        enqueue(records.count - 1)
         guard isRunning else { return }
       }
     }
   }
 
-  private mutating func takePlacement() -> Int {
-    defer { nextPlacement = (nextPlacement + 1) % cpus.count }
+  private mutating func takePlacement() -> CPUID {
+    defer { nextPlacement = CPUID(rawValue: (nextPlacement.rawValue + 1) % cpus.count) }
     return nextPlacement
   }
 
-  /// The running task's burst ended or its slice expired.
-  private mutating func burstEnded(on cpu: Int) {
-    guard let task = cpus[cpu].current else { return }
+  /// The running thread's burst ended or its slice expired.
+  private mutating func burstEnded(on cpu: CPUID) {
+    guard let record = cpus[cpu].current else { return }
     let burstEnd = cpus[cpu].burstEnd
     if now < burstEnd {
-      tasks[task].remaining = burstEnd == .max ? .max : burstEnd - now
-      tasks[task].status = .runnable
-      cpus[cpu].queue.append(task)
+      records[record].remaining = burstEnd == .max ? .max : burstEnd - now
+      records[record].status = .runnable
+      cpus[cpu].queue.append(record)
       scheduleNext(on: cpu)
       return
     }
-    tasks[task].bursts += 1
-    let spec = tasks[task].spec
-    if let limit = spec.burstsBeforeExit, tasks[task].bursts >= limit {
-      exit(task, on: cpu)
+    records[record].bursts += 1
+    let program = records[record].program
+    if let limit = program.burstsBeforeExit, records[record].bursts >= limit {
+      exit(record, on: cpu)
       return
     }
-    if let every = spec.regrantEvery, every > 0, tasks[task].bursts % every == 0,
-      let grant = spec.grants.first
+    if let every = program.regrantEvery, every > 0, records[record].bursts % every == 0,
+      let grant = program.grants.first
     {
       let (drop, take): (Syscall, Syscall) =
         switch grant {
@@ -176,67 +183,70 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
           )
         case .iopl3: (.iopl(level: 0), .iopl(level: 3))
         }
-      guard syscall(drop, by: task, on: cpu) != nil, syscall(take, by: task, on: cpu) != nil else { return }
+      guard syscall(drop, by: record, on: cpu) != nil, syscall(take, by: record, on: cpu) != nil else { return }
     }
-    if let forking = spec.forking, forking.every > 0, tasks[task].bursts % forking.every == 0 {
-      fork(task, on: cpu, child: forking.child)
-      guard isRunning, cpus[cpu].current == task else { return }
+    if let forking = program.forking, forking.every > 0, records[record].bursts % forking.every == 0 {
+      fork(record, on: cpu, child: forking.child)
+      guard isRunning, cpus[cpu].current == record else { return }
     }
-    switch spec.sleep {
+    switch program.sleep {
     case .never:
-      tasks[task].status = .runnable
-      cpus[cpu].queue.append(task)
+      records[record].status = .runnable
+      cpus[cpu].queue.append(record)
     case .random(let range):
-      sleep(task, until: now + max(1, random.uniform(range)))
+      sleep(record, until: now + max(1, random.uniform(range)))
     case .periodic(let period):
       let step = max(1, period)
-      let elapsed = now - tasks[task].firstRun
-      sleep(task, until: tasks[task].firstRun + (elapsed / step + 1) * step)
+      let elapsed = now - records[record].firstRun
+      sleep(record, until: records[record].firstRun + (elapsed / step + 1) * step)
     }
     scheduleNext(on: cpu)
   }
 
-  private mutating func sleep(_ task: Int, until time: Int) {
-    tasks[task].status = .sleeping(until: time)
-    sleepers.insert(task)
+  private mutating func sleep(_ record: Int, until time: Int) {
+    records[record].status = .sleeping(until: time)
+    wakeups.insert(Wakeup(time: time, record: record))
   }
 
-  private mutating func wake(_ task: Int) {
-    sleepers.remove(task)
-    if cpus.count > 1, random.chance(permille: tasks[task].spec.migrationPermille) {
+  private mutating func wake(_ record: Int) {
+    if cpus.count > 1, random.chance(permille: records[record].program.migrationPermille) {
       var target = random.uniform(0...(cpus.count - 2))
-      if target >= tasks[task].cpu { target += 1 }
-      do { try machine.place(tasks[task].thread, on: target) } catch {
-        fail("cannot migrate \(tasks[task].spec.name): \(error)")
+      if target >= records[record].cpu.rawValue { target += 1 }
+      let cpu = CPUID(rawValue: target)
+      do { try machine.place(records[record].thread, on: cpu) } catch {
+        fail("cannot migrate \(records[record].program.name): \(error)")
         return
       }
-      tasks[task].cpu = target
+      records[record].cpu = cpu
       result.activity.migrations += 1
     }
-    enqueue(task)
+    enqueue(record)
   }
 
-  /// Makes `task` runnable on its CPU, running it at once if the CPU is idle or runs a normal
-  /// task while it is real-time.
-  private mutating func enqueue(_ task: Int) {
-    tasks[task].status = .runnable
-    let cpu = tasks[task].cpu
-    if tasks[task].spec.realtime {
-      let position = cpus[cpu].queue.firstIndex { !tasks[$0].spec.realtime } ?? cpus[cpu].queue.count
-      cpus[cpu].queue.insert(task, at: position)
+  /// The position in `cpu`'s queue after its real-time threads.
+  private func afterRealtime(on cpu: CPUID) -> Int {
+    cpus[cpu].queue.firstIndex { !records[$0].program.realtime } ?? cpus[cpu].queue.count
+  }
+
+  /// Makes `record` runnable on its CPU, running it at once if the CPU is idle or runs a
+  /// normal thread while it is real-time.
+  private mutating func enqueue(_ record: Int) {
+    records[record].status = .runnable
+    let cpu = records[record].cpu
+    if records[record].program.realtime {
+      cpus[cpu].queue.insert(record, at: afterRealtime(on: cpu))
     } else {
-      cpus[cpu].queue.append(task)
+      cpus[cpu].queue.append(record)
     }
     guard let current = cpus[cpu].current else {
       scheduleNext(on: cpu)
       return
     }
-    if tasks[task].spec.realtime, !tasks[current].spec.realtime {
+    if records[record].program.realtime, !records[current].program.realtime {
       let burstEnd = cpus[cpu].burstEnd
-      tasks[current].remaining = burstEnd == .max ? .max : max(0, burstEnd - now)
-      tasks[current].status = .runnable
-      let position = cpus[cpu].queue.firstIndex { !tasks[$0].spec.realtime } ?? cpus[cpu].queue.count
-      cpus[cpu].queue.insert(current, at: position)
+      records[current].remaining = burstEnd == .max ? .max : max(0, burstEnd - now)
+      records[current].status = .runnable
+      cpus[cpu].queue.insert(current, at: afterRealtime(on: cpu))
       result.activity.preemptions += 1
       scheduleNext(on: cpu)
     } else if cpus[cpu].sliceEnd <= now {
@@ -245,8 +255,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   }
 
   /// Switches `cpu` to the head of its queue, or to idle.
-  private mutating func scheduleNext(on cpu: Int) {
-    guard !cpus[cpu].queue.isEmpty else {
+  private mutating func scheduleNext(on cpu: CPUID) {
+    guard let record = cpus[cpu].queue.popFirst() else {
       if cpus[cpu].current != nil {
         cpus[cpu].current = nil
         closeSample(on: cpu)
@@ -255,114 +265,113 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       }
       return
     }
-    let task = cpus[cpu].queue.removeFirst()
-    switchIn(task, on: cpu)
+    switchIn(record, on: cpu)
   }
 
-  private mutating func switchIn(_ task: Int, on cpu: Int) {
+  private mutating func switchIn(_ record: Int, on cpu: CPUID) {
     closeSample(on: cpu)
     cpus[cpu].sample = OperationCounts()
-    cpus[cpu].current = task
-    tasks[task].status = .running
-    step(.contextSwitch(cpu: cpu, to: tasks[task].thread), on: cpu)
+    cpus[cpu].current = record
+    records[record].status = .running
+    step(.contextSwitch(cpu: cpu, to: records[record].thread), on: cpu)
     step(.returnToUser(cpu: cpu), on: cpu)
     if result.switchCycles.count % Self.invariantCheckInterval == 0 { checkInvariants() }
     guard isRunning else { return }
-    if !tasks[task].started {
-      tasks[task].started = true
-      tasks[task].firstRun = now
-      start(task, on: cpu)
+    if !records[record].started {
+      records[record].started = true
+      records[record].firstRun = now
+      start(record, on: cpu)
       guard isRunning else { return }
     }
-    access(task, on: cpu)
-    let spec = tasks[task].spec
-    if let remaining = tasks[task].remaining {
+    access(record, on: cpu)
+    let program = records[record].program
+    if let remaining = records[record].remaining {
       cpus[cpu].burstEnd = remaining == .max ? .max : now + remaining
-      tasks[task].remaining = nil
+      records[record].remaining = nil
     } else {
-      cpus[cpu].burstEnd = spec.sleep == .never ? .max : now + max(1, random.uniform(spec.runMicroseconds))
+      cpus[cpu].burstEnd = program.sleep == .never ? .max : now + max(1, random.uniform(program.runMicroseconds))
     }
-    cpus[cpu].sliceEnd = spec.realtime ? .max : now + workload.timeSliceMicroseconds
+    cpus[cpu].sliceEnd = program.realtime ? .max : now + workload.timeSliceMicroseconds
   }
 
-  // MARK: Task actions
+  // MARK: What threads do
 
   /// First run: the permission calls and the threads.
-  private mutating func start(_ task: Int, on cpu: Int) {
-    for grant in tasks[task].spec.grants {
+  private mutating func start(_ record: Int, on cpu: CPUID) {
+    for grant in records[record].program.grants {
       let call: Syscall =
         switch grant {
         case .ioperm(let from, let count): .ioperm(from: UInt64(from), count: UInt64(count), turnOn: true)
         case .iopl3: .iopl(level: 3)
         }
-      guard syscall(call, by: task, on: cpu) != nil else { return }
+      guard syscall(call, by: record, on: cpu) != nil else { return }
     }
-    for _ in 0..<tasks[task].spec.threads {
+    for _ in 0..<records[record].program.threads {
       let target = takePlacement()
-      guard let thread = syscall(.thread(cpu: target), by: task, on: cpu) ?? nil else { return }
-      tasks.append(Task(spec: tasks[task].spec.threadSpec, thread: thread, cpu: target))
+      guard let thread = syscall(.thread(cpu: target), by: record, on: cpu) ?? nil else { return }
+      records.append(ThreadRecord(program: records[record].program.threadProgram, thread: thread, cpu: target))
       result.activity.threads += 1
-      enqueue(tasks.count - 1)
-      guard isRunning, cpus[cpu].current == task else { return }
+      enqueue(records.count - 1)
+      guard isRunning, cpus[cpu].current == record else { return }
     }
   }
 
-  private mutating func fork(_ task: Int, on cpu: Int, child: String) {
-    guard let spec = workload.task(named: child) else {
-      fail("\(tasks[task].spec.name) forks unknown task '\(child)'")
+  private mutating func fork(_ record: Int, on cpu: CPUID, child: String) {
+    guard let program = workload.program(named: child) else {
+      fail("\(records[record].program.name) forks unknown program '\(child)'")
       return
     }
     let target = takePlacement()
-    guard let thread = syscall(.fork(cpu: target), by: task, on: cpu) ?? nil else { return }
-    tasks.append(Task(spec: spec, thread: thread, cpu: target))
+    guard let thread = syscall(.fork(cpu: target), by: record, on: cpu) ?? nil else { return }
+    records.append(ThreadRecord(program: program, thread: thread, cpu: target))
     result.activity.forks += 1
-    enqueue(tasks.count - 1)
+    enqueue(records.count - 1)
   }
 
-  private mutating func exit(_ task: Int, on cpu: Int) {
+  private mutating func exit(_ record: Int, on cpu: CPUID) {
     let before = machine.counts
-    do { _ = try machine.apply(.syscall(tasks[task].thread, .exit)) } catch {
-      fail("\(tasks[task].spec.name): exit: \(error)")
+    do { _ = try machine.apply(.syscall(records[record].thread, .exit)) } catch {
+      fail("\(records[record].program.name): exit: \(error)")
       return
     }
     Self.accumulate(machine.counts, since: before, into: &result.syscallCounts)
-    tasks[task].status = .exited
+    records[record].status = .exited
     result.activity.exits += 1
     cpus[cpu].current = nil
     closeSample(on: cpu)
     scheduleNext(on: cpu)
   }
 
-  /// The task's port accesses for this run.
-  private mutating func access(_ task: Int, on cpu: Int) {
-    let ports = tasks[task].spec.ports
+  /// The thread's port accesses for this run.
+  private mutating func access(_ record: Int, on cpu: CPUID) {
+    let ports = records[record].program.ports
     guard !ports.isEmpty else { return }
-    for index in 0..<tasks[task].spec.accessesPerRun {
-      let port = ports[(tasks[task].nextPort + index) % ports.count]
+    for index in 0..<records[record].program.accessesPerRun {
+      let port = ports[(records[record].nextPort + index) % ports.count]
       let instruction: IOInstruction = index % 2 == 0 ? .in : .out
       guard let outcome = step(.access(cpu: cpu, IOAccess(instruction, port: port)), on: cpu) else { return }
       result.accesses += 1
       if case .access(let access) = outcome, !access.allowed { result.deniedAccesses += 1 }
     }
-    tasks[task].nextPort = (tasks[task].nextPort + tasks[task].spec.accessesPerRun) % ports.count
+    records[record].nextPort = (records[record].nextPort + records[record].program.accessesPerRun) % ports.count
   }
 
-  /// A system call by the running `task` and its return to user mode, counted apart from the
-  /// switches. Returns the created thread (itself optional), or nil when the call failed.
-  private mutating func syscall(_ call: Syscall, by task: Int, on cpu: Int) -> ThreadID?? {
+  /// A system call by the running `record` and its return to user mode, counted apart from
+  /// the switches. Returns the created thread (itself optional), or nil when the call failed.
+  private mutating func syscall(_ call: Syscall, by record: Int, on cpu: CPUID) -> ThreadID?? {
     let before = machine.counts
     defer { Self.accumulate(machine.counts, since: before, into: &result.syscallCounts) }
     let outcome: StepResult
     do {
-      outcome = try machine.apply(.syscall(tasks[task].thread, call))
+      outcome = try machine.apply(.syscall(records[record].thread, call))
       _ = try machine.apply(.returnToUser(cpu: cpu))
     } catch {
-      fail("\(tasks[task].spec.name): \(call): \(error)")
+      fail("\(records[record].program.name): \(call): \(error)")
       return nil
     }
     guard case .syscall(let errno, let created) = outcome.outcome else { return .some(nil) }
     if let errno {
-      fail("\(tasks[task].spec.name): \(call) failed with \(errno)")
+      fail("\(records[record].program.name): \(call) failed with \(errno)")
       return nil
     }
     switch call {
@@ -374,7 +383,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   /// Takes `step` on `cpu`, adding its operations to the CPU's open switch sample.
   @discardableResult
-  private mutating func step(_ step: MachineStep, on cpu: Int) -> StepOutcome? {
+  private mutating func step(_ step: MachineStep, on cpu: CPUID) -> StepOutcome? {
     let before = machine.counts
     let stepResult: StepResult
     do { stepResult = try machine.apply(step) } catch {
@@ -410,7 +419,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     total.accumulate(now, since: before)
   }
 
-  private mutating func closeSample(on cpu: Int) {
+  private mutating func closeSample(on cpu: CPUID) {
     guard let sample = cpus[cpu].sample else { return }
     cpus[cpu].sample = nil
     result.switchCycles.append(profile.cycles(for: sample))

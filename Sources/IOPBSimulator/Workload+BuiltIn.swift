@@ -25,13 +25,13 @@ extension Workload {
   }
 
   /// CPU-bound user tasks that never touch ports (compilers, batch jobs).
-  static func busy(_ count: Int) -> TaskSpec {
-    TaskSpec(name: "busy", instances: count)
+  static func busy(_ count: Int) -> Program {
+    Program(name: "busy", instances: count)
   }
 
   /// Interactive user tasks that block often (shells, editors, daemons).
-  static func interactive(_ count: Int, migrationPermille: Int = 0) -> TaskSpec {
-    var spec = TaskSpec(name: "interactive", instances: count)
+  static func interactive(_ count: Int, migrationPermille: Int = 0) -> Program {
+    var spec = Program(name: "interactive", instances: count)
     spec.runMicroseconds = 50...500
     spec.sleep = .random(500...5000)
     spec.migrationPermille = migrationPermille
@@ -42,7 +42,7 @@ extension Workload {
   /// that wakes at 1 kHz, reads and writes a few ports, and sleeps, pinned to CPU 1 among
   /// CPU-bound and interactive tasks that never use ports.
   public static let rtPoller: Workload = {
-    var poller = TaskSpec(name: "poller")
+    var poller = Program(name: "poller")
     poller.cpu = 1
     poller.privileged = true
     poller.realtime = true
@@ -53,19 +53,19 @@ extension Workload {
     poller.sleep = .periodic(1000)
     return Workload(
       name: "rt-poller", summary: "RT thread polling 3 ports at 1 kHz among busy tasks", cpuCount: 2,
-      duration: .ticks(500), tasks: [poller, busy(4), interactive(4)])
+      duration: .ticks(500), programs: [poller, busy(4), interactive(4)])
   }()
 
   /// `hwclock` run from cron, NTP or shutdown scripts: a short-lived root process forked by a
   /// shell, which takes `ioperm(0x70, 2)` to read the CMOS RTC, polls the update-in-progress
   /// bit, and exits.
   public static let hwclock: Workload = {
-    var cron = TaskSpec(name: "cron")
+    var cron = Program(name: "cron")
     cron.privileged = true
     cron.runMicroseconds = 100...300
     cron.sleep = .random(5000...20000)
-    cron.forking = TaskSpec.Forking(every: 1, child: "hwclock")
-    var child = TaskSpec(name: "hwclock", instances: 0)
+    cron.forking = Program.Forking(every: 1, child: "hwclock")
+    var child = Program(name: "hwclock", instances: 0)
     child.grants = [.ioperm(from: 0x70, count: 2)]
     child.ports = [0x70, 0x71]
     child.accessesPerRun = 20
@@ -74,14 +74,14 @@ extension Workload {
     child.burstsBeforeExit = 4
     return Workload(
       name: "hwclock", summary: "short-lived ioperm(0x70, 2) RTC readers forked by cron",
-      cpuCount: 2, duration: .ticks(1000), tasks: [cron, child, busy(3), interactive(2)])
+      cpuCount: 2, duration: .ticks(1000), programs: [cron, child, busy(3), interactive(2)])
   }()
 
   /// A hardware-monitoring daemon (lm-sensors' `isadump`-style readers, fancontrol helpers)
   /// reading a Super I/O chip's environment controller through its index/data ports at
   /// 0x295/0x296 (ISA base 0x290) a few times a second.
   public static let superIO: Workload = {
-    var sensors = TaskSpec(name: "sensord")
+    var sensors = Program(name: "sensord")
     sensors.privileged = true
     sensors.grants = [.ioperm(from: 0x290, count: 8)]
     sensors.ports = [0x295, 0x296]
@@ -90,7 +90,7 @@ extension Workload {
     sensors.sleep = .random(10_000...40_000)
     return Workload(
       name: "superio", summary: "sensor daemon reading Super I/O ports 0x295/0x296",
-      cpuCount: 2, duration: .ticks(800), tasks: [sensors, busy(2), interactive(4)])
+      cpuCount: 2, duration: .ticks(800), programs: [sensors, busy(2), interactive(4)])
   }()
 
   /// DOSEMU running a DOS program with direct hardware access: it grants a handful of ranges
@@ -98,7 +98,7 @@ extension Workload {
   /// between port accesses; now and then its console is switched away and back, and it drops
   /// and retakes the VGA range.
   public static let dosemu: Workload = {
-    var dosemu = TaskSpec(name: "dosemu")
+    var dosemu = Program(name: "dosemu")
     dosemu.privileged = true
     dosemu.grants = [
       .ioperm(from: 0x3b0, count: 0x30), .ioperm(from: 0x378, count: 3),
@@ -111,14 +111,14 @@ extension Workload {
     dosemu.regrantEvery = 50
     return Workload(
       name: "dosemu", summary: "DOSEMU with VGA, LPT, COM and game ports (all below 0x400)",
-      cpuCount: 2, duration: .ticks(1000), tasks: [dosemu, busy(2), interactive(3)])
+      cpuCount: 2, duration: .ticks(1000), programs: [dosemu, busy(2), interactive(3)])
   }()
 
   /// An old XFree86/Xorg server that takes `iopl(3)` to program VGA registers directly,
   /// serving interactive clients; on a VT switch away and back it drops to `iopl(0)` and
   /// raises again.
   public static let xServerIOPL: Workload = {
-    var server = TaskSpec(name: "Xorg")
+    var server = Program(name: "Xorg")
     server.privileged = true
     server.grants = [.iopl3]
     server.ports = [0x3c0, 0x3c4, 0x3c5, 0x3ce, 0x3cf, 0x3d4, 0x3d5, 0x3da]
@@ -128,21 +128,21 @@ extension Workload {
     server.regrantEvery = 100
     return Workload(
       name: "x-server-iopl", summary: "X server with iopl(3) poking VGA registers",
-      cpuCount: 2, duration: .ticks(800), tasks: [server, interactive(6), busy(2)])
+      cpuCount: 2, duration: .ticks(800), programs: [server, interactive(6), busy(2)])
   }()
 
   /// A pre-forking daemon holding `ioperm` (a parallel-port or lab-equipment server) whose
   /// workers inherit and share its bitmap, each serving a few requests and exiting.
   public static let forkHeavy: Workload = {
-    var parent = TaskSpec(name: "daemon")
+    var parent = Program(name: "daemon")
     parent.privileged = true
     parent.grants = [.ioperm(from: 0x378, count: 3)]
     parent.ports = [0x379]
     parent.accessesPerRun = 1
     parent.runMicroseconds = 50...150
     parent.sleep = .random(1000...3000)
-    parent.forking = TaskSpec.Forking(every: 1, child: "worker")
-    var worker = TaskSpec(name: "worker", instances: 0)
+    parent.forking = Program.Forking(every: 1, child: "worker")
+    var worker = Program(name: "worker", instances: 0)
     worker.ports = [0x378, 0x379, 0x37a]
     worker.accessesPerRun = 4
     worker.runMicroseconds = 50...300
@@ -150,14 +150,14 @@ extension Workload {
     worker.burstsBeforeExit = 5
     return Workload(
       name: "fork-heavy", summary: "ioperm daemon forking workers that share its bitmap",
-      cpuCount: 2, duration: .ticks(600), tasks: [parent, worker, busy(2)])
+      cpuCount: 2, duration: .ticks(600), programs: [parent, worker, busy(2)])
   }()
 
   /// Three unpinned user-space drivers with different bitmaps (LPT, serial, sensors) that the
   /// load balancer moves between four CPUs on most wakeups, among migrating interactive tasks.
   public static let migrationHeavy: Workload = {
-    func driver(_ name: String, _ from: UInt16, _ count: Int) -> TaskSpec {
-      var spec = TaskSpec(name: name)
+    func driver(_ name: String, _ from: UInt16, _ count: Int) -> Program {
+      var spec = Program(name: name)
       spec.privileged = true
       spec.grants = [.ioperm(from: from, count: count)]
       spec.ports = [from, from + UInt16(count - 1)]
@@ -170,7 +170,7 @@ extension Workload {
     return Workload(
       name: "migration-heavy", summary: "3 ioperm drivers migrating across 4 CPUs",
       cpuCount: 4, duration: .ticks(500),
-      tasks: [
+      programs: [
         driver("lpt", 0x378, 3), driver("serial", 0x3f8, 8), driver("sensors", 0x290, 8), busy(4),
         interactive(4, migrationPermille: 500),
       ])
@@ -180,8 +180,8 @@ extension Workload {
   /// port space, each granted one port near 0xFFFF: every bitmap is the full 8 KiB, and the two
   /// alternate on one CPU.
   public static let highPort: Workload = {
-    func driver(_ name: String, _ port: UInt16) -> TaskSpec {
-      var spec = TaskSpec(name: name)
+    func driver(_ name: String, _ port: UInt16) -> Program {
+      var spec = Program(name: name)
       spec.cpu = 0
       spec.privileged = true
       spec.grants = [.ioperm(from: port, count: 1)]
@@ -193,13 +193,13 @@ extension Workload {
     }
     return Workload(
       name: "high-port", summary: "two drivers with one port near 0xFFFF each (8 KiB bitmaps)",
-      cpuCount: 2, duration: .ticks(1500), tasks: [driver("card0", 0xfff8), driver("card1", 0xffe0), busy(2)])
+      cpuCount: 2, duration: .ticks(1500), programs: [driver("card0", 0xfff8), driver("card1", 0xffe0), busy(2)])
   }()
 
   /// A multi-threaded user-space driver (a DPDK-style poll-mode process with legacy virtio
   /// I/O ports) whose eight threads share one bitmap across two CPUs.
   public static let sharedThreads: Workload = {
-    var driver = TaskSpec(name: "pmd")
+    var driver = Program(name: "pmd")
     driver.privileged = true
     driver.grants = [.ioperm(from: 0xc000, count: 0x20)]
     driver.ports = [0xc000, 0xc010, 0xc012, 0xc01c]
@@ -209,15 +209,15 @@ extension Workload {
     driver.threads = 7
     return Workload(
       name: "shared-threads", summary: "8 threads of one process sharing a bitmap on 2 CPUs",
-      cpuCount: 2, duration: .ticks(500), tasks: [driver, busy(2)])
+      cpuCount: 2, duration: .ticks(500), programs: [driver, busy(2)])
   }()
 
   /// Ingo Molnar's `ioperm-latency.c` (costs.md §2): two SCHED_FIFO tasks on one CPU handing the
   /// CPU to each other with `sched_yield()`; the first holds `ioperm(port, 1)` when `port` is
   /// given. One yield round trip is two switches.
   public static func molnarYield(port: UInt16?, switches: Int = 400) -> Workload {
-    var first = TaskSpec(name: "yield-ioperm")
-    var second = TaskSpec(name: "yield")
+    var first = Program(name: "yield-ioperm")
+    var second = Program(name: "yield")
     for index in [0, 1] {
       var spec = index == 0 ? first : second
       spec.cpu = 0
@@ -235,6 +235,6 @@ extension Workload {
     let label = port.map { "0x" + String($0, radix: 16) } ?? "none"
     return Workload(
       name: "molnar-yield-\(label)", summary: "Molnar 2004 ioperm-latency: two RT tasks yielding",
-      cpuCount: 1, duration: .switches(switches), tasks: [first, second])
+      cpuCount: 1, duration: .switches(switches), programs: [first, second])
   }
 }

@@ -1,6 +1,6 @@
 import IOPBKernel
 
-/// A run of the event engine: tasks with behaviours on `cpuCount` CPUs for a duration, driven by
+/// A run of the event engine: programs with behaviours on `cpuCount` CPUs for a duration, driven by
 /// one seed. A value; the same workload and seed give the same run.
 public struct Workload: Sendable, Hashable {
   /// When a run ends.
@@ -25,11 +25,11 @@ public struct Workload: Sendable, Hashable {
   public var cpuCount: Int
   public var duration: Duration
   public var seed: UInt64
-  /// Task kinds; each spawns ``TaskSpec/instances`` processes at boot.
-  public var tasks: [TaskSpec]
+  /// The programs it runs; each spawns ``Program/instances`` processes at boot.
+  public var programs: [Program]
   /// Microseconds per scheduler tick (HZ = 1000).
   public var tickMicroseconds = 1000
-  /// Time slice of a CPU-bound task, in microseconds.
+  /// Time slice of a CPU-bound thread, in microseconds.
   public var timeSliceMicroseconds = 4000
   /// Bound on engine events; a run that reaches it stops with partial results.
   public var maxEvents = 2_000_000
@@ -38,18 +38,18 @@ public struct Workload: Sendable, Hashable {
 
   public init(
     name: String, summary: String, cpuCount: Int, duration: Duration, seed: UInt64 = 1,
-    tasks: [TaskSpec]
+    programs: [Program]
   ) {
     self.name = name
     self.summary = summary
     self.cpuCount = cpuCount
     self.duration = duration
     self.seed = seed
-    self.tasks = tasks
+    self.programs = programs
   }
 
-  /// The task spec called `name`, for fork templates.
-  public func task(named name: String) -> TaskSpec? { tasks.first { $0.name == name } }
+  /// The program called `name`, for fork templates.
+  public func program(named name: String) -> Program? { programs.first { $0.name == name } }
 
   /// The same workload with another duration, e.g. a short one for tests.
   public func with(duration: Duration) -> Workload {

@@ -2,26 +2,26 @@ import IOPBCPU
 import IOPBCost
 import IOPBKernel
 
-/// One CPU's TSS laid out as Linux ≥ 5.5 lays it out (``LinuxTSSLayout``: a bitmap with an
-/// all-ones tail, then an all-zero `mapall`), with the bookkeeping every per-CPU-copy design
-/// needs: how far the bitmap area may hold zero bits, and whether a VM exit cut the TR limit.
+/// One CPU's TSS laid out as Linux ≥ 5.5 lays it out (``LinuxTSSLayout``: `prev_sequence` and
+/// `prev_max`, a bitmap with an all-ones tail, then an all-zero `mapall`), with the operations
+/// every per-CPU-copy design is made of: base stores, copies and fills of the map, and the TR
+/// reload a VM exit forces.
 ///
 /// The designs before 5.5 had no `mapall`; each strategy that keeps `iopl(3)` emulated points
-/// the base at it, as c8137ace5638 ("x86/iopl: Restrict iopl() permission scope") does.
-/// The VM-exit handling is `invalidate_tss_limit()`/`refresh_tss_limit()` of b7ffc44d5b2e
-/// ("x86/kvm/vmx: Defer TR reload after VM exit") for every design, since VM exits are modelled
-/// on a modern host.
+/// the base at it, as c8137ace5638 ("x86/iopl: Restrict iopl() permission scope") does. Every
+/// design records how far the map may hold zero bits where 5.5 keeps `prev_max`: the CPU never
+/// reads those bytes. The VM-exit handling is `invalidate_tss_limit()`/`refresh_tss_limit()` of
+/// b7ffc44d5b2e ("x86/kvm/vmx: Defer TR reload after VM exit") for every design, since VM
+/// exits are modelled on a modern host.
 public struct BitmapTSS: Sendable, Hashable {
   public let layout: LinuxTSSLayout
   /// The bytes the CPU reads, with the hidden TR limit.
   public var segment: TaskStateSegment
-  /// Leading bytes of the bitmap area that may hold zero bits; every byte after them is 0xFF
-  /// (what Linux calls `prev_max`, pre-5.5 `io_bitmap_max` of the last task copied in).
-  public var dirtyBytes = 0
   /// `__tss_limit_invalid`: a VM exit left the limit at 0x67 and no LTR has run since.
   public var limitInvalid = false
 
-  /// A TSS as `tss_setup_io_bitmap()` leaves it: base invalid, bitmap all ones.
+  /// A TSS as `tss_setup_io_bitmap()` leaves it: base invalid, bitmap all ones, `prev_max` and
+  /// `prev_sequence` 0.
   public init(layout: LinuxTSSLayout) {
     self.layout = layout
     segment = layout.bootTSS()
@@ -33,6 +33,20 @@ public struct BitmapTSS: Sendable, Hashable {
   public init(portCount: Int, baseAtMap: Bool = false) {
     self.init(layout: LinuxTSSLayout(portCount: portCount))
     if baseAtMap { segment.ioMapBase = UInt16(layout.validMap) }
+  }
+
+  /// Leading bytes of the map that may hold zero bits; every byte after them is 0xFF: Linux
+  /// 5.5's `io_bitmap.prev_max`, pre-5.5's `io_bitmap_max` of the last thread copied in.
+  public var dirtyBytes: Int {
+    get { Int(segment.readLittleEndian(at: layout.prevMaxOffset, width: 4)) }
+    set { segment.writeLittleEndian(UInt64(newValue), at: layout.prevMaxOffset, width: 4) }
+  }
+
+  /// Linux 5.5's `io_bitmap.prev_sequence`: the sequence of the bitmap last copied in, 0 for
+  /// none. Only `linux-5.5` and its composites read it.
+  public var prevSequence: UInt64 {
+    get { segment.readLittleEndian(at: layout.prevSequenceOffset, width: 8) }
+    set { segment.writeLittleEndian(newValue, at: layout.prevSequenceOffset, width: 8) }
   }
 
   /// A base offset beyond the limit that a design tells apart from ``LinuxTSSLayout/invalid``:
@@ -73,25 +87,40 @@ public struct BitmapTSS: Sendable, Hashable {
     if view.grantsPorts { refreshLimit(counts: &counts) }
   }
 
-  /// `memcpy()` of bytes `range` of `bitmap` to the same place in the bitmap area.
+  /// `memcpy()` of bytes `range` of `bitmap` to the same place in the map, counted.
   public mutating func copy(_ bitmap: IOBitmap, range: Range<Int>, counts: inout OperationCounts) {
     let range = range.clamped(to: 0..<layout.bitmapBytes)
     guard !range.isEmpty else { return }
-    segment.write(bitmap.bytesOrAllOnes(in: range), at: layout.validMap + range.lowerBound)
+    show(bitmap, range: range)
     counts.copies += 1
     counts.bytesCopied += range.count
   }
 
-  /// `memset(0xff)` of bytes `range` of the bitmap area.
+  /// `memset(0xff)` of bytes `range` of the map, counted.
   public mutating func fill(_ range: Range<Int>, counts: inout OperationCounts) {
     let range = range.clamped(to: 0..<layout.bitmapBytes)
     guard !range.isEmpty else { return }
-    segment.fill(0xFF, at: layout.validMap + range.lowerBound, count: range.count)
+    erase(range)
     counts.fills += 1
     counts.bytesFilled += range.count
   }
 
-  /// A VM exit set the limit to 0x67: reload TR at once when the current task uses its map
+  /// Makes bytes `range` of the map read as `bitmap`'s without a CPU copying them: what a page
+  /// mapping shows, or a map the kernel writes in place (not counted).
+  public mutating func show(_ bitmap: IOBitmap, range: Range<Int>) {
+    let range = range.clamped(to: 0..<layout.bitmapBytes)
+    guard !range.isEmpty else { return }
+    segment.write(bitmap.bytesOrAllOnes(in: range), at: layout.validMap + range.lowerBound)
+  }
+
+  /// Makes bytes `range` of the map read as 0xFF without a CPU filling them (not counted).
+  public mutating func erase(_ range: Range<Int>) {
+    let range = range.clamped(to: 0..<layout.bitmapBytes)
+    guard !range.isEmpty else { return }
+    segment.fill(0xFF, at: layout.validMap + range.lowerBound, count: range.count)
+  }
+
+  /// A VM exit set the limit to 0x67: reload TR at once when the current thread uses its map
   /// (`invalidate_tss_limit()`), otherwise remember to do it when one does.
   public mutating func vmExit(currentUsesMap: Bool, counts: inout OperationCounts) {
     segment.limit = TaskStateSegment.vmExitLimit
@@ -111,25 +140,26 @@ public struct BitmapTSS: Sendable, Hashable {
     counts.taskRegisterLoads += 1
   }
 
-  /// Broken layout invariants: a non-0xFF byte past ``dirtyBytes`` (or in the tail), or a
-  /// `mapall` that is not all zero with an all-ones tail. `name` prefixes each message.
-  public func invariantViolations(name: String) -> [String] {
-    var problems: [String] = []
+  /// Broken layout invariants at `place`: I1 (a non-0xFF byte past ``dirtyBytes`` or in the
+  /// map's tail) and I2 (`mapall` not all zero with an all-ones tail).
+  public func invariantViolations(at place: InvariantViolation.Place) -> [InvariantViolation] {
+    var problems: [InvariantViolation] = []
     let map = layout.validMap
     let bytes = segment.bytes
-    if let dirty = (map + dirtyBytes..<map + layout.bitmapBytes + 8).first(where: { bytes[$0] != 0xFF }) {
-      problems.append("\(name): bitmap byte \(dirty - map) past the dirty extent \(dirtyBytes) is not 0xff")
+    let extent = dirtyBytes
+    if let dirty = (map + min(extent, layout.bitmapBytes + 8)..<map + layout.bitmapBytes + 8).first(where: { bytes[$0] != 0xFF }) {
+      problems.append(InvariantViolation(.dirtyTail(offset: dirty - map, extent: extent), at: place))
     }
     let all = layout.validAll
     if (all..<all + layout.bitmapBytes).contains(where: { bytes[$0] != 0 })
       || (all + layout.bitmapBytes..<all + layout.bitmapBytes + 8).contains(where: { bytes[$0] != 0xFF })
     {
-      problems.append("\(name): mapall is not all zero with an all-ones tail")
+      problems.append(InvariantViolation(.mapall, at: place))
     }
     return problems
   }
 
-  /// True when bytes `0..<count` of the bitmap area equal those of `bitmap`.
+  /// True when bytes `0..<count` of the map equal those of `bitmap`.
   public func holds(_ bitmap: IOBitmap, bytes count: Int) -> Bool {
     let count = min(count, layout.bitmapBytes)
     return bitmap.bytesOrAllOnes(in: 0..<count) == Array(segment.bytes[layout.validMap..<layout.validMap + count])

@@ -25,18 +25,25 @@ public struct FreeBSDAmd64Strategy: SwitchStrategy {
   public var name: String { "freebsd-amd64" }
 
   public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
+    on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
+    let kernel = context.kernel
     var target: ThreadID?
-    if let next, state.runsOnOwnTSS(next, kernel: kernel) {
-      state.prepare(next, kernel: kernel, counts: &counts)
+    if let next, context.state.runsOnOwnTSS(next, kernel: kernel) {
+      context.state.prepare(next, kernel: kernel, counts: &context.counts)
       target = next
     }
-    if state.cpus[cpu].loaded != target {
-      state.load(target, on: cpu, counts: &counts)
+    if context.state.cpus[cpu].loaded != target {
+      context.state.load(target, on: cpu, counts: &context.counts)
     } else if target != nil {
-      state.refreshLimit(on: cpu, counts: &counts)
+      context.state.refreshLimit(on: cpu, counts: &context.counts)
     }
+  }
+
+  /// ``PrivateTSSTable/invariantViolations(kernel:)``.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.invariantViolations(kernel: kernel)
   }
 }

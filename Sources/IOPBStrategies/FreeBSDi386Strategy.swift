@@ -21,14 +21,21 @@ public struct FreeBSDi386Strategy: SwitchStrategy {
   public var name: String { "freebsd-i386" }
 
   public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
+    on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
-    if let next, state.runsOnOwnTSS(next, kernel: kernel) {
-      state.prepare(next, kernel: kernel, counts: &counts)
-      state.load(next, on: cpu, counts: &counts)
-    } else if state.cpus[cpu].loaded != nil {
-      state.load(nil, on: cpu, counts: &counts)
+    let kernel = context.kernel
+    if let next, context.state.runsOnOwnTSS(next, kernel: kernel) {
+      context.state.prepare(next, kernel: kernel, counts: &context.counts)
+      context.state.load(next, on: cpu, counts: &context.counts)
+    } else if context.state.cpus[cpu].loaded != nil {
+      context.state.load(nil, on: cpu, counts: &context.counts)
     }
+  }
+
+  /// ``PrivateTSSTable/invariantViolations(kernel:)``.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.invariantViolations(kernel: kernel)
   }
 }

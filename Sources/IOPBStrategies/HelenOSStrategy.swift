@@ -9,6 +9,8 @@ import IOPBKernel
 /// generation, and a #GP whose task generation differs from the one installed on the CPU
 /// reinstalls the map and restarts the instruction.
 ///
+/// HelenOS calls a process a task; the model names it ``ProcessID``.
+///
 /// Sources: `io_perm_bitmap_install()` and `ddi_iospace_enable_arch()` in
 /// `kernel/arch/ia32/src/ddi/ddi.c`, `before_task_runs_arch()` in
 /// `kernel/arch/{ia32,amd64}/src/proc/scheduler.c`, `gp_fault()` in
@@ -19,10 +21,11 @@ import IOPBKernel
 /// an installed port reinstalls at once instead. `iopl(3)` installs the all-zero `mapall` with
 /// the full limit.
 public struct HelenOSStrategy: SwitchStrategy {
-  public struct CPUState: CPUTSSRecord {
+  public struct CPUState: CPURecord {
     public var tss: BitmapTSS
-    /// The task whose map is installed: a process, or nil for the kernel task (idle, boot).
-    public var task: ProcessID?
+    /// The process (HelenOS's task) whose map is installed; nil for the kernel task (idle,
+    /// boot).
+    public var process: ProcessID?
     /// The installed view (`CPU->arch.iomapver_copy`).
     public var installed: PortView = .none
     /// Map bytes the installed limit covers.
@@ -43,25 +46,20 @@ public struct HelenOSStrategy: SwitchStrategy {
     ]
   }
 
-  /// A port disagreement on a CPU that holds the thread's task's map, installed for another
+  /// A port violation on a CPU that holds the thread's process's map, installed for another
   /// thread (not this thread's view): a leak of ports another live thread of the same process
   /// is entitled to, or a refusal of ports another live thread is not. Anything else (another
-  /// task's map, ports no live thread of the process holds, CLI/STI) is not the per-task
+  /// process's map, ports no live thread of the process holds, CLI/STI) is not the per-task
   /// limitation.
-  public func limitationExplains(
-    _ disagreement: PermissionDisagreement, kernel: Kernel, state: State
-  ) -> Bool {
-    guard disagreement.kind != .interruptFlagChanged, let ports = disagreement.ports,
-      state.cpus.indices.contains(disagreement.cpu)
-    else { return false }
-    let cpu = state.cpus[disagreement.cpu]
-    let process = kernel[disagreement.thread].process
-    guard cpu.task == process, cpu.installed != PortView(of: disagreement.thread, in: kernel) else {
+  public func limitationExplains(_ violation: Violation, kernel: Kernel, state: State) -> Bool {
+    guard let ports = violation.ports, state.cpus.indices.contains(violation.cpu) else { return false }
+    let record = state.cpus[violation.cpu]
+    let process = kernel[violation.thread].process
+    guard record.process == process, record.installed != PortView(of: violation.thread, in: kernel) else {
       return false
     }
     return kernel.threads(of: process).contains { other in
-      other != disagreement.thread
-        && kernel.entitles(other, ports: ports) == (disagreement.kind == .leak)
+      other != violation.thread && kernel.entitles(other, ports: ports) == violation.isLeak
     }
   }
 
@@ -71,102 +69,95 @@ public struct HelenOSStrategy: SwitchStrategy {
     return State(CPUState(tss: tss, installedLimit: tss.layout.validMap), count: cpuCount)
   }
 
+  /// `before_task_runs_arch()`: install the map when the incoming thread's task differs.
   public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
+    on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
-    let task = next.map { kernel[$0].process }
-    if task != state.cpus[cpu].task {
-      install(next, on: cpu, kernel: kernel, state: &state, counts: &counts)
+    if next.map({ context.kernel[$0].process }) != context.state.cpus[cpu].process {
+      install(next, into: &context.state.cpus[cpu], kernel: context.kernel, counts: &context.counts)
     }
   }
 
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    if removesInstalledPorts(thread, on: cpu, kernel: kernel, state: state) {
-      install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
+    if removesInstalledPorts(thread, from: context.state.cpus[cpu], kernel: context.kernel) {
+      install(thread, into: &context.state.cpus[cpu], kernel: context.kernel, counts: &context.counts)
     }
   }
 
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].tss.segment.limit = TaskStateSegment.vmExitLimit
-    state.cpus[cpu].tss.limitInvalid = true
-    if PortView(of: current, in: kernel).grantsPorts {
-      install(current, on: cpu, kernel: kernel, state: &state, counts: &counts)
+  public func vmExit(on cpu: CPUID, current: ThreadID?, in context: inout Context) {
+    context.state.cpus[cpu].tss.segment.limit = TaskStateSegment.vmExitLimit
+    context.state.cpus[cpu].tss.limitInvalid = true
+    if PortView(of: current, in: context.kernel).grantsPorts {
+      install(current, into: &context.state.cpus[cpu], kernel: context.kernel, counts: &context.counts)
     }
   }
 
+  /// `gp_fault()`: a #GP whose task generation differs from the installed one reinstalls the
+  /// map and restarts the instruction.
   public func generalProtection(
-    on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    on cpu: CPUID, thread: ThreadID, access: IOAccess, in context: inout Context
   ) -> Bool {
-    counts.sequenceCompares += 1
-    let cpuState = state.cpus[cpu]
-    let view = PortView(of: thread, in: kernel)
-    guard cpuState.installed != view || cpuState.tss.limitInvalid && view.grantsPorts else {
+    context.counts.sequenceCompares += 1
+    let record = context.state.cpus[cpu]
+    let view = PortView(of: thread, in: context.kernel)
+    guard record.installed != view || record.tss.limitInvalid && view.grantsPorts else {
       return false
     }
-    install(thread, on: cpu, kernel: kernel, state: &state, counts: &counts)
-    counts.generalProtectionFixups += 1
+    install(thread, into: &context.state.cpus[cpu], kernel: context.kernel, counts: &context.counts)
+    context.counts.generalProtectionFixups += 1
     return true
   }
 
-  /// True when the TSS grants a port that `thread`'s permissions no longer include.
-  func removesInstalledPorts(_ thread: ThreadID, on cpu: Int, kernel: Kernel, state: State) -> Bool {
-    let cpuState = state.cpus[cpu]
-    switch (cpuState.installed, PortView(of: thread, in: kernel)) {
+  /// True when `record`'s TSS grants a port that `thread`'s permissions no longer include.
+  func removesInstalledPorts(_ thread: ThreadID, from record: CPUState, kernel: Kernel) -> Bool {
+    switch (record.installed, PortView(of: thread, in: kernel)) {
     case (.none, _), (_, .all): return false
     case (.all, _): return true
     case (.map, _):
       let bitmap = kernel.bitmap(of: thread)
-      let map = cpuState.tss.layout.validMap
-      return (0..<cpuState.installedBytes).contains { offset in
+      let map = record.tss.layout.validMap
+      return (0..<record.installedBytes).contains { offset in
         let now = bitmap?.byteOrAllOnes(at: offset) ?? 0xFF
-        return ~cpuState.tss.segment.bytes[map + offset] & now != 0
+        return ~record.tss.segment.bytes[map + offset] & now != 0
       }
     }
   }
 
-  /// None: the map keeps no dirty extent. Bytes past the installed limit keep what a longer
-  /// map installed earlier left there, which the CPU never reads.
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    []
+  /// None: the map keeps no dirty extent, and bytes past the installed limit keep what a longer
+  /// map installed earlier left there, which the CPU never reads. The layout's I1 does not
+  /// apply; I2 (`mapall`) is checked.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.layoutViolations.filter { $0.rule == .mapall }
   }
 
   /// `io_perm_bitmap_install()` for `thread`'s task (nil: the kernel task, n = 0).
   func install(
-    _ thread: ThreadID?, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    _ thread: ThreadID?, into record: inout CPUState, kernel: Kernel, counts: inout OperationCounts
   ) {
-    var cpuState = state.cpus[cpu]
-    let layout = cpuState.tss.layout
+    let layout = record.tss.layout
     let view = PortView(of: thread, in: kernel)
     if view == .all {
-      cpuState.tss.setBaseIfChanged(layout.validAll, counts: &counts)
-      cpuState.installedBytes = 0
-      cpuState.installedLimit = layout.limit
+      record.tss.setBaseIfChanged(layout.validAll, counts: &counts)
+      record.installedBytes = 0
+      record.installedLimit = layout.limit
     } else {
       let bitmap = thread.flatMap { kernel.bitmap(of: $0) }
       let bytes = view == .none ? 0 : ((bitmap?.allowedPortEnd ?? 0) + 7) / 8
-      if let bitmap { cpuState.tss.copy(bitmap, range: 0..<bytes, counts: &counts) }
-      cpuState.tss.segment.write([0xFF], at: layout.validMap + bytes)
+      if let bitmap { record.tss.copy(bitmap, range: 0..<bytes, counts: &counts) }
+      record.tss.segment.write([0xFF], at: layout.validMap + bytes)
       counts.fills += 1
       counts.bytesFilled += 1
-      cpuState.tss.setBaseIfChanged(layout.validMap, counts: &counts)
-      cpuState.installedBytes = bytes
-      cpuState.installedLimit = layout.validMap + bytes
+      record.tss.setBaseIfChanged(layout.validMap, counts: &counts)
+      record.installedBytes = bytes
+      record.installedLimit = layout.validMap + bytes
     }
-    cpuState.tss.segment.limit = cpuState.installedLimit
-    cpuState.tss.limitInvalid = false
+    record.tss.segment.limit = record.installedLimit
+    record.tss.limitInvalid = false
     counts.gdtWrites += 1
     counts.taskRegisterLoads += 1
-    cpuState.task = thread.map { kernel[$0].process }
-    cpuState.installed = view
-    state.cpus[cpu] = cpuState
+    record.process = thread.map { kernel[$0].process }
+    record.installed = view
   }
 }

@@ -15,22 +15,29 @@ import IOPBKernel
 /// `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638) at once; there is nothing
 /// to copy for it. The handler also reloads TR when a VM exit cut the limit.
 public struct LazyGPCopyStrategy: InstallingStrategy {
-  public typealias State = PerCPUState<BitmapTSS>
+  public typealias State = PerCPUState<PlainCPU>
 
   public init() {}
 
   public var name: String { "lazy-gp-copy" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    State(BitmapTSS(portCount: kernel.portCount), count: cpuCount)
+    State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }
 
+  /// The lazy #GP handler: copy the bitmap in when the base is the lazy invalid one, reload
+  /// TR when a VM exit cut the limit, and restart the instruction if either ran.
   public func generalProtection(
-    on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+    on cpu: CPUID, thread: ThreadID, access: IOAccess, in context: inout Context
   ) -> Bool {
-    var tss = state.cpus[cpu]
-    let view = PortView(of: thread, in: kernel)
+    let fixed = fixUp(&context.state.cpus[cpu].tss, for: thread, kernel: context.kernel, counts: &context.counts)
+    if fixed { context.counts.generalProtectionFixups += 1 }
+    return fixed
+  }
+
+  func fixUp(
+    _ tss: inout BitmapTSS, for thread: ThreadID, kernel: Kernel, counts: inout OperationCounts
+  ) -> Bool {
     var fixed = false
     if tss.base == tss.lazyInvalid, let bitmap = kernel.bitmap(of: thread) {
       tss.copy(bitmap, range: 0..<bitmap.maxBytes, counts: &counts)
@@ -41,25 +48,30 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
       tss.setBase(tss.layout.validMap, counts: &counts)
       fixed = true
     }
-    if view.grantsPorts, tss.limitInvalid {
+    if PortView(of: thread, in: kernel).grantsPorts, tss.limitInvalid {
       tss.reloadTR(counts: &counts)
       fixed = true
     }
-    if fixed { counts.generalProtectionFixups += 1 }
-    state.cpus[cpu] = tss
     return fixed
   }
 
   /// Points the base where the next port access faults into the copy, or at nothing.
   public func install(
-    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
+    _ thread: ThreadID?, into record: inout PlainCPU, kernel: Kernel, counts: inout OperationCounts
   ) {
     switch PortView(of: thread, in: kernel) {
-    case .none: tss.setBaseIfChanged(tss.layout.invalid, counts: &counts)
+    case .none: record.tss.setBaseIfChanged(record.tss.layout.invalid, counts: &counts)
     case .all:
-      tss.setBaseIfChanged(tss.layout.validAll, counts: &counts)
-      tss.refreshLimit(counts: &counts)
-    case .map: tss.setBaseIfChanged(tss.lazyInvalid, counts: &counts)
+      record.tss.setBaseIfChanged(record.tss.layout.validAll, counts: &counts)
+      record.tss.refreshLimit(counts: &counts)
+    case .map: record.tss.setBaseIfChanged(record.tss.lazyInvalid, counts: &counts)
     }
+  }
+
+  /// I1 and I2 of every CPU's TSS: nothing else is kept.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.layoutViolations
   }
 }

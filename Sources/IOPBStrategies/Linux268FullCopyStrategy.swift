@@ -18,21 +18,28 @@ import IOPBKernel
 /// had a bitmap is read from what this CPU's TSS holds, since the model's kernel frees a
 /// bitmap whose ports were all dropped (ea5f1cd7ab49) where 2.6.8 kept it.
 public struct Linux268FullCopyStrategy: InstallingStrategy {
-  public typealias State = PerCPUState<BitmapTSS>
+  public typealias State = PerCPUState<PlainCPU>
 
   public init() {}
 
   public var name: String { "linux-2.6.8-full" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    State(BitmapTSS(portCount: kernel.portCount, baseAtMap: true), count: cpuCount)
+    State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount, baseAtMap: true)), count: cpuCount)
   }
 
   /// Copies the whole map or erases all of it:
   /// ``BitmapTSS/copyEagerly(_:kernel:wholeMap:counts:)``.
   public func install(
-    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
+    _ thread: ThreadID?, into record: inout PlainCPU, kernel: Kernel, counts: inout OperationCounts
   ) {
-    tss.copyEagerly(thread, kernel: kernel, wholeMap: true, counts: &counts)
+    record.tss.copyEagerly(thread, kernel: kernel, wholeMap: true, counts: &counts)
+  }
+
+  /// I1 and I2 of every CPU's TSS: nothing else is kept.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.layoutViolations
   }
 }

@@ -17,7 +17,7 @@ import IOPBKernel
 /// mail.gmail.com>`), so threads that share a bitmap after fork hit the cache and a freed
 /// bitmap can never match. `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638).
 public struct Linux269OwnerCacheStrategy: InstallingStrategy {
-  public struct CPUState: CPUTSSRecord {
+  public struct CPUState: CPURecord {
     public var tss: BitmapTSS
     /// The bitmap and version the TSS holds (`tss->io_bitmap_owner`).
     public var owner: PortView = .none
@@ -49,15 +49,20 @@ public struct Linux269OwnerCacheStrategy: InstallingStrategy {
     cpuState.tss.point(at: view, counts: &counts)
   }
 
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.cpus.enumerated().flatMap { cpu, cpuState in
-      var problems = cpuState.tss.invariantViolations(name: "cpu\(cpu)")
-      if case .map(let id, let sequence) = cpuState.owner, let bitmap = kernel.bitmaps[id],
-        bitmap.sequence == sequence, !cpuState.tss.holds(bitmap, bytes: cpuState.tss.dirtyBytes)
+  /// I1 and I2 of every TSS, and I3 for the cached owner: while its bitmap is alive and
+  /// unchanged, the TSS holds its bytes.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    var problems = state.layoutViolations
+    for cpu in state.cpus.indices {
+      let record = state.cpus[cpu]
+      if case .map(let id, let sequence) = record.owner, let bitmap = kernel.bitmaps[id],
+        bitmap.sequence == sequence, !record.tss.holds(bitmap, bytes: record.tss.dirtyBytes)
       {
-        problems.append("cpu\(cpu): TSS bytes differ from its cached owner \(id)")
+        problems.append(InvariantViolation(.bytesDiffer(from: id), at: .cpu(cpu)))
       }
-      return problems
     }
+    return problems
   }
 }

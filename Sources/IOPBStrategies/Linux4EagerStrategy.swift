@@ -16,21 +16,28 @@ import IOPBKernel
 /// instead of setting real IOPL; the previous task's `io_bitmap_max` is what this CPU's TSS
 /// holds, since the model's kernel frees a bitmap whose ports were all dropped.
 public struct Linux4EagerStrategy: InstallingStrategy {
-  public typealias State = PerCPUState<BitmapTSS>
+  public typealias State = PerCPUState<PlainCPU>
 
   public init() {}
 
   public var name: String { "linux-4.x-eager" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    State(BitmapTSS(portCount: kernel.portCount, baseAtMap: true), count: cpuCount)
+    State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount, baseAtMap: true)), count: cpuCount)
   }
 
   /// Copies up to the larger of both extents, or erases the previous extent:
   /// ``BitmapTSS/copyEagerly(_:kernel:wholeMap:counts:)``.
   public func install(
-    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
+    _ thread: ThreadID?, into record: inout PlainCPU, kernel: Kernel, counts: inout OperationCounts
   ) {
-    tss.copyEagerly(thread, kernel: kernel, wholeMap: false, counts: &counts)
+    record.tss.copyEagerly(thread, kernel: kernel, wholeMap: false, counts: &counts)
+  }
+
+  /// I1 and I2 of every CPU's TSS: nothing else is kept.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.layoutViolations
   }
 }

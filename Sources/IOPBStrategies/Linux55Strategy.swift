@@ -10,18 +10,15 @@ import IOPBKernel
 /// `invalidate_tss_limit()` in `arch/x86/include/asm/desc.h`; commits ecc7e37d4dad ("x86/io:
 /// Speedup schedule out of I/O bitmap user"), 060aa16fdb7c ("x86/ioperm: Add bitmap sequence
 /// number") and 22fe5b0439dd ("x86/ioperm: Move TSS bitmap update to exit to user work").
+///
+/// The TSS is a ``BitmapTSS``, whose `prev_sequence` and `prev_max` sit at their real offsets.
+/// The hooks decide when the kernel calls the two paravirt operations,
+/// `tss_invalidate_io_bitmap()` and `tss_update_io_bitmap()` (`pv_ops.cpu`), through
+/// ``invalidatesAtSwitch(from:kernel:)``, ``updatesAtReturn(of:kernel:)`` and
+/// ``invalidatesAfterChange(of:kernel:)``; a paravirtualised guest (``XenPVStrategy``) makes the
+/// same decisions with its own operations.
 public struct Linux55Strategy: SwitchStrategy {
-  /// One CPU: its `cpu_tss_rw` as bytes (with `prev_sequence`/`prev_max` stored in them at their
-  /// real offsets) and the per-CPU `__tss_limit_invalid` flag.
-  public struct CPUState: Sendable, Hashable {
-    public var tss: TaskStateSegment
-    public var tssLimitInvalid = false
-  }
-
-  public struct State: Sendable, Hashable {
-    public let layout: LinuxTSSLayout
-    public var cpus: [CPUState]
-  }
+  public typealias State = PerCPUState<PlainCPU>
 
   /// Deliberate mistakes, each one a way the 2019 designs could leak or lose a port. Checkers
   /// must find every one; none is ever on in the catalog.
@@ -46,139 +43,116 @@ public struct Linux55Strategy: SwitchStrategy {
   }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    let layout = LinuxTSSLayout(portCount: kernel.portCount)
-    return State(
-      layout: layout,
-      cpus: Array(repeating: CPUState(tss: layout.bootTSS()), count: cpuCount))
+    State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }
 
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.cpus[cpu].tss }
+  // MARK: When the paravirt operations run
+
+  /// `__switch_to_xtra()`: TIF_IO_BITMAP is only in `_TIF_WORK_CTXSW_PREV`, so only the
+  /// outgoing thread matters.
+  public func invalidatesAtSwitch(from previous: ThreadID?, kernel: Kernel) -> Bool {
+    guard let previous else { return false }
+    return kernel[previous].needsIOBitmapUpdate && !defects.contains(.keepsBaseOnSwitchOut)
+  }
+
+  /// `arch_exit_to_user_mode_prepare()`: the update runs for a thread with TIF_IO_BITMAP.
+  public func updatesAtReturn(of thread: ThreadID, kernel: Kernel) -> Bool {
+    kernel[thread].needsIOBitmapUpdate
+  }
+
+  /// `task_update_io_bitmap()`: with the flag clear, `tss_update_io_bitmap()` invalidates now;
+  /// with it set, the update waits for exit to user mode.
+  public func invalidatesAfterChange(of thread: ThreadID, kernel: Kernel) -> Bool {
+    !kernel[thread].needsIOBitmapUpdate
+  }
+
+  // MARK: Hooks
 
   public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
+    on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
-    // TIF_IO_BITMAP is only in _TIF_WORK_CTXSW_PREV: only the outgoing task matters.
-    if let previous, kernel[previous].needsIOBitmapUpdate, !defects.contains(.keepsBaseOnSwitchOut) {
-      invalidate(on: cpu, state: &state, counts: &counts)
+    if invalidatesAtSwitch(from: previous, kernel: context.kernel) {
+      invalidate(&context.state.cpus[cpu].tss, counts: &context.counts)
     }
   }
 
-  public func returnToUser(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    guard kernel[thread].needsIOBitmapUpdate else { return }
-    update(on: cpu, thread: thread, kernel: kernel, state: &state, counts: &counts)
+  public func returnToUser(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
+    guard updatesAtReturn(of: thread, kernel: context.kernel) else { return }
+    update(&context.state.cpus[cpu].tss, for: thread, kernel: context.kernel, counts: &context.counts)
   }
 
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    // task_update_io_bitmap(): with the flag clear, tss_update_io_bitmap() invalidates now;
-    // with it set, the update waits for exit to user mode.
-    if !kernel[thread].needsIOBitmapUpdate { invalidate(on: cpu, state: &state, counts: &counts) }
-  }
-
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.cpus[cpu].tss.limit = TaskStateSegment.vmExitLimit
-    // invalidate_tss_limit(): reload at once for a bitmap user, otherwise defer.
-    if let current, kernel[current].needsIOBitmapUpdate {
-      forceReloadTR(on: cpu, state: &state, counts: &counts)
-    } else {
-      state.cpus[cpu].tssLimitInvalid = true
+  public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
+    if invalidatesAfterChange(of: thread, kernel: context.kernel) {
+      invalidate(&context.state.cpus[cpu].tss, counts: &context.counts)
     }
   }
 
-  /// `native_tss_invalidate_io_bitmap()`: base := IO_BITMAP_OFFSET_INVALID; bits untouched.
-  func invalidate(on cpu: Int, state: inout State, counts: inout OperationCounts) {
-    state.cpus[cpu].tss.ioMapBase = UInt16(state.layout.invalid)
-    counts.mapBaseWrites += 1
+  /// `invalidate_tss_limit()`: reload at once for a thread with TIF_IO_BITMAP, otherwise defer.
+  public func vmExit(on cpu: CPUID, current: ThreadID?, in context: inout Context) {
+    let uses = current.map { context.kernel[$0].needsIOBitmapUpdate } ?? false
+    context.state.cpus[cpu].tss.vmExit(currentUsesMap: uses, counts: &context.counts)
   }
 
-  /// `native_tss_update_io_bitmap()` for a thread with TIF_IO_BITMAP set.
-  func update(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
+  // MARK: The native operations
+
+  /// `native_tss_invalidate_io_bitmap()`: base := `IO_BITMAP_OFFSET_INVALID`; bits untouched.
+  public func invalidate(_ tss: inout BitmapTSS, counts: inout OperationCounts) {
+    tss.setBase(tss.layout.invalid, counts: &counts)
+  }
+
+  /// `native_tss_update_io_bitmap()` for `thread`, which has TIF_IO_BITMAP: `mapall` at level 3,
+  /// else the bitmap (copied when ``BitmapTSS/prevSequence`` differs), then
+  /// `refresh_tss_limit()`.
+  public func update(
+    _ tss: inout BitmapTSS, for thread: ThreadID, kernel: Kernel, counts: inout OperationCounts
   ) {
-    let layout = state.layout
     if kernel[thread].ioplEmulation == 3 {
-      state.cpus[cpu].tss.ioMapBase = UInt16(layout.validAll)
+      tss.setBase(tss.layout.validAll, counts: &counts)
     } else if let bitmap = kernel.bitmap(of: thread) {
       counts.sequenceCompares += 1
-      // In place: the TSS bytes stay uniquely referenced, so nothing but the copy is written.
-      copyIfStale(bitmap, into: &state.cpus[cpu].tss, layout: layout, counts: &counts)
-      state.cpus[cpu].tss.ioMapBase = UInt16(layout.validMap)
+      copyIfStale(bitmap, into: &tss, counts: &counts)
+      tss.setBase(tss.layout.validMap, counts: &counts)
     } else {
       // WARN_ON_ONCE(!iobm) since 8b68e978718f: cannot happen with a consistent flag.
-      state.cpus[cpu].tss.ioMapBase = UInt16(layout.invalid)
+      tss.setBase(tss.layout.invalid, counts: &counts)
     }
-    counts.mapBaseWrites += 1
-    if state.cpus[cpu].tssLimitInvalid, !defects.contains(.skipsLimitRefresh) { forceReloadTR(on: cpu, state: &state, counts: &counts) }
+    if !defects.contains(.skipsLimitRefresh) { tss.refreshLimit(counts: &counts) }
   }
 
   /// `tss_copy_io_bitmap()` when `prev_sequence` differs: copy max(prev_max, max) bytes (only
   /// `max` with the stale-bits defect) and record the new max and sequence.
-  func copyIfStale(
-    _ bitmap: IOBitmap, into tss: inout TaskStateSegment, layout: LinuxTSSLayout,
-    counts: inout OperationCounts
-  ) {
-    guard tss.readLittleEndian(at: layout.prevSequenceOffset, width: 8) != bitmap.sequence else {
-      return
-    }
-    let prevMax = Int(tss.readLittleEndian(at: layout.prevMaxOffset, width: 4))
+  func copyIfStale(_ bitmap: IOBitmap, into tss: inout BitmapTSS, counts: inout OperationCounts) {
+    guard tss.prevSequence != bitmap.sequence else { return }
     let count =
-      defects.contains(.copiesOnlyIncomingMax) ? bitmap.maxBytes : max(prevMax, bitmap.maxBytes)
-    tss.write(bitmap.bytes(count: count), at: layout.validMap)
-    tss.writeLittleEndian(UInt64(bitmap.maxBytes), at: layout.prevMaxOffset, width: 4)
-    tss.writeLittleEndian(bitmap.sequence, at: layout.prevSequenceOffset, width: 8)
-    counts.bytesCopied += count
-    counts.copies += 1
+      defects.contains(.copiesOnlyIncomingMax) ? bitmap.maxBytes : max(tss.dirtyBytes, bitmap.maxBytes)
+    tss.copy(bitmap, range: 0..<count, counts: &counts)
+    tss.dirtyBytes = bitmap.maxBytes
+    tss.prevSequence = bitmap.sequence
   }
 
-  /// `force_reload_TR()`: mark the GDT descriptor available, LTR, clear the flag.
-  func forceReloadTR(on cpu: Int, state: inout State, counts: inout OperationCounts) {
-    state.cpus[cpu].tss.limit = state.layout.limit
-    state.cpus[cpu].tssLimitInvalid = false
-    counts.gdtWrites += 1
-    counts.taskRegisterLoads += 1
-  }
+  // MARK: Invariants
 
-  /// Invariants I1–I4 of the reference (§4.3), derived from the kernel code.
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    let layout = state.layout
-    var problems: [String] = []
-    for (cpu, cpuState) in state.cpus.enumerated() {
-      let tss = cpuState.tss
-      let prevMax = Int(tss.readLittleEndian(at: layout.prevMaxOffset, width: 4))
-      let prevSequence = tss.readLittleEndian(at: layout.prevSequenceOffset, width: 8)
-      let map = layout.validMap
-      if let dirty = (map + prevMax..<map + layout.bitmapBytes + 8).first(where: { tss.bytes[$0] != 0xFF }) {
-        problems.append("I1 cpu\(cpu): bitmap byte \(dirty - map) ≥ prev_max \(prevMax) is not 0xff")
-      }
-      let all = layout.validAll
-      if (all..<all + layout.bitmapBytes).contains(where: { tss.bytes[$0] != 0 })
-        || (all + layout.bitmapBytes..<all + layout.bitmapBytes + 8).contains(where: { tss.bytes[$0] != 0xFF })
+  /// I1 and I2 of every TSS (``BitmapTSS/invariantViolations(at:)``), then I3 (the bytes equal
+  /// those of the bitmap whose sequence the TSS records) and I4 (a valid base only for a current
+  /// thread with TIF_IO_BITMAP), from the reference §4.3.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    var problems = state.layoutViolations
+    for cpu in state.cpus.indices {
+      let tss = state.cpus[cpu].tss
+      let sequence = tss.prevSequence
+      if sequence != 0,
+        let (id, source) = kernel.bitmaps.first(where: { $0.value.sequence == sequence }),
+        !tss.holds(source, bytes: tss.dirtyBytes)
       {
-        problems.append("I2 cpu\(cpu): mapall is not all zero with a trailing all-ones long")
+        problems.append(InvariantViolation(.bytesDiffer(from: id), at: .cpu(cpu)))
       }
-      if let source = kernel.bitmaps.values.first(where: { $0.sequence == prevSequence }),
-        prevSequence != 0, source.bytes(count: prevMax) != Array(tss.bytes[map..<map + prevMax])
-      {
-        problems.append("I3 cpu\(cpu): TSS bytes differ from the bitmap of sequence \(prevSequence)")
-      }
-      let base = Int(tss.ioMapBase)
-      if base == layout.validMap || base == layout.validAll {
-        if currents.indices.contains(cpu), let current = currents[cpu],
-          kernel[current].needsIOBitmapUpdate
-        {
-          continue
+      if tss.base == tss.layout.validMap || tss.base == tss.layout.validAll {
+        let current = currents.indices.contains(cpu) ? currents[cpu] : nil
+        if current.map({ kernel[$0].needsIOBitmapUpdate }) != true {
+          problems.append(InvariantViolation(.validBaseWithoutFlag, at: .cpu(cpu)))
         }
-        problems.append("I4 cpu\(cpu): map base valid while the current task has no TIF_IO_BITMAP")
       }
     }
     return problems

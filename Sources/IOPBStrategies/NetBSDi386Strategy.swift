@@ -20,7 +20,7 @@ public struct NetBSDi386Strategy: InstallingStrategy {
   /// `NIOPORTS`: the ports the map can describe.
   public static let mapPorts = 1024
 
-  public typealias State = PerCPUState<BitmapTSS>
+  public typealias State = PerCPUState<PlainCPU>
 
   public init() {}
 
@@ -36,27 +36,34 @@ public struct NetBSDi386Strategy: InstallingStrategy {
   /// Only wrong denials of an access reaching a port the map cannot describe (≥ 1024), held by
   /// a bitmap or by `iopl(3)`. NetBSD never leaks and never lets CLI/STI execute.
   public func limitationExplains(
-    _ disagreement: PermissionDisagreement, kernel: Kernel, state: State
+    _ violation: Violation, kernel: Kernel, state: State
   ) -> Bool {
-    guard disagreement.kind == .wrongDenial, let ports = disagreement.ports else { return false }
+    guard case .wrongDenial = violation.kind, let ports = violation.ports else { return false }
     return ports.upperBound >= Self.mapPorts
   }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    State(BitmapTSS(portCount: min(Self.mapPorts, kernel.portCount)), count: cpuCount)
+    State(PlainCPU(tss: BitmapTSS(portCount: min(Self.mapPorts, kernel.portCount))), count: cpuCount)
   }
 
   /// `.Lcopy_iobitmap`: all 128 bytes and a valid base for an LWP with a map, `IOMAP_INVALOFF`
   /// for one without; a switch to a kernel thread (here: idle) leaves the TSS as it is.
   public func install(
-    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
+    _ thread: ThreadID?, into record: inout PlainCPU, kernel: Kernel, counts: inout OperationCounts
   ) {
     guard let thread else { return }
     let view = PortView(of: thread, in: kernel)
     if case .map = view, let bitmap = kernel.bitmap(of: thread) {
-      tss.copy(bitmap, range: 0..<tss.layout.bitmapBytes, counts: &counts)
-      tss.dirtyBytes = min(bitmap.maxBytes, tss.layout.bitmapBytes)
+      record.tss.copy(bitmap, range: 0..<record.tss.layout.bitmapBytes, counts: &counts)
+      record.tss.dirtyBytes = min(bitmap.maxBytes, record.tss.layout.bitmapBytes)
     }
-    tss.point(at: view, rewriting: .always, counts: &counts)
+    record.tss.point(at: view, rewriting: .always, counts: &counts)
+  }
+
+  /// I1 and I2 of every CPU's TSS: nothing else is kept.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.layoutViolations
   }
 }

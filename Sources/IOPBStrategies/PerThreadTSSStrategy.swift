@@ -24,12 +24,7 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
   /// Bytes of stack pointers a migrated thread's TSS needs from its new CPU.
   public static let stackFieldBytes = 88
 
-  public struct State: PrivateTSSState {
-    public var table: PrivateTSSTable
-    /// Whose TSS each CPU's `cpu_entry_area` slot maps (nil: the CPU's own), with
-    /// ``mapsIntoEntryArea``.
-    public var entryAreaMaps: [ThreadID?]
-  }
+  public typealias State = PrivateTSSTable
 
   /// True to map each loaded TSS into `cpu_entry_area`, which makes the design KPTI-compatible.
   public var mapsIntoEntryArea: Bool
@@ -40,60 +35,51 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
 
   public var kptiCompatible: Bool { mapsIntoEntryArea }
 
-  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    State(table: PrivateTSSTable(cpuCount: cpuCount, kernel: kernel), entryAreaMaps: Array(repeating: nil, count: cpuCount))
-  }
-
   /// PTEs one TSS spans in `cpu_entry_area`: the hardware part and the bitmap with its tail.
   public func entryAreaPages(_ layout: LinuxTSSLayout) -> Int {
     (layout.validAll + 4095) / 4096
   }
 
   /// Maps `thread`'s TSS (nil: the CPU's own) into `cpu`'s slot if needed, then loads TR.
-  func load(_ thread: ThreadID?, on cpu: Int, state: inout State, counts: inout OperationCounts) {
-    if mapsIntoEntryArea, state.entryAreaMaps[cpu] != thread {
-      let pages = entryAreaPages(state.table.layout)
+  func load(_ thread: ThreadID?, on cpu: CPUID, table: inout PrivateTSSTable, counts: inout OperationCounts) {
+    if mapsIntoEntryArea, table.cpus[cpu].entryAreaMapping != thread {
+      let pages = entryAreaPages(table.layout)
       counts.pageTableWrites += pages
       counts.pageInvalidations += pages
-      state.entryAreaMaps[cpu] = thread
+      table.cpus[cpu].entryAreaMapping = thread
     }
-    state.table.load(thread, on: cpu, counts: &counts)
+    table.load(thread, on: cpu, counts: &counts)
   }
 
+  /// Anvin's switch: a thread with permissions runs on its own TSS, refreshed with the 88 bytes
+  /// of stack fields after a migration; every switch loads TR.
   public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
+    on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
     var target: ThreadID?
-    if let next, state.table.runsOnOwnTSS(next, kernel: kernel) {
-      state.table.prepare(next, kernel: kernel, counts: &counts)
-      if state.table.threads[next]?.preparedFor != cpu {
-        counts.copies += 1
-        counts.bytesCopied += Self.stackFieldBytes
-        state.table.threads[next]?.preparedFor = cpu
+    if let next, context.state.runsOnOwnTSS(next, kernel: context.kernel) {
+      context.state.prepare(next, kernel: context.kernel, counts: &context.counts)
+      if context.state.threads[next]?.preparedFor != cpu {
+        context.counts.copies += 1
+        context.counts.bytesCopied += Self.stackFieldBytes
+        context.state.threads[next]?.preparedFor = cpu
       }
       target = next
     }
-    load(target, on: cpu, state: &state, counts: &counts)
+    load(target, on: cpu, table: &context.state, counts: &context.counts)
   }
 
-  /// As every private-TSS design, but loading through ``load(_:on:state:counts:)``.
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    if state.table.takePermissions(thread, on: cpu, kernel: kernel, counts: &counts) {
-      load(thread, on: cpu, state: &state, counts: &counts)
+  /// As every private-TSS design, but loading through ``load(_:on:table:counts:)``.
+  public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
+    if context.state.takePermissions(thread, on: cpu, kernel: context.kernel, counts: &context.counts) {
+      load(thread, on: cpu, table: &context.state, counts: &context.counts)
     }
   }
 
-  public func threadExited(
-    _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.table.free(thread)
-    for cpu in state.entryAreaMaps.indices where state.entryAreaMaps[cpu] == thread {
-      state.entryAreaMaps[cpu] = nil
-    }
+  /// ``PrivateTSSTable/invariantViolations(kernel:)``.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.invariantViolations(kernel: kernel)
   }
 }

@@ -17,7 +17,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
     /// The bitmap the map area holds (`.map`) or `.none`.
     public var holds: PortView = .none
     /// The CPU whose stack and IST fields the TSS carries; nil before its first run.
-    public var preparedFor: Int?
+    public var preparedFor: CPUID?
   }
 
   /// One CPU: its own TSS, which TSS TR designates, and TR's hidden limit.
@@ -28,20 +28,23 @@ public struct PrivateTSSTable: Sendable, Hashable {
     public var limit: Int
     /// A VM exit cut the limit to 0x67 and no LTR has run since.
     public var limitInvalid = false
+    /// Whose TSS the CPU's `cpu_entry_area` slot maps (nil: the CPU's own), for a design that
+    /// maps each loaded TSS there (`per-thread-tss-ltr+cea-map`).
+    public var entryAreaMapping: ThreadID?
   }
 
   public let layout: LinuxTSSLayout
-  public var cpus: [CPU]
+  public var cpus: PerCPU<CPU>
   public var threads: [ThreadID: Entry] = [:]
 
   public init(cpuCount: Int, kernel: KernelConfiguration) {
     layout = LinuxTSSLayout(portCount: kernel.portCount)
     let common = BitmapTSS(layout: layout)
-    cpus = Array(repeating: CPU(common: common, limit: layout.limit), count: cpuCount)
+    cpus = PerCPU(repeating: CPU(common: common, limit: layout.limit), count: cpuCount)
   }
 
   /// What the CPU check reads on `cpu`: the designated TSS under TR's limit.
-  public func segment(on cpu: Int) -> TaskStateSegment {
+  public func segment(on cpu: CPUID) -> TaskStateSegment {
     var segment = cpus[cpu].loaded.flatMap { threads[$0]?.tss.segment } ?? cpus[cpu].common.segment
     segment.limit = cpus[cpu].limit
     return segment
@@ -76,7 +79,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
   /// and has its map written in place. True when `cpu` must then load that TSS; when it is
   /// loaded already, a thread that may reach ports only has the limit refreshed.
   public mutating func takePermissions(
-    _ thread: ThreadID, on cpu: Int, kernel: Kernel, counts: inout OperationCounts
+    _ thread: ThreadID, on cpu: CPUID, kernel: Kernel, counts: inout OperationCounts
   ) -> Bool {
     guard runsOnOwnTSS(thread, kernel: kernel) else { return false }
     if threads[thread] == nil {
@@ -95,18 +98,17 @@ public struct PrivateTSSTable: Sendable, Hashable {
     _ thread: ThreadID, kernel: Kernel, inPlace: Bool, counts: inout OperationCounts
   ) {
     guard var entry = threads[thread] else { return }
-    var ignored = OperationCounts()
     let bitmap = kernel.bitmap(of: thread)
     let holds: PortView =
       if let id = kernel[thread].ioBitmap, let bitmap { .map(id, sequence: bitmap.sequence) } else { .none }
     if holds != entry.holds {
       if let bitmap {
         let range = 0..<max(entry.tss.dirtyBytes, bitmap.maxBytes)
-        if inPlace { entry.tss.copy(bitmap, range: range, counts: &ignored) } else { entry.tss.copy(bitmap, range: range, counts: &counts) }
+        if inPlace { entry.tss.show(bitmap, range: range) } else { entry.tss.copy(bitmap, range: range, counts: &counts) }
         entry.tss.dirtyBytes = bitmap.maxBytes
       } else {
         let range = 0..<entry.tss.dirtyBytes
-        if inPlace { entry.tss.fill(range, counts: &ignored) } else { entry.tss.fill(range, counts: &counts) }
+        if inPlace { entry.tss.erase(range) } else { entry.tss.fill(range, counts: &counts) }
         entry.tss.dirtyBytes = 0
       }
       entry.holds = holds
@@ -117,7 +119,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
 
   /// Clears the busy bit of `cpu`'s GDT TSS descriptor (rewriting its base) and runs LTR on
   /// `thread`'s TSS (nil: the CPU's own).
-  public mutating func load(_ thread: ThreadID?, on cpu: Int, counts: inout OperationCounts) {
+  public mutating func load(_ thread: ThreadID?, on cpu: CPUID, counts: inout OperationCounts) {
     cpus[cpu].loaded = thread
     cpus[cpu].limit = layout.limit
     cpus[cpu].limitInvalid = false
@@ -126,83 +128,40 @@ public struct PrivateTSSTable: Sendable, Hashable {
   }
 
   /// A VM exit cut TR's limit; reload at once when the current thread uses its map.
-  public mutating func vmExit(on cpu: Int, currentUsesMap: Bool, counts: inout OperationCounts) {
+  public mutating func vmExit(on cpu: CPUID, currentUsesMap: Bool, counts: inout OperationCounts) {
     cpus[cpu].limit = TaskStateSegment.vmExitLimit
     cpus[cpu].limitInvalid = true
     if currentUsesMap { load(cpus[cpu].loaded, on: cpu, counts: &counts) }
   }
 
   /// LTR again if a VM exit cut the limit since the last load.
-  public mutating func refreshLimit(on cpu: Int, counts: inout OperationCounts) {
+  public mutating func refreshLimit(on cpu: CPUID, counts: inout OperationCounts) {
     if cpus[cpu].limitInvalid { load(cpus[cpu].loaded, on: cpu, counts: &counts) }
   }
 
-  /// Frees `thread`'s TSS (`cpu_thread_clean()`); a CPU still designating it falls back to its
-  /// own TSS, which only an exiting thread's last moments can leave behind.
+  /// Frees `thread`'s TSS (`cpu_thread_clean()`); a CPU still designating or mapping it falls
+  /// back to its own TSS, which only an exiting thread's last moments can leave behind.
   public mutating func free(_ thread: ThreadID) {
     threads[thread] = nil
-    for index in cpus.indices where cpus[index].loaded == thread { cpus[index].loaded = nil }
+    for cpu in cpus.indices {
+      if cpus[cpu].loaded == thread { cpus[cpu].loaded = nil }
+      if cpus[cpu].entryAreaMapping == thread { cpus[cpu].entryAreaMapping = nil }
+    }
   }
 
-  /// Broken layout invariants of every TSS, and thread TSSes whose map differs from the
-  /// bitmap they claim to hold.
-  public func invariantViolations(kernel: Kernel) -> [String] {
-    var problems = cpus.enumerated().flatMap { cpu, state in state.common.invariantViolations(name: "cpu\(cpu)") }
+  /// I1 and I2 of every CPU's and thread's TSS, and I3 for a thread TSS whose map differs from
+  /// the bitmap it claims to hold.
+  public func invariantViolations(kernel: Kernel) -> [InvariantViolation] {
+    var problems = cpus.indices.flatMap { cpu in cpus[cpu].common.invariantViolations(at: .cpu(cpu)) }
     for (thread, entry) in threads.sorted(by: { $0.key < $1.key }) {
-      problems += entry.tss.invariantViolations(name: "\(thread)")
+      problems += entry.tss.invariantViolations(at: .thread(thread))
       if case .map(let id, let sequence) = entry.holds, let bitmap = kernel.bitmaps[id],
         bitmap.sequence == sequence, !entry.tss.holds(bitmap, bytes: entry.tss.dirtyBytes)
       {
-        problems.append("\(thread): TSS map differs from \(id)")
+        problems.append(InvariantViolation(.bytesDiffer(from: id), at: .thread(thread)))
       }
     }
     return problems
-  }
-}
-
-/// The state of a design whose threads own TSSes (in ``table``).
-public protocol PrivateTSSState: Sendable, Hashable {
-  var table: PrivateTSSTable { get set }
-}
-
-extension PrivateTSSTable: PrivateTSSState {
-  /// The table itself, for designs that keep nothing else.
-  public var table: PrivateTSSTable { get { self } set { self = newValue } }
-}
-
-extension SwitchStrategy where State: PrivateTSSState {
-  /// The TSS `cpu`'s task register designates.
-  public func tss(on cpu: Int, in state: State) -> TaskStateSegment { state.table.segment(on: cpu) }
-
-  /// ``PrivateTSSTable/takePermissions(_:on:kernel:counts:)``, then LTR when needed.
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    if state.table.takePermissions(thread, on: cpu, kernel: kernel, counts: &counts) {
-      state.table.load(thread, on: cpu, counts: &counts)
-    }
-  }
-
-  /// Reload TR at once when the current thread may reach ports, otherwise at the next need.
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.table.vmExit(on: cpu, currentUsesMap: PortView(of: current, in: kernel).grantsPorts, counts: &counts)
-  }
-
-  /// Frees the thread's TSS (``PrivateTSSTable/free(_:)``).
-  public func threadExited(
-    _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    state.table.free(thread)
-  }
-
-  /// ``PrivateTSSTable/invariantViolations(kernel:)``.
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.table.invariantViolations(kernel: kernel)
   }
 }
 
@@ -210,5 +169,26 @@ extension SwitchStrategy where State == PrivateTSSTable {
   /// Every CPU on its own TSS, no thread with one.
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     PrivateTSSTable(cpuCount: cpuCount, kernel: kernel)
+  }
+
+  /// The TSS `cpu`'s task register designates.
+  public func tss(on cpu: CPUID, in state: State) -> TaskStateSegment { state.segment(on: cpu) }
+
+  /// ``PrivateTSSTable/takePermissions(_:on:kernel:counts:)``, then LTR when needed.
+  public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
+    if context.state.takePermissions(thread, on: cpu, kernel: context.kernel, counts: &context.counts) {
+      context.state.load(thread, on: cpu, counts: &context.counts)
+    }
+  }
+
+  /// Reload TR at once when the current thread may reach ports, otherwise at the next need.
+  public func vmExit(on cpu: CPUID, current: ThreadID?, in context: inout Context) {
+    let uses = PortView(of: current, in: context.kernel).grantsPorts
+    context.state.vmExit(on: cpu, currentUsesMap: uses, counts: &context.counts)
+  }
+
+  /// Frees the thread's TSS (``PrivateTSSTable/free(_:)``).
+  public func threadExited(_ thread: ThreadID, on cpu: CPUID, in context: inout Context) {
+    context.state.free(thread)
   }
 }

@@ -24,7 +24,7 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   /// Bytes per page.
   public static let pageSize = 4096
 
-  public struct CPUState: CPUTSSRecord {
+  public struct CPUState: CPURecord {
     public var tss: BitmapTSS
     /// The bitmap whose pages the window maps; nil for the boot-time all-ones pages.
     public var mapped: BitmapID?
@@ -48,39 +48,32 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   }
 
   /// Shows the changed bitmap through every window that maps it, then installs the thread.
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    if let id = kernel[thread].ioBitmap, let bitmap = kernel.bitmaps[id] {
-      for index in state.cpus.indices where state.cpus[index].mapped == id {
-        materialize(bitmap, in: &state.cpus[index])
+  public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
+    if let id = context.kernel[thread].ioBitmap, let bitmap = context.kernel.bitmaps[id] {
+      for index in context.state.cpus.indices where context.state.cpus[index].mapped == id {
+        materialize(bitmap, in: &context.state.cpus[index])
       }
     }
-    install(thread, into: &state.cpus[cpu], kernel: kernel, counts: &counts)
+    install(thread, into: &context.state.cpus[cpu], kernel: context.kernel, counts: &context.counts)
   }
 
-  public func portAccessed(
-    on cpu: Int, thread: ThreadID, access: IOAccess, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    let tss = state.cpus[cpu].tss
+  /// A port access through a flushed window page walks the page tables once: a TLB miss.
+  public func portAccessed(on cpu: CPUID, thread: ThreadID, access: IOAccess, in context: inout Context) {
+    let tss = context.state.cpus[cpu].tss
     guard tss.base == tss.layout.validMap, !tss.limitInvalid else { return }
     let first = Int(access.port) / 8
     for page in Set([first / Self.pageSize, (first + 1) / Self.pageSize])
-    where state.cpus[cpu].flushedPages.contains(page) {
-      state.cpus[cpu].flushedPages.remove(page)
-      counts.tlbMisses += 1
+    where context.state.cpus[cpu].flushedPages.contains(page) {
+      context.state.cpus[cpu].flushedPages.remove(page)
+      context.counts.tlbMisses += 1
     }
   }
 
-  public func bitmapsFreed(
-    _ bitmaps: [BitmapID], on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    for index in state.cpus.indices {
-      guard let mapped = state.cpus[index].mapped, bitmaps.contains(mapped) else { continue }
-      remap(nil, kernel: kernel, in: &state.cpus[index], counts: &counts)
+  /// A freed bitmap still mapped on a CPU is replaced there by the all-ones pages.
+  public func bitmapsFreed(_ bitmaps: [BitmapID], on cpu: CPUID, in context: inout Context) {
+    for index in context.state.cpus.indices {
+      guard let mapped = context.state.cpus[index].mapped, bitmaps.contains(mapped) else { continue }
+      remap(nil, kernel: context.kernel, in: &context.state.cpus[index], counts: &context.counts)
     }
   }
 
@@ -107,32 +100,33 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
     if let id, let bitmap = kernel.bitmaps[id] {
       materialize(bitmap, in: &cpuState)
     } else {
-      var ignored = OperationCounts()
-      cpuState.tss.fill(0..<cpuState.tss.layout.bitmapBytes, counts: &ignored)
+      cpuState.tss.erase(0..<cpuState.tss.layout.bitmapBytes)
       cpuState.tss.dirtyBytes = 0
     }
   }
 
   /// Shows `bitmap`'s pages through the window: what the CPU reads once they are mapped.
   func materialize(_ bitmap: IOBitmap, in cpuState: inout CPUState) {
-    var ignored = OperationCounts()
-    cpuState.tss.copy(bitmap, range: 0..<cpuState.tss.layout.bitmapBytes, counts: &ignored)
+    cpuState.tss.show(bitmap, range: 0..<cpuState.tss.layout.bitmapBytes)
     cpuState.tss.dirtyBytes = bitmap.maxBytes
   }
 
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.cpus.enumerated().flatMap { cpu, cpuState in
-      var problems = cpuState.tss.invariantViolations(name: "cpu\(cpu)")
-      if let id = cpuState.mapped {
-        if let bitmap = kernel.bitmaps[id] {
-          if !cpuState.tss.holds(bitmap, bytes: cpuState.tss.layout.bitmapBytes) {
-            problems.append("cpu\(cpu): window bytes differ from the mapped \(id)")
-          }
-        } else {
-          problems.append("cpu\(cpu): window still maps freed \(id)")
+  /// I1 and I2 of every window, and I3 for the mapped bitmap, which must still be alive.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    var problems = state.layoutViolations
+    for cpu in state.cpus.indices {
+      let record = state.cpus[cpu]
+      guard let id = record.mapped else { continue }
+      if let bitmap = kernel.bitmaps[id] {
+        if !record.tss.holds(bitmap, bytes: record.tss.layout.bitmapBytes) {
+          problems.append(InvariantViolation(.bytesDiffer(from: id), at: .cpu(cpu)))
         }
+      } else {
+        problems.append(InvariantViolation(.mapsFreedBitmap(id), at: .cpu(cpu)))
       }
-      return problems
     }
+    return problems
   }
 }

@@ -14,24 +14,31 @@ import IOPBKernel
 /// `iopl(3)` points the base at the all-zero `mapall` of V1 7/9 ("x86/iopl: Restrict iopl()
 /// permission scope", c8137ace5638).
 public struct V1InvalidateStrategy: InstallingStrategy {
-  public typealias State = PerCPUState<BitmapTSS>
+  public typealias State = PerCPUState<PlainCPU>
 
   public init() {}
 
   public var name: String { "v1-invalidate" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    State(BitmapTSS(portCount: kernel.portCount), count: cpuCount)
+    State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }
 
   public func install(
-    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, counts: inout OperationCounts
+    _ thread: ThreadID?, into record: inout PlainCPU, kernel: Kernel, counts: inout OperationCounts
   ) {
     let view = PortView(of: thread, in: kernel)
     if case .map = view, let thread, let bitmap = kernel.bitmap(of: thread) {
-      tss.copy(bitmap, range: 0..<max(tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
-      tss.dirtyBytes = bitmap.maxBytes
+      record.tss.copy(bitmap, range: 0..<max(record.tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
+      record.tss.dirtyBytes = bitmap.maxBytes
     }
-    tss.point(at: view, rewriting: .validOffset, counts: &counts)
+    record.tss.point(at: view, rewriting: .validOffset, counts: &counts)
+  }
+
+  /// I1 and I2 of every CPU's TSS: nothing else is kept.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.layoutViolations
   }
 }

@@ -14,7 +14,7 @@ import IOPBKernel
 ///
 /// `iopl(3)` points the base at the all-zero `mapall` of V1 7/9 (c8137ace5638).
 public struct V1ZeroRangeStrategy: InstallingStrategy {
-  public struct CPUState: CPUTSSRecord {
+  public struct CPUState: CPURecord {
     public var tss: BitmapTSS
     /// Bytes of the bitmap area that may hold zero bits; all others are 0xFF.
     public var zeroBits: Range<Int> = 0..<0
@@ -45,15 +45,18 @@ public struct V1ZeroRangeStrategy: InstallingStrategy {
     cpuState.tss.point(at: view, rewriting: .validOffset, counts: &counts)
   }
 
-  public func invariantViolations(state: State, kernel: Kernel, currents: [ThreadID?]) -> [String] {
-    state.cpus.enumerated().flatMap { cpu, cpuState in
-      var problems = cpuState.tss.invariantViolations(name: "cpu\(cpu)")
-      let map = cpuState.tss.layout.validMap
-      let bytes = cpuState.tss.segment.bytes
-      if bytes[map..<map + cpuState.zeroBits.lowerBound].contains(where: { $0 != 0xFF }) {
-        problems.append("cpu\(cpu): a byte before the tracked zero-bit range is not 0xff")
+  /// I1 and I2 of every TSS, and 0xFF before the tracked zero-bit range.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    var problems = state.layoutViolations
+    for cpu in state.cpus.indices {
+      let record = state.cpus[cpu]
+      let map = record.tss.layout.validMap
+      if record.tss.segment.bytes[map..<map + record.zeroBits.lowerBound].contains(where: { $0 != 0xFF }) {
+        problems.append(InvariantViolation(.zeroBeforeTrackedRange, at: .cpu(cpu)))
       }
-      return problems
     }
+    return problems
   }
 }

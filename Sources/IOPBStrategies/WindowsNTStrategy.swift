@@ -17,10 +17,14 @@ import IOPBKernel
 /// none of whose threads holds a bitmap any more is disabled; a process that inherited one by
 /// fork is enabled when it first runs; `iopl(3)` is real IOPL.
 public struct WindowsNTStrategy: SwitchStrategy {
+  /// One CPU: its KTSS and the process it runs (nil: the idle process).
+  public struct CPUState: CPURecord {
+    public var tss: BitmapTSS
+    public var process: ProcessID?
+  }
+
   public struct State: PerCPUTSSState {
-    public var cpus: [BitmapTSS]
-    /// The process each CPU runs (nil: the idle process).
-    public var currentProcess: [ProcessID?]
+    public var cpus: PerCPU<CPUState>
     /// The bitmap and version the shared map was last set from.
     public var mapHolds: PortView = .none
     /// Processes whose offset selects the map.
@@ -40,102 +44,101 @@ public struct WindowsNTStrategy: SwitchStrategy {
   }
 
   /// Under `iopl(3)` (real IOPL): CLI/STI executing, and leaks of ports past the kernel's count.
-  /// Otherwise a port disagreement on a CPU running the thread's process, enabled, while the
+  /// Otherwise a port violation on a CPU running the thread's process, enabled, while the
   /// shared map holds something other than this thread's bitmap (another thread's or process's,
   /// or nothing of its own); when the bitmap the map was set from is still alive, it must
   /// decide the access as the CPU did.
-  public func limitationExplains(
-    _ disagreement: PermissionDisagreement, kernel: Kernel, state: State
-  ) -> Bool {
-    let thread = kernel[disagreement.thread]
+  public func limitationExplains(_ violation: Violation, kernel: Kernel, state: State) -> Bool {
+    let thread = kernel[violation.thread]
     if thread.ioplEmulation == 3 {
-      switch disagreement.kind {
+      switch violation.kind {
       case .interruptFlagChanged: return true
-      case .leak: return (disagreement.ports?.upperBound ?? 0) >= kernel.portCount
+      case .leak: return (violation.ports?.upperBound ?? 0) >= kernel.portCount
       case .wrongDenial: return false
       }
     }
-    guard disagreement.kind != .interruptFlagChanged, let ports = disagreement.ports,
-      state.currentProcess.indices.contains(disagreement.cpu),
-      state.currentProcess[disagreement.cpu] == thread.process,
+    guard let ports = violation.ports, state.cpus.indices.contains(violation.cpu),
+      state.cpus[violation.cpu].process == thread.process,
       state.enabled.contains(thread.process),
-      state.mapHolds != PortView(of: disagreement.thread, in: kernel)
+      state.mapHolds != PortView(of: violation.thread, in: kernel)
     else { return false }
     if case .map(let id, let sequence) = state.mapHolds, let bitmap = kernel.bitmaps[id],
       bitmap.sequence == sequence
     {
       let allows = ports.upperBound < kernel.portCount && ports.allSatisfy(bitmap.allows)
-      return allows == (disagreement.kind == .leak)
+      return allows == violation.isLeak
     }
     return true
   }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    State(
-      cpus: Array(repeating: BitmapTSS(portCount: kernel.portCount), count: cpuCount),
-      currentProcess: Array(repeating: nil, count: cpuCount))
+    State(cpus: PerCPU(repeating: CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount))
   }
 
   public func userIOPL(of thread: ThreadID, kernel: Kernel) -> PrivilegeLevel {
     kernel[thread].ioplEmulation == 3 ? .ring3 : .ring0
   }
 
+  /// `KiSwapProcess()`: store the incoming process's offset.
   public func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout State, counts: inout OperationCounts
+    on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
-    let process = next.map { kernel[$0].process }
-    state.currentProcess[cpu] = process
-    if let next, let process, kernel.bitmap(of: next) != nil, !state.enabled.contains(process) {
-      setAccess(process, enabled: true, state: &state, counts: &counts)
+    let process = next.map { context.kernel[$0].process }
+    context.state.cpus[cpu].process = process
+    if let next, let process, context.kernel.bitmap(of: next) != nil, !context.state.enabled.contains(process) {
+      setAccess(process, enabled: true, state: &context.state, counts: &context.counts)
     }
-    let offset = offset(on: cpu, state: state)
-    state.cpus[cpu].setBase(offset, counts: &counts)
-    if offset != state.cpus[cpu].layout.invalid { state.cpus[cpu].refreshLimit(counts: &counts) }
+    let offset = offset(on: cpu, state: context.state)
+    context.state.cpus[cpu].tss.setBase(offset, counts: &context.counts)
+    if offset != context.state.cpus[cpu].tss.layout.invalid {
+      context.state.cpus[cpu].tss.refreshLimit(counts: &context.counts)
+    }
   }
 
-  public func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
+  /// `Ke386SetIoAccessMap()` when the caller's bitmap is not the one the map holds, then
+  /// `Ke386IoSetAccessProcess()`; or disable a process none of whose threads has a bitmap.
+  public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
+    let kernel = context.kernel
     let process = kernel[thread].process
     if let id = kernel[thread].ioBitmap, let bitmap = kernel.bitmaps[id] {
       let view = PortView.map(id, sequence: bitmap.sequence)
-      if state.mapHolds != view {
-        for index in state.cpus.indices {
-          state.cpus[index].copy(bitmap, range: 0..<state.cpus[index].layout.bitmapBytes, counts: &counts)
-          state.cpus[index].dirtyBytes = bitmap.maxBytes
-          state.cpus[index].setBase(offset(on: index, state: state), counts: &counts)
+      if context.state.mapHolds != view {
+        for index in context.state.cpus.indices {
+          let layout = context.state.cpus[index].tss.layout
+          context.state.cpus[index].tss.copy(bitmap, range: 0..<layout.bitmapBytes, counts: &context.counts)
+          context.state.cpus[index].tss.dirtyBytes = bitmap.maxBytes
+          context.state.cpus[index].tss.setBase(offset(on: index, state: context.state), counts: &context.counts)
         }
-        state.mapHolds = view
+        context.state.mapHolds = view
       }
-      if !state.enabled.contains(process) {
-        setAccess(process, enabled: true, state: &state, counts: &counts)
+      if !context.state.enabled.contains(process) {
+        setAccess(process, enabled: true, state: &context.state, counts: &context.counts)
       }
     } else {
-      disableIfUnused(process, kernel: kernel, state: &state, counts: &counts)
+      disableIfUnused(process, kernel: kernel, state: &context.state, counts: &context.counts)
     }
   }
 
-  public func threadExited(
-    _ thread: ThreadID, on cpu: Int, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    disableIfUnused(kernel[thread].process, kernel: kernel, state: &state, counts: &counts)
+  public func threadExited(_ thread: ThreadID, on cpu: CPUID, in context: inout Context) {
+    disableIfUnused(context.kernel[thread].process, kernel: context.kernel, state: &context.state, counts: &context.counts)
   }
 
-  public func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout State,
-    counts: inout OperationCounts
-  ) {
-    let uses = current.map { state.enabled.contains(kernel[$0].process) } ?? false
-    state.cpus[cpu].vmExit(currentUsesMap: uses, counts: &counts)
+  public func vmExit(on cpu: CPUID, current: ThreadID?, in context: inout Context) {
+    let uses = current.map { context.state.enabled.contains(context.kernel[$0].process) } ?? false
+    context.state.cpus[cpu].tss.vmExit(currentUsesMap: uses, counts: &context.counts)
+  }
+
+  /// I1 and I2 of every KTSS.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.layoutViolations
   }
 
   /// `KiComputeIopmOffset()` for the process `cpu` runs.
-  func offset(on cpu: Int, state: State) -> Int {
-    let layout = state.cpus[cpu].layout
-    guard let process = state.currentProcess[cpu], state.enabled.contains(process) else {
+  func offset(on cpu: CPUID, state: State) -> Int {
+    let layout = state.cpus[cpu].tss.layout
+    guard let process = state.cpus[cpu].process, state.enabled.contains(process) else {
       return layout.invalid
     }
     return layout.validMap
@@ -147,9 +150,9 @@ public struct WindowsNTStrategy: SwitchStrategy {
   ) {
     if enabled { state.enabled.insert(process) } else { state.enabled.remove(process) }
     for index in state.cpus.indices {
-      state.cpus[index].setBase(offset(on: index, state: state), counts: &counts)
-      if state.currentProcess[index] == process, enabled {
-        state.cpus[index].refreshLimit(counts: &counts)
+      state.cpus[index].tss.setBase(offset(on: index, state: state), counts: &counts)
+      if state.cpus[index].process == process, enabled {
+        state.cpus[index].tss.refreshLimit(counts: &counts)
       }
     }
   }

@@ -18,8 +18,8 @@ struct RandomMachineDriver<Strategy: SwitchStrategy> {
     let top = portCount - 1
     ports = [0, 1, 7, 8, 15, 63, 64, 0x70, 0x80, top / 2, top - 8, top - 3, top - 1, top]
       .filter { $0 <= top }
-    for (cpu, credentials) in [(0, Credentials.root), (cpuCount - 1, .user), (0, .root)] {
-      _ = try? machine.spawn(credentials: credentials, on: cpu)
+    for (cpu, credentials) in [(0, Credentials.root), (cpuCount - 1, .user), (0, .root)] as [(Int, Credentials)] {
+      _ = try? machine.spawn(credentials: credentials, on: CPUID(rawValue: cpu))
     }
   }
 
@@ -36,7 +36,7 @@ struct RandomMachineDriver<Strategy: SwitchStrategy> {
     }
     let operation = pick(15)
     let thread = live[pick(live.count)]
-    let cpu = pick(machine.cpuCount)
+    let cpu = CPUID(rawValue: pick(machine.cpuCount))
     var steps: [MachineStep] = []
     switch operation {
     case 0, 1:
@@ -58,7 +58,7 @@ struct RandomMachineDriver<Strategy: SwitchStrategy> {
       let running = machine.runningCPU(of: thread)
       if running == nil || running == cpu { steps = [.contextSwitch(cpu: cpu, to: pick(4) == 0 ? nil : thread)] }
     case 12:
-      if machine.state.cpus[cpu].current != nil, !machine.state.cpus[cpu].inUserMode {
+      if machine.cpus[cpu].current != nil, !machine.cpus[cpu].inUserMode {
         steps = [.returnToUser(cpu: cpu)]
       }
     case 13:
@@ -73,7 +73,7 @@ struct RandomMachineDriver<Strategy: SwitchStrategy> {
       if result.outcome != .done { log[log.count - 1] += " → \(result.outcome)" }
       if let violation = result.violation { return violation.description }
       let broken = machine.invariantViolations()
-      if !broken.isEmpty { return broken.joined(separator: "; ") }
+      if !broken.isEmpty { return broken.map(\.description).joined(separator: "; ") }
     }
     return nil
   }

@@ -94,8 +94,9 @@ import Testing
 }
 
 /// netbsd-i386 with a bug no limitation covers: it never brings the TSS in step, so the ports
-/// below 1024 a task holds are refused.
+/// below 1024 a thread holds are refused.
 struct NeverInstallingNetBSD: SwitchStrategy {
+  typealias State = NetBSDi386Strategy.State
   let design = NetBSDi386Strategy()
 
   var name: String { "netbsd-i386-never-installing" }
@@ -104,30 +105,19 @@ struct NeverInstallingNetBSD: SwitchStrategy {
     design.makeState(cpuCount: cpuCount, kernel: kernel)
   }
 
-  func tss(on cpu: Int, in state: NetBSDi386Strategy.State) -> TaskStateSegment {
-    design.tss(on: cpu, in: state)
+  func contextSwitch(on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context) {}
+
+  func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {}
+
+  func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    design.invariantViolations(in: state, kernel: kernel, currents: currents)
   }
-
-  func contextSwitch(
-    on cpu: Int, from previous: ThreadID?, to next: ThreadID?, kernel: Kernel,
-    state: inout NetBSDi386Strategy.State, counts: inout OperationCounts
-  ) {}
-
-  func permissionsChanged(
-    on cpu: Int, thread: ThreadID, kernel: Kernel, state: inout NetBSDi386Strategy.State,
-    counts: inout OperationCounts
-  ) {}
-
-  func vmExit(
-    on cpu: Int, current: ThreadID?, kernel: Kernel, state: inout NetBSDi386Strategy.State,
-    counts: inout OperationCounts
-  ) {}
 
   var limitations: [String] { design.limitations }
 
-  func limitationExplains(
-    _ disagreement: PermissionDisagreement, kernel: Kernel, state: NetBSDi386Strategy.State
-  ) -> Bool {
-    design.limitationExplains(disagreement, kernel: kernel, state: state)
+  func limitationExplains(_ violation: Violation, kernel: Kernel, state: NetBSDi386Strategy.State) -> Bool {
+    design.limitationExplains(violation, kernel: kernel, state: state)
   }
 }

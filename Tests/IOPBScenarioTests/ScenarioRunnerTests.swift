@@ -23,7 +23,7 @@ import Testing
       strategy: Linux55Strategy(defects: [.keepsBaseOnSwitchOut]))
     #expect(run.violationCount == 1)
     let report = run.render()
-    #expect(report.contains("VIOLATION: LEAK: b on cpu0 inb 0x80 allowed (bits clear) but the task is not entitled"))
+    #expect(report.contains("VIOLATION: LEAK: b on cpu0 inb 0x80 allowed (bits clear) but the thread is not entitled"))
     #expect(report.contains("5: cpu0: switch to b"))
   }
 
@@ -36,10 +36,10 @@ import Testing
   }
 
   @Test func namesAreRenderedNotSubstituted() throws {
-    // The machine numbers these task0 (named task1) and task1 (named task0).
-    let report = try run("process task1 cpu0\nprocess task0 cpu0 user\ntask0: inb 0x80 -> deny").render(trace: true)
-    #expect(report.contains("· cpu0: switch to task0"))
-    #expect(!report.contains("switch to task1"))
+    // The machine numbers these thread0 (named thread1) and thread1 (named thread0).
+    let report = try run("process thread1 cpu0\nprocess thread0 cpu0 user\nthread0: inb 0x80 -> deny").render(trace: true)
+    #expect(report.contains("· cpu0: switch to thread0"))
+    #expect(!report.contains("switch to thread1"))
   }
 
   @Test func traceShowsImplicitSchedulingSteps() throws {

@@ -1,3 +1,4 @@
+import IOPBCPU
 import IOPBCost
 import IOPBKernel
 import IOPBMachine
@@ -10,8 +11,8 @@ protocol SteppableMachine {
   var strategyName: String { get }
   var counts: OperationCounts { get }
   mutating func apply(_ step: MachineStep) throws(MachineError) -> StepResult
-  mutating func spawn(credentials: Credentials, on cpu: Int) throws(MachineError) -> ThreadID
-  func invariantViolations() -> [String]
+  mutating func spawn(credentials: Credentials, on cpu: CPUID) throws(MachineError) -> ThreadID
+  func invariantViolations() -> [InvariantViolation]
 }
 
 extension Machine: SteppableMachine {

@@ -217,7 +217,7 @@ import Testing
     let vulnerable = try run(text, XenPVStrategy(forwardsInvalidation: false))
     #expect(vulnerable.strategy == "xen-pv+xsa-329")
     #expect(violations(vulnerable) == [5: ["leak by b inb 0x80"]])
-    #expect(vulnerable.records.last?.invariantViolations == ["cpu0: Xen still points at a bitmap the guest invalidated (XSA-329)"])
+    #expect(vulnerable.records.last?.invariantViolations == [InvariantViolation(.hypervisorKeepsInvalidatedMap, at: .cpu(0))])
   }
 
   @Test func netBSDCoversOnlyTheFirst1024Ports() throws {

@@ -48,7 +48,7 @@ import Testing
     for _ in 0..<stepsPerRun {
       if reference.kernel.threads.filter(\.isAlive).count < 2 {
         let credentials: Credentials = (generator.uniform(0...1) == 1) ? .root : .user
-        let cpu = generator.uniform(0...(reference.cpuCount - 1))
+        let cpu = CPUID(rawValue: generator.uniform(0...(reference.cpuCount - 1)))
         log.append("spawn \(credentials) on cpu\(cpu)")
         _ = try? reference.spawn(credentials: credentials, on: cpu)
         for index in others.indices { _ = try? others[index].spawn(credentials: credentials, on: cpu) }
@@ -70,7 +70,7 @@ import Testing
             } else if RandomStep.visible(result.outcome) != RandomStep.visible(expected.outcome) {
               problem = "\(result.outcome) instead of \(expected.outcome)"
             } else if !broken.isEmpty {
-              problem = broken.joined(separator: "; ")
+              problem = broken.map(\.description).joined(separator: "; ")
             }
           } else {
             problem = "refused"
@@ -103,7 +103,7 @@ enum RandomStep {
   ) -> [MachineStep] {
     let live = machine.kernel.threads.filter(\.isAlive).map(\.id)
     guard let thread = pick(live, &generator) else { return [] }
-    let cpu = generator.uniform(0...(machine.cpuCount - 1))
+    let cpu = CPUID(rawValue: generator.uniform(0...(machine.cpuCount - 1)))
     let ports = ports(machine.kernel.portCount)
     let prepare = machine.preparation(for: thread)
     switch generator.uniform(0...(100 - 1)) {
@@ -132,7 +132,7 @@ enum RandomStep {
       guard running == nil || running == cpu else { return [] }
       return [.contextSwitch(cpu: cpu, to: generator.uniform(0...(4 - 1)) == 0 ? nil : thread)]
     case 78..<86:
-      guard machine.state.cpus[cpu].current != nil, !machine.state.cpus[cpu].inUserMode else { return [] }
+      guard machine.cpus[cpu].current != nil, !machine.cpus[cpu].inUserMode else { return [] }
       return [.returnToUser(cpu: cpu)]
     case 86..<93:
       try? machine.place(thread, on: cpu)

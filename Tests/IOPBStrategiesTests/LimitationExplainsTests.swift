@@ -9,18 +9,33 @@ import Testing
 /// known state and on hand-made disagreements: what a limitation causes is explained, anything
 /// else (a real leak or denial) is not.
 @Suite struct LimitationExplainsTests {
-  typealias Kind = PermissionDisagreement.Kind
+  /// The kind of a hand-made violation.
+  enum Kind { case leak, wrongDenial, interruptFlagChanged }
 
   func apply<S: SwitchStrategy>(_ steps: [MachineStep], to machine: inout Machine<S>) throws {
     for step in steps { _ = try machine.apply(step) }
   }
 
+  /// Whether `machine`'s strategy explains a violation of `kind` by `thread` on `cpu` over
+  /// `ports` (1, 2 or 4 of them: an `in` of that width).
   func explains<S: SwitchStrategy>(
-    _ machine: Machine<S>, _ kind: Kind, by thread: ThreadID, on cpu: Int = 0,
+    _ machine: Machine<S>, _ kind: Kind, by thread: ThreadID, on cpu: CPUID = 0,
     ports: ClosedRange<Int>? = nil
   ) -> Bool {
-    machine.strategy.limitationExplains(
-      PermissionDisagreement(kind, thread: thread, cpu: cpu, ports: ports), kernel: machine.kernel,
+    let violationKind: Violation.Kind
+    if let ports {
+      guard let width = IOAccessWidth(rawValue: ports.count), let port = UInt16(exactly: ports.lowerBound) else {
+        Issue.record("no single access covers ports \(ports)")
+        return false
+      }
+      let access = IOAccess(.in, port: port, width: width)
+      violationKind =
+        kind == .leak ? .leak(access, .allowedByBitmap) : .wrongDenial(access, .deniedByBit(port: ports.lowerBound))
+    } else {
+      violationKind = .interruptFlagChanged(.cli)
+    }
+    return machine.strategy.limitationExplains(
+      Violation(violationKind, cpu: cpu, thread: thread), kernel: machine.kernel,
       state: machine.state.strategy)
   }
 

@@ -1,10 +1,12 @@
-/// What one kind of task does in a ``Workload``.
+import IOPBCPU
+
+/// A program in a ``Workload``: what each of its processes, and the threads they create, does.
 ///
-/// A task runs in bursts: each time it is switched in it makes ``accessesPerRun`` port accesses
+/// A thread runs in bursts: each time it is switched in it makes ``accessesPerRun`` port accesses
 /// (cycling through ``ports``), computes for a burst drawn from ``runMicroseconds`` (a CPU-bound
-/// task is preempted at the time slice), then sleeps as ``sleep`` says. Its first run makes the
+/// thread is preempted at the time slice), then sleeps as ``sleep`` says. Its first run makes the
 /// ``grants`` calls and creates its ``threads``.
-public struct TaskSpec: Sendable, Hashable {
+public struct Program: Sendable, Hashable {
   /// A permission request made on the first run.
   public enum Grant: Sendable, Hashable {
     /// `ioperm(from, count, 1)`.
@@ -13,7 +15,7 @@ public struct TaskSpec: Sendable, Hashable {
     case iopl3
   }
 
-  /// How a task waits between bursts.
+  /// How a thread waits between bursts.
   public enum Sleep: Sendable, Hashable {
     /// Never: CPU-bound, runs until preempted.
     case never
@@ -27,7 +29,7 @@ public struct TaskSpec: Sendable, Hashable {
   public struct Forking: Sendable, Hashable {
     /// Fork after every `every` bursts.
     public var every: Int
-    /// The spec (by name, in the same workload) the child follows.
+    /// The program (by name, in the same workload) the child runs.
     public var child: String
 
     public init(every: Int, child: String) {
@@ -37,19 +39,19 @@ public struct TaskSpec: Sendable, Hashable {
   }
 
   public var name: String
-  /// Processes spawned at boot; 0 for a spec only used as a fork child.
+  /// Processes spawned at boot; 0 for a program only run by fork children.
   public var instances: Int
   /// The CPU instances start on; nil spreads them round robin.
-  public var cpu: Int?
+  public var cpu: CPUID?
   /// Root with CAP_SYS_RAWIO; otherwise an ordinary user.
   public var privileged = false
-  /// SCHED_FIFO: queued ahead of normal tasks and preempts them on wakeup.
+  /// SCHED_FIFO: queued ahead of normal threads and preempts them on wakeup.
   public var realtime = false
   public var grants: [Grant] = []
-  /// Ports the task reads and writes, in turn, `accessesPerRun` times each time it runs.
+  /// Ports each thread reads and writes, in turn, `accessesPerRun` times each time it runs.
   public var ports: [UInt16] = []
   public var accessesPerRun = 0
-  /// CPU time of one burst, drawn uniformly; ignored when the task never sleeps.
+  /// CPU time of one burst, drawn uniformly; ignored when the thread never sleeps.
   public var runMicroseconds: ClosedRange<Int> = 50...200
   public var sleep: Sleep = .never
   /// Calls `exit()` after this many bursts.
@@ -59,7 +61,7 @@ public struct TaskSpec: Sendable, Hashable {
   /// back, across which DOSEMU and X servers release their ports.
   public var regrantEvery: Int?
   /// Threads created with `clone(CLONE_THREAD)` on the first run; they share the bitmap and do
-  /// what this spec does (without grants or threads of their own).
+  /// what this program does (without grants or threads of their own).
   public var threads = 0
   /// Chance in 1000, on every wakeup, of being placed on another CPU.
   public var migrationPermille = 0
@@ -69,15 +71,15 @@ public struct TaskSpec: Sendable, Hashable {
     self.instances = instances
   }
 
-  /// The spec of a thread this task creates.
-  var threadSpec: TaskSpec {
-    var spec = self
-    spec.name = name + ".thread"
-    spec.instances = 0
-    spec.grants = []
-    spec.threads = 0
-    spec.forking = nil
-    spec.regrantEvery = nil
-    return spec
+  /// What a thread this program creates runs: the same, without grants, threads or forks.
+  var threadProgram: Program {
+    var program = self
+    program.name = name + ".thread"
+    program.instances = 0
+    program.grants = []
+    program.threads = 0
+    program.forking = nil
+    program.regrantEvery = nil
+    return program
   }
 }

@@ -1,0 +1,13 @@
+import IOPBCPU
+import IOPBKernel
+
+/// Everything that decides a machine's future: kernel, strategy state, CPUs, placement; not
+/// the operations counted so far. Cheap to copy (arrays share storage until written), compare
+/// and hash.
+public struct MachineState<StrategyState: Sendable & Hashable>: Sendable, Hashable {
+  public var kernel: Kernel
+  public var strategy: StrategyState
+  public var cpus: PerCPU<CPUSlot>
+  /// The CPU each thread (by ``ThreadID/rawValue``) is placed on: where it runs when scheduled.
+  public var homeCPU: [CPUID]
+}

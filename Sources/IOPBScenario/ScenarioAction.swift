@@ -1,0 +1,25 @@
+import IOPBCPU
+import IOPBKernel
+
+/// What a scenario step does. Threads are named as in the file.
+public enum ScenarioAction: Sendable, Hashable {
+  case process(name: String, cpu: CPUID, credentials: Credentials)
+  case syscall(thread: String, ScenarioCall)
+  case migrate(thread: String, cpu: CPUID)
+  case access(thread: String, IOAccess)
+  case interruptFlag(thread: String, InterruptFlagInstruction)
+  case contextSwitch(cpu: CPUID, to: String?)
+  case returnToUser(cpu: CPUID)
+  case vmExit(cpu: CPUID)
+  case failNextAllocation
+
+  /// The thread that acts, for thread steps.
+  public var actor: String? {
+    switch self {
+    case .syscall(let thread, _), .migrate(let thread, _), .access(let thread, _),
+      .interruptFlag(let thread, _):
+      thread
+    default: nil
+    }
+  }
+}
