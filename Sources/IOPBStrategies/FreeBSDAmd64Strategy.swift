@@ -24,26 +24,16 @@ public struct FreeBSDAmd64Strategy: SwitchStrategy {
 
   public var name: String { "freebsd-amd64" }
 
+  /// `cpu_switch` (`do_tss`): rewrite the descriptor and LTR only when the TSS to run on
+  /// differs from `PCPU(TSSP)`; otherwise refresh the limit after a VM exit.
   public func contextSwitch(
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
-    let kernel = context.kernel
-    var target: ThreadID?
-    if let next, context.state.runsOnOwnTSS(next, kernel: kernel) {
-      context.state.prepare(next, kernel: kernel, counts: &context.counts)
-      target = next
-    }
+    let target = context.state.prepareSwitch(to: next, kernel: context.kernel, counts: &context.counts)
     if context.state.cpus[cpu].loaded != target {
       context.state.load(target, on: cpu, counts: &context.counts)
     } else if target != nil {
       context.state.refreshLimit(on: cpu, counts: &context.counts)
     }
-  }
-
-  /// ``PrivateTSSTable/invariantViolations(kernel:)``.
-  public func invariantViolations(
-    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
-  ) -> [InvariantViolation] {
-    state.invariantViolations(kernel: kernel)
   }
 }

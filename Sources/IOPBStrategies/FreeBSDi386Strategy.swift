@@ -20,22 +20,15 @@ public struct FreeBSDi386Strategy: SwitchStrategy {
 
   public var name: String { "freebsd-i386" }
 
+  /// `cpu_switch`: LTR on every switch to a thread with a private TSS; back to the common TSS
+  /// only when `PRIVATE_TSS` says a private one is loaded.
   public func contextSwitch(
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
-    let kernel = context.kernel
-    if let next, context.state.runsOnOwnTSS(next, kernel: kernel) {
-      context.state.prepare(next, kernel: kernel, counts: &context.counts)
-      context.state.load(next, on: cpu, counts: &context.counts)
+    if let target = context.state.prepareSwitch(to: next, kernel: context.kernel, counts: &context.counts) {
+      context.state.load(target, on: cpu, counts: &context.counts)
     } else if context.state.cpus[cpu].loaded != nil {
       context.state.load(nil, on: cpu, counts: &context.counts)
     }
-  }
-
-  /// ``PrivateTSSTable/invariantViolations(kernel:)``.
-  public func invariantViolations(
-    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
-  ) -> [InvariantViolation] {
-    state.invariantViolations(kernel: kernel)
   }
 }

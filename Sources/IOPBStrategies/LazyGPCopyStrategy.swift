@@ -67,11 +67,4 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
     case .map: record.tss.setBaseIfChanged(record.tss.lazyInvalid, counts: &counts)
     }
   }
-
-  /// I1 and I2 of every CPU's TSS: nothing else is kept.
-  public func invariantViolations(
-    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
-  ) -> [InvariantViolation] {
-    state.layoutViolations
-  }
 }

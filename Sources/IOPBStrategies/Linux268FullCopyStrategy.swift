@@ -35,11 +35,4 @@ public struct Linux268FullCopyStrategy: InstallingStrategy {
   ) {
     record.tss.copyEagerly(thread, kernel: kernel, wholeMap: true, counts: &counts)
   }
-
-  /// I1 and I2 of every CPU's TSS: nothing else is kept.
-  public func invariantViolations(
-    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
-  ) -> [InvariantViolation] {
-    state.layoutViolations
-  }
 }

@@ -54,15 +54,11 @@ public struct Linux269OwnerCacheStrategy: InstallingStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    var problems = state.layoutViolations
-    for cpu in state.cpus.indices {
-      let record = state.cpus[cpu]
-      if case .map(let id, let sequence) = record.owner, let bitmap = kernel.bitmaps[id],
+    state.layoutViolations { record in
+      guard case .map(let id, let sequence) = record.owner, let bitmap = kernel.bitmaps[id],
         bitmap.sequence == sequence, !record.tss.holds(bitmap, bytes: record.tss.dirtyBytes)
-      {
-        problems.append(InvariantViolation(.bytesDiffer(from: id), at: .cpu(cpu)))
-      }
+      else { return nil }
+      return .bytesDiffer(from: id)
     }
-    return problems
   }
 }

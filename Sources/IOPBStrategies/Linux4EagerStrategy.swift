@@ -33,11 +33,4 @@ public struct Linux4EagerStrategy: InstallingStrategy {
   ) {
     record.tss.copyEagerly(thread, kernel: kernel, wholeMap: false, counts: &counts)
   }
-
-  /// I1 and I2 of every CPU's TSS: nothing else is kept.
-  public func invariantViolations(
-    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
-  ) -> [InvariantViolation] {
-    state.layoutViolations
-  }
 }

@@ -59,11 +59,4 @@ public struct NetBSDi386Strategy: InstallingStrategy {
     }
     record.tss.point(at: view, rewriting: .always, counts: &counts)
   }
-
-  /// I1 and I2 of every CPU's TSS: nothing else is kept.
-  public func invariantViolations(
-    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
-  ) -> [InvariantViolation] {
-    state.layoutViolations
-  }
 }

@@ -33,6 +33,23 @@ extension PerCPUTSSState {
   public var layoutViolations: [InvariantViolation] {
     cpus.indices.flatMap { cpu in cpus[cpu].tss.invariantViolations(at: .cpu(cpu)) }
   }
+
+  /// ``layoutViolations``, then for each CPU the rule `check` finds broken in its record.
+  public func layoutViolations(
+    and check: (Record) -> InvariantViolation.Rule?
+  ) -> [InvariantViolation] {
+    layoutViolations + cpus.indices.compactMap { cpu in check(cpus[cpu]).map { InvariantViolation($0, at: .cpu(cpu)) } }
+  }
+}
+
+extension SwitchStrategy where State == PerCPUState<PlainCPU> {
+  /// I1 and I2 of every CPU's TSS: a design that keeps nothing but one TSS per CPU has no
+  /// other invariant.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.layoutViolations
+  }
 }
 
 extension SwitchStrategy where State: PerCPUTSSState {

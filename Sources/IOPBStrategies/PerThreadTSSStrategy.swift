@@ -56,15 +56,11 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
   public func contextSwitch(
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
-    var target: ThreadID?
-    if let next, context.state.runsOnOwnTSS(next, kernel: context.kernel) {
-      context.state.prepare(next, kernel: context.kernel, counts: &context.counts)
-      if context.state.threads[next]?.preparedFor != cpu {
-        context.counts.copies += 1
-        context.counts.bytesCopied += Self.stackFieldBytes
-        context.state.threads[next]?.preparedFor = cpu
-      }
-      target = next
+    let target = context.state.prepareSwitch(to: next, kernel: context.kernel, counts: &context.counts)
+    if let target, context.state.threads[target]?.preparedFor != cpu {
+      context.counts.copies += 1
+      context.counts.bytesCopied += Self.stackFieldBytes
+      context.state.threads[target]?.preparedFor = cpu
     }
     load(target, on: cpu, table: &context.state, counts: &context.counts)
   }
@@ -74,12 +70,5 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
     if context.state.takePermissions(thread, on: cpu, kernel: context.kernel, counts: &context.counts) {
       load(thread, on: cpu, table: &context.state, counts: &context.counts)
     }
-  }
-
-  /// ``PrivateTSSTable/invariantViolations(kernel:)``.
-  public func invariantViolations(
-    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
-  ) -> [InvariantViolation] {
-    state.invariantViolations(kernel: kernel)
   }
 }

@@ -67,11 +67,16 @@ public struct PrivateTSSTable: Sendable, Hashable {
     PortView(of: thread, in: kernel).grantsPorts || threads[thread] != nil
   }
 
-  /// A switch to `thread`, which runs on its own TSS: allocate it on first use, and take over
-  /// a bitmap written elsewhere (a child's after fork) with a counted copy.
-  public mutating func prepare(_ thread: ThreadID, kernel: Kernel, counts: inout OperationCounts) {
-    allocate(thread, counts: &counts)
-    sync(thread, kernel: kernel, inPlace: false, counts: &counts)
+  /// A switch to `next`: the thread whose TSS it runs on, or nil for the CPU's own. A thread
+  /// that runs on its own TSS has it allocated on first use and takes over a bitmap written
+  /// elsewhere (a child's after fork) with a counted copy.
+  public mutating func prepareSwitch(
+    to next: ThreadID?, kernel: Kernel, counts: inout OperationCounts
+  ) -> ThreadID? {
+    guard let next, runsOnOwnTSS(next, kernel: kernel) else { return nil }
+    allocate(next, counts: &counts)
+    sync(next, kernel: kernel, inPlace: false, counts: &counts)
+    return next
   }
 
   /// The running `thread`'s permissions changed on `cpu` (`amd64_set_ioperm()`, Anvin's
@@ -185,6 +190,13 @@ extension SwitchStrategy where State == PrivateTSSTable {
   public func vmExit(on cpu: CPUID, current: ThreadID?, in context: inout Context) {
     let uses = PortView(of: current, in: context.kernel).grantsPorts
     context.state.vmExit(on: cpu, currentUsesMap: uses, counts: &context.counts)
+  }
+
+  /// ``PrivateTSSTable/invariantViolations(kernel:)``: the table is the design's whole state.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
+  ) -> [InvariantViolation] {
+    state.invariantViolations(kernel: kernel)
   }
 
   /// Frees the thread's TSS (``PrivateTSSTable/free(_:)``).

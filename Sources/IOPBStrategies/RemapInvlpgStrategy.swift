@@ -115,18 +115,10 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    var problems = state.layoutViolations
-    for cpu in state.cpus.indices {
-      let record = state.cpus[cpu]
-      guard let id = record.mapped else { continue }
-      if let bitmap = kernel.bitmaps[id] {
-        if !record.tss.holds(bitmap, bytes: record.tss.layout.bitmapBytes) {
-          problems.append(InvariantViolation(.bytesDiffer(from: id), at: .cpu(cpu)))
-        }
-      } else {
-        problems.append(InvariantViolation(.mapsFreedBitmap(id), at: .cpu(cpu)))
-      }
+    state.layoutViolations { record in
+      guard let id = record.mapped else { return nil }
+      guard let bitmap = kernel.bitmaps[id] else { return .mapsFreedBitmap(id) }
+      return record.tss.holds(bitmap, bytes: record.tss.layout.bitmapBytes) ? nil : .bytesDiffer(from: id)
     }
-    return problems
   }
 }

@@ -58,7 +58,8 @@ public protocol SwitchStrategy: Sendable, Hashable {
   func threadExited(_ thread: ThreadID, on cpu: CPUID, in context: inout Context)
 
   /// The design's broken internal invariants, for checkers: empty when sound. Required, so
-  /// that no design goes unchecked by forgetting it.
+  /// that no design goes unchecked by forgetting it; only a state type that determines every
+  /// invariant (``PerCPUState`` of ``PlainCPU``, ``PrivateTSSTable``) supplies it.
   func invariantViolations(in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>) -> [InvariantViolation]
 
   /// Linux ≥ 5.5 behaviour the design cannot reproduce, one sentence each; empty when it

@@ -34,11 +34,4 @@ public struct V1InvalidateStrategy: InstallingStrategy {
     }
     record.tss.point(at: view, rewriting: .validOffset, counts: &counts)
   }
-
-  /// I1 and I2 of every CPU's TSS: nothing else is kept.
-  public func invariantViolations(
-    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
-  ) -> [InvariantViolation] {
-    state.layoutViolations
-  }
 }

@@ -49,14 +49,10 @@ public struct V1ZeroRangeStrategy: InstallingStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    var problems = state.layoutViolations
-    for cpu in state.cpus.indices {
-      let record = state.cpus[cpu]
+    state.layoutViolations { record in
       let map = record.tss.layout.validMap
-      if record.tss.segment.bytes[map..<map + record.zeroBits.lowerBound].contains(where: { $0 != 0xFF }) {
-        problems.append(InvariantViolation(.zeroBeforeTrackedRange, at: .cpu(cpu)))
-      }
+      let before = record.tss.segment.bytes[map..<map + record.zeroBits.lowerBound]
+      return before.contains { $0 != 0xFF } ? .zeroBeforeTrackedRange : nil
     }
-    return problems
   }
 }
