@@ -2,7 +2,7 @@
 public enum CopyResidency: String, Sendable, Hashable, CaseIterable {
   /// In L1: the same bitmap was copied moments ago.
   case l1
-  /// In L2: the bitmap's task ran recently but another task has used L1 since.
+  /// In L2: the bitmap's thread ran recently but another thread has used L1 since.
   case l2
   /// In L3 or DRAM: the 2004 reality (costs.md §2: ≈ 8000 cycles per 8 KiB).
   case cold

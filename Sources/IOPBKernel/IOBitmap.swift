@@ -1,4 +1,4 @@
-/// A task's I/O permission bitmap: Linux's refcounted, copy-on-write `struct io_bitmap`
+/// A thread's I/O permission bitmap: Linux's refcounted, copy-on-write `struct io_bitmap`
 /// (`arch/x86/include/asm/io_bitmap.h`).
 ///
 /// One bit per port, 1 = denied (the hardware convention, which the kernel's copy shares).

@@ -104,9 +104,9 @@ public struct Kernel: Sendable, Hashable {
   /// What `thread` is entitled to by Linux semantics (invariant I5 of the reference §4.3):
   /// every port of the access exists and either the emulated level is 3 or its bit is 0.
   public func entitles(_ thread: ThreadID, ports: ClosedRange<Int>) -> Bool {
-    let task = self[thread]
+    let state = self[thread]
     guard ports.upperBound < portCount else { return false }
-    if task.ioplEmulation == 3 { return true }
+    if state.ioplEmulation == 3 { return true }
     guard let bitmap = bitmap(of: thread) else { return false }
     return ports.allSatisfy(bitmap.allows)
   }

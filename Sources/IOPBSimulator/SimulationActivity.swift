@@ -6,9 +6,9 @@ public struct SimulationActivity: Sendable, Hashable {
   public var threads = 0
   /// `exit()` calls.
   public var exits = 0
-  /// Wakeups that placed the task on another CPU.
+  /// Wakeups that placed the thread on another CPU.
   public var migrations = 0
-  /// Normal tasks preempted by a waking real-time task.
+  /// Normal threads preempted by a waking real-time thread.
   public var preemptions = 0
   /// Successful `ioperm` and `iopl` calls.
   public var permissionCalls = 0

@@ -1,5 +1,5 @@
 /// The built-in workloads, each modelling a real kind of `ioperm`/`iopl` user among ordinary
-/// tasks. Port numbers are the conventional PC ones; rates and burst lengths are plausible
+/// processes. Port numbers are the conventional PC ones; rates and burst lengths are plausible
 /// values chosen here, not measurements.
 extension Workload {
   /// Every built-in workload, in report order.
@@ -24,12 +24,12 @@ extension Workload {
     (builtIn + reproductions).first { $0.name == name }
   }
 
-  /// CPU-bound user tasks that never touch ports (compilers, batch jobs).
+  /// CPU-bound user processes that never touch ports (compilers, batch jobs).
   static func busy(_ count: Int) -> Program {
     Program(name: "busy", instances: count)
   }
 
-  /// Interactive user tasks that block often (shells, editors, daemons).
+  /// Interactive user processes that block often (shells, editors, daemons).
   static func interactive(_ count: Int, migrationPermille: Int = 0) -> Program {
     var spec = Program(name: "interactive", instances: count)
     spec.runMicroseconds = 50...500
@@ -40,7 +40,7 @@ extension Workload {
 
   /// A user-space real-time control loop (LinuxCNC-style parallel-port or ISA DIO polling)
   /// that wakes at 1 kHz, reads and writes a few ports, and sleeps, pinned to CPU 1 among
-  /// CPU-bound and interactive tasks that never use ports.
+  /// CPU-bound and interactive processes that never use ports.
   public static let rtPoller: Workload = {
     var poller = Program(name: "poller")
     poller.cpu = 1
@@ -52,7 +52,7 @@ extension Workload {
     poller.runMicroseconds = 10...30
     poller.sleep = .periodic(1000)
     return Workload(
-      name: "rt-poller", summary: "RT thread polling 3 ports at 1 kHz among busy tasks", cpuCount: 2,
+      name: "rt-poller", summary: "RT thread polling 3 ports at 1 kHz among busy processes", cpuCount: 2,
       duration: .ticks(500), programs: [poller, busy(4), interactive(4)])
   }()
 
@@ -154,7 +154,7 @@ extension Workload {
   }()
 
   /// Three unpinned user-space drivers with different bitmaps (LPT, serial, sensors) that the
-  /// load balancer moves between four CPUs on most wakeups, among migrating interactive tasks.
+  /// load balancer moves between four CPUs on most wakeups, among migrating interactive processes.
   public static let migrationHeavy: Workload = {
     func driver(_ name: String, _ from: UInt16, _ count: Int) -> Program {
       var spec = Program(name: name)
@@ -212,7 +212,7 @@ extension Workload {
       cpuCount: 2, duration: .ticks(500), programs: [driver, busy(2)])
   }()
 
-  /// Ingo Molnar's `ioperm-latency.c` (costs.md §2): two SCHED_FIFO tasks on one CPU handing the
+  /// Ingo Molnar's `ioperm-latency.c` (costs.md §2): two SCHED_FIFO threads on one CPU handing the
   /// CPU to each other with `sched_yield()`; the first holds `ioperm(port, 1)` when `port` is
   /// given. One yield round trip is two switches.
   public static func molnarYield(port: UInt16?, switches: Int = 400) -> Workload {
@@ -234,7 +234,7 @@ extension Workload {
     }
     let label = port.map { "0x" + String($0, radix: 16) } ?? "none"
     return Workload(
-      name: "molnar-yield-\(label)", summary: "Molnar 2004 ioperm-latency: two RT tasks yielding",
+      name: "molnar-yield-\(label)", summary: "Molnar 2004 ioperm-latency: two RT threads yielding",
       cpuCount: 1, duration: .switches(switches), programs: [first, second])
   }
 }

@@ -8,7 +8,7 @@ import IOPBKernel
 ///
 /// Sources: Davide Libenzi, "[patch] lazy TSS's I/O bitmap copy" (LKML, 2004-08-23), merged
 /// for i386 as `lazy_iobitmap_copy()` in `arch/i386/kernel/traps.c` (`traps_32.c`): copy the
-/// task's `io_bitmap_max` bytes and set the rest of the previous extent to 0xFF; removed by
+/// thread's `io_bitmap_max` bytes and set the rest of the previous extent to 0xFF; removed by
 /// Jeremy Fitzhardinge in db949bba3c7c ("x86-32: use non-lazy io bitmap context switching").
 /// Ingo Molnar's objection: the first #GP still pays the whole copy (costs.md §2).
 ///

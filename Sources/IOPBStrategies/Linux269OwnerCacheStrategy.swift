@@ -3,7 +3,7 @@ import IOPBCost
 import IOPBKernel
 
 /// Linux 2.6.9 "ioport-cache" (`linux-2.6.9-owner-cache`): each CPU remembers whose bitmap its
-/// TSS holds; a switch to a task without one only makes the base offset invalid, and a switch
+/// TSS holds; a switch to a thread without one only makes the base offset invalid, and a switch
 /// to a bitmap user copies only when the TSS holds another bitmap, or an older version of it.
 ///
 /// Sources: Ingo Molnar, "[patch] ioport-cache" (`<20040824071928.GA7697@elte.hu>`, commit

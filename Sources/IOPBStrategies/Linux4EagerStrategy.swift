@@ -2,8 +2,8 @@ import IOPBCPU
 import IOPBCost
 import IOPBKernel
 
-/// Linux up to 5.4 (`linux-4.x-eager`): switching in a task with a bitmap copies
-/// `max(prev->io_bitmap_max, next->io_bitmap_max)` bytes, switching from one to a task without
+/// Linux up to 5.4 (`linux-4.x-eager`): switching in a thread with a bitmap copies
+/// `max(prev->io_bitmap_max, next->io_bitmap_max)` bytes, switching from one to a thread without
 /// sets its `io_bitmap_max` bytes to 0xFF; the base offset is always valid.
 ///
 /// Sources: `switch_to_bitmap()` in `arch/x86/kernel/process.c` (≤ 5.4) and its i386
@@ -13,7 +13,7 @@ import IOPBKernel
 /// VM exit (b7ffc44d5b2e). See linux-ioperm.md §6.1.
 ///
 /// The model's deviations: `iopl(3)` points the base at an all-zero `mapall` (c8137ace5638)
-/// instead of setting real IOPL; the previous task's `io_bitmap_max` is what this CPU's TSS
+/// instead of setting real IOPL; the previous thread's `io_bitmap_max` is what this CPU's TSS
 /// holds, since the model's kernel frees a bitmap whose ports were all dropped.
 public struct Linux4EagerStrategy: InstallingStrategy {
   public typealias State = PerCPUState<PlainCPU>

@@ -14,10 +14,10 @@ public enum PortView: Sendable, Hashable {
 
   /// The view of `thread` in `kernel` now.
   public init(of thread: ThreadID, in kernel: Kernel) {
-    let task = kernel[thread]
-    if task.ioplEmulation == 3 {
+    let state = kernel[thread]
+    if state.ioplEmulation == 3 {
       self = .all
-    } else if let id = task.ioBitmap, let bitmap = kernel.bitmaps[id] {
+    } else if let id = state.ioBitmap, let bitmap = kernel.bitmaps[id] {
       self = .map(id, sequence: bitmap.sequence)
     } else {
       self = .none

@@ -4,8 +4,8 @@ import IOPBKernel
 
 /// Remapping instead of copying (`remap-invlpg`): every bitmap lives in its own page-aligned
 /// pages, and each CPU's TSS bitmap window in `cpu_entry_area` is mapped onto the pages of
-/// whichever bitmap the running task needs. A switch to a task whose bitmap is not the mapped
-/// one rewrites the window's PTEs and INVLPGs each page; a task without a bitmap only gets an
+/// whichever bitmap the running thread needs. A switch to a thread whose bitmap is not the mapped
+/// one rewrites the window's PTEs and INVLPGs each page; a thread without a bitmap only gets an
 /// invalid base offset and keeps the mapping. The first read of each flushed page by a later
 /// port access is a TLB miss.
 ///

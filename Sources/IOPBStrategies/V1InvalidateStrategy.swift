@@ -2,7 +2,7 @@ import IOPBCPU
 import IOPBCost
 import IOPBKernel
 
-/// Thomas Gleixner's V1 4/9 (`v1-invalidate`): switching out of a bitmap user to a task without
+/// Thomas Gleixner's V1 4/9 (`v1-invalidate`): switching out of a bitmap user to a thread without
 /// one only makes the base offset invalid; every switch to a bitmap user copies
 /// `max(prev_max, next max)` bytes, where `prev_max` is the dirty size the last user left.
 ///

@@ -4,11 +4,11 @@ import IOPBKernel
 
 /// Thomas Gleixner's V1 5/9 (`v1-zero-range`): as V1 4/9, but each bitmap and each TSS track
 /// the range from their first to their last zero bit, and a switch to a bitmap user copies only
-/// the span covering both ranges, so a task using only port 0xFFFF copies 8 bytes, not 8 KiB.
+/// the span covering both ranges, so a thread using only port 0xFFFF copies 8 bytes, not 8 KiB.
 ///
 /// Source: "[patch 5/9] x86/ioport: Reduce ioperm impact for sane usage further"
 /// (`<20191106202806.241007755@linutronix.de>`), tracking `io_zerobits_start`/`io_zerobits_end`
-/// in the thread and the TSS. Its admitted worst case, one task with only byte 0 cleared and
+/// in the thread and the TSS. Its admitted worst case, one thread with only byte 0 cleared and
 /// the next with only the last, still copies everything; V2 dropped it for the sequence number
 /// (linux-ioperm.md §6.2). The range is kept in whole longs, as the kernel keeps `max`.
 ///
