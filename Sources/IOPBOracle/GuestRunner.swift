@@ -1,13 +1,5 @@
 import Foundation
 
-/// Why the guest could not be run at all.
-public struct GuestRunError: Error, Sendable, Hashable, CustomStringConvertible {
-  public var message: String
-  /// What the guest reported before it stopped (empty when it never started).
-  public var partial = GuestTranscript()
-  public var description: String { message }
-}
-
 /// Boots the guest agent on a program with `scripts/oracle-boot` and collects its transcript.
 public struct GuestRunner: Sendable {
   /// The boot script; it installs QEMU and the kernel on first use (`scripts/oracle-setup`).
