@@ -14,11 +14,13 @@ extension IOPB {
         (a call's errno, an access's allow/deny) must agree; disagreements print as \
         DISAGREE FILE:LINE: STEP: model X, kernel Y. Exit 0 when all agree, 1 otherwise, 64 for a \
         malformed scenario file or option, 69 when the guest cannot run or stops early (the steps \
-        it reached are still compared).
+        it reached are still compared), 73 when --save cannot create its folder or write a file.
         """)
 
     /// Exit status when the guest could not be run or stopped early (`EX_UNAVAILABLE`).
     public static let guestUnavailable: Int32 = 69
+    /// Exit status when `--save` cannot create its folder or a file in it (`EX_CANTCREAT`).
+    public static let cannotCreate: Int32 = 73
 
     @Argument(help: "Scenario files (.scn).")
     var files: [String] = []
@@ -64,7 +66,7 @@ extension IOPB {
     ///   - progress: Receives status lines while the guest runs.
     /// - Returns: Notes, `DISAGREE` and `MODEL` lines and the summary as output; exit 0 when
     ///   everything agrees, 1 otherwise, 64 for a malformed scenario file, 69 when the guest
-    ///   fails (after comparing what it reached).
+    ///   fails (after comparing what it reached), 73 when `--save` cannot write.
     public func execute(guest: some OracleGuest, progress: (String) -> Void = { _ in }) async -> CommandOutput {
       var scenarios: [Scenario] = []
       var diagnostics: [String] = []
@@ -78,12 +80,15 @@ extension IOPB {
         return CommandOutput(diagnostics: diagnostics.joined(separator: "\n"), exitCode: CommandOutput.usageError)
       }
       var generator = RandomScenarios(seed: seed)
-      for (name, text) in generator.texts(count: random) {
-        if let save {
-          let url = URL(fileURLWithPath: save).appendingPathComponent(name + ".scn")
-          try? FileManager.default.createDirectory(atPath: save, withIntermediateDirectories: true)
-          try? Data(text.utf8).write(to: url)
+      let generated = generator.texts(count: random)
+      if let save {
+        do {
+          try Self.write(generated, into: save)
+        } catch {
+          return CommandOutput(diagnostics: "error: \(error)", exitCode: Self.cannotCreate)
         }
+      }
+      for (name, text) in generated {
         do {
           scenarios.append(try ScenarioParser.parse(text, source: name))
         } catch {
@@ -132,5 +137,21 @@ extension IOPB {
         exitCode: exitCode)
     }
 
+    /// Writes each generated scenario to `DIRECTORY/NAME.scn`, creating the folder first.
+    private static func write(_ generated: [(name: String, text: String)], into directory: String) throws(FileWriteError) {
+      do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      } catch {
+        throw FileWriteError(path: directory, operation: .createFolder, underlying: error)
+      }
+      for (name, text) in generated {
+        let url = URL(fileURLWithPath: directory).appendingPathComponent(name + ".scn")
+        do {
+          try Data(text.utf8).write(to: url)
+        } catch {
+          throw FileWriteError(path: url.path, operation: .write, underlying: error)
+        }
+      }
+    }
   }
 }

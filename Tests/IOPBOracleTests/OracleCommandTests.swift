@@ -155,6 +155,26 @@ import Testing
         + "\(4 - stop.stopAfter) steps not reached (kernel scripted)"))
   }
 
+  /// `--save` into a folder that cannot be created, or onto a name a folder already has.
+  @Test(arguments: ["under a regular file", "onto a folder"])
+  func saveFailureExitsSeventyThreeNamingPathAndReason(_ situation: String) async throws {
+    let directory = try TemporaryDirectory()
+    let save: String
+    let expected: String
+    if situation == "under a regular file" {
+      save = (try directory.file("plain", "") as NSString).appendingPathComponent("saved")
+      expected = "error: \(save): cannot create the folder: Not a directory"
+    } else {
+      save = directory.path
+      let taken = (save as NSString).appendingPathComponent("random-1-0.scn")
+      try FileManager.default.createDirectory(atPath: taken, withIntermediateDirectories: false)
+      expected = "error: \(taken): cannot write: Is a directory"
+    }
+    let result = try await oracle(["--random", "1", "--seed", "1", "--save", save], guest: UnreachableGuest())
+    #expect(result.exitCode == 73)
+    #expect(result.diagnostics == expected)
+  }
+
   /// Flag-shape problems are ArgumentParser validation errors: exit 64 with a message.
   @Test(arguments: [
     ([String](), "give scenario files or --random N"),
