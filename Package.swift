@@ -93,7 +93,10 @@ let package = Package(
       dependencies: ["IOPBScenario", "IOPBMachine", "IOPBKernel", "IOPBCPU"]),
     .testTarget(
       name: "IOPBOracleTests",
-      dependencies: ["IOPBOracle", "IOPBScenario", "IOPBMachine", "IOPBSimulator", "IOPBStrategies", "IOPBKernel"]),
+      dependencies: [
+        "IOPBOracle", "IOPBScenario", "IOPBMachine", "IOPBSimulator", "IOPBStrategies", "IOPBKernel",
+        "IOPBCommands",
+      ]),
     .testTarget(
       name: "IOPBReportsTests",
       dependencies: ["IOPBReports", "IOPBSimulator", "IOPBCost", "IOPBStrategies", "IOPBKernel"]),

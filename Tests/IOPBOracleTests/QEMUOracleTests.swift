@@ -17,22 +17,15 @@ struct QEMUOracleTests {
     return try ScenarioParser.parse(String(contentsOfFile: path, encoding: .utf8), source: path)
   }
 
-  func oracle(_ scenarios: [Scenario], deviations: Set<KernelDeviation> = []) throws -> OracleReport {
-    let program = GuestProgram.compile(scenarios)
-    let runner = GuestRunner(bootScript: root.appendingPathComponent("scripts/oracle-boot").path)
-    return OracleComparison.compare(
-      scenarios, program: program, transcript: try runner.run(program), deviations: deviations)
-  }
-
   /// One boot: the selftests agree as they are, and the oracle catches each flipped rule.
-  @Test func selftestsAgreeAndFlippedRulesAreCaught() throws {
+  @Test func selftestsAgreeAndFlippedRulesAreCaught() async throws {
     let errnoOrder = OracleSupport.supportedPrefix(try load("errno-order.scn")).scenario
     let scenarios = [
       try load("selftest-ioperm.scn"), try load("selftest-iopl.scn"), errnoOrder, try load("lifecycle.scn"),
     ]
     let program = GuestProgram.compile(scenarios)
-    let runner = GuestRunner(bootScript: root.appendingPathComponent("scripts/oracle-boot").path)
-    let transcript = try runner.run(program)
+    let guest = QEMUGuest(bootScript: root.appendingPathComponent("scripts/oracle-boot").path)
+    let transcript = try await guest.run(program)
     let faithful = OracleComparison.compare(scenarios, program: program, transcript: transcript)
     #expect(faithful.agrees, "\(faithful.disagreements.map(\.description).joined(separator: "\n"))")
     #expect(faithful.steps > 50)
