@@ -5,6 +5,7 @@ import IOPBKernel
 import IOPBMachine
 import IOPBSimulator
 import IOPBStrategies
+import IOPBText
 
 /// The logic of `iopb bench`: host-time measurements taken side by side in one run, reported
 /// as ratios (absolute host timings vary from run to run; ratios are what to compare).
@@ -51,13 +52,15 @@ public struct BenchRequest: Sendable, Hashable {
       measured.append((strategy.name, Double(switchCount) / max(seconds, 1e-9), result?.isClean ?? false))
     }
     let fastest = measured.filter(\.clean).map(\.perSecond).max() ?? 1
-    lines += Self.align(
-      [["strategy", "switches/s", "vs fastest"]]
+    lines += TextTable(
+      columns: [.left, .right, .right],
+      rows: [["strategy", "switches/s", "vs fastest"]]
         + measured.map {
           $0.clean
             ? [$0.name, FixedPoint.format($0.perSecond, digits: 0), FixedPoint.format($0.perSecond / fastest, digits: 3)]
             : [$0.name, "stopped", "(violation)"]
-        })
+        }
+    ).lines
 
     lines.append("")
     lines.append(
@@ -83,7 +86,10 @@ public struct BenchRequest: Sendable, Hashable {
         [strategy.name, FixedPoint.format(perSwitch, digits: 1), FixedPoint.format(bytesPerSwitch, digits: 1)]
           + memcpyCells)
     }
-    lines += Self.align([["strategy", "ns/switch", "bytes/switch", "memcpy ns", "vs memcpy"]] + alternationRows)
+    lines += TextTable(
+      columns: [.left, .right, .right, .right, .right],
+      rows: [["strategy", "ns/switch", "bytes/switch", "memcpy ns", "vs memcpy"]] + alternationRows
+    ).lines
     lines.append("")
 
     let checkNanoseconds = Self.nanosecondsPerCheck(count: checks)
@@ -179,19 +185,5 @@ public struct BenchRequest: Sendable, Hashable {
       }
     }
     return allowed < 0 ? 0 : seconds * 1e9 / Double(count)
-  }
-
-  static func align(_ rows: [[String]]) -> [String] {
-    guard let columns = rows.first?.count else { return [] }
-    var widths = Array(repeating: 0, count: columns)
-    for row in rows {
-      for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-    }
-    return rows.map { row in
-      row.enumerated().map { index, cell in
-        let pad = String(repeating: " ", count: widths[index] - cell.count)
-        return index == 0 ? cell + pad : pad + cell
-      }.joined(separator: "  ")
-    }
   }
 }
