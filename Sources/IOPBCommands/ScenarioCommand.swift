@@ -1,23 +1,12 @@
-import Foundation
 import IOPBReports
 import IOPBScenario
 import IOPBStrategies
 
 /// The logic of `iopb run`, callable in-process.
 public enum ScenarioCommand {
-  /// Reads and parses `path`; errors carry the path, line and column.
+  /// ``Scenario/load(contentsOf:)`` as a `Result`.
   public static func load(_ path: String) -> Result<Scenario, ScenarioErrors> {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      return .failure(ScenarioErrors([
-        ScenarioError(source: path, location: SourceLocation(line: 0, column: 0), message: "cannot read the file")
-      ]))
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      return .failure(ScenarioErrors([
-        ScenarioError(source: path, location: SourceLocation(line: 0, column: 0), message: "the file is not UTF-8 text")
-      ]))
-    }
-    return Result { () throws(ScenarioErrors) in try ScenarioParser.parse(text, source: path) }
+    Result { () throws(ScenarioErrors) in try Scenario.load(contentsOf: path) }
   }
 
   /// Runs every file with the strategy `strategyName`: 0 when all pass, 1 when any step fails
