@@ -47,7 +47,7 @@ public struct BenchRequest: Sendable, Hashable {
     var measured: [(name: String, perSecond: Double, clean: Bool)] = []
     for strategy in chosen.isEmpty ? StrategyCatalog.all : chosen {
       var result: SimulationResult?
-      let seconds = Self.seconds { result = Simulator.simulate(run, strategy: strategy) }
+      let seconds = HostTiming.seconds { result = Simulator.simulate(run, strategy: strategy) }
       let switchCount = result?.switches ?? 0
       measured.append((strategy.name, Double(switchCount) / max(seconds, 1e-9), result?.isClean ?? false))
     }
@@ -75,7 +75,7 @@ public struct BenchRequest: Sendable, Hashable {
       let bytesPerSwitch = Double(alternation.counts.bytesCopied) / Double(switches)
       var memcpyCells = ["-", "-"]
       if alternation.counts.copies > 0 {
-        let memcpySeconds = Self.memcpySeconds(bytes: alternation.counts.bytesCopied, copies: alternation.counts.copies)
+        let memcpySeconds = HostTiming.memcpySeconds(bytes: alternation.counts.bytesCopied, copies: alternation.counts.copies)
         let memcpyPerSwitch = memcpySeconds * 1e9 / Double(switches)
         memcpyCells = [
           FixedPoint.format(memcpyPerSwitch, digits: 1),
@@ -106,11 +106,6 @@ public struct BenchRequest: Sendable, Hashable {
     return debug ? "debug (use -c release for representative numbers)" : "release"
   }
 
-  static func seconds(_ body: () -> Void) -> Double {
-    let elapsed = ContinuousClock().measure(body)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-  }
-
   /// Seconds for `switches` alternations of two tasks with full-size bitmaps on one CPU (switch,
   /// return to user, one port access), and what the strategy did; nil if a step is refused or
   /// an access violates the double check (a design that cannot grant these ports).
@@ -136,7 +131,7 @@ public struct BenchRequest: Sendable, Hashable {
     }
     let before = machine.counts
     var refused = false
-    let seconds = seconds {
+    let seconds = HostTiming.seconds {
       for index in 0..<switches {
         let thread = threads[index % 2]
         do {
@@ -154,22 +149,6 @@ public struct BenchRequest: Sendable, Hashable {
     return refused ? nil : (seconds, machine.counts.since(before))
   }
 
-  /// Seconds for `copies` plain copies totalling `bytes`, into one TSS-sized buffer.
-  static func memcpySeconds(bytes: Int, copies: Int) -> Double {
-    let chunk = max(1, bytes / max(1, copies))
-    return withCopyBuffers(source: chunk, destination: chunk) { source, destination in
-      var checksum = 0
-      let seconds = seconds {
-        for index in 0..<copies {
-          source.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
-          destination.copyMemory(from: source, byteCount: chunk)
-          checksum &+= Int(destination.load(fromByteOffset: chunk - 1, as: UInt8.self))
-        }
-      }
-      return checksum == Int.min ? 0 : seconds
-    }
-  }
-
   /// Nanoseconds per hardware check over a TSS holding a Linux bitmap with a few ports open.
   static func nanosecondsPerCheck(count: Int) -> Double {
     let layout = LinuxTSSLayout(portCount: 65536)
@@ -179,7 +158,7 @@ public struct BenchRequest: Sendable, Hashable {
     var random = SimulationRandom(seed: 7)
     let accesses = (0..<1024).map { _ in IOAccess(.in, port: UInt16(random.uniform(0...0xFFFF))) }
     var allowed = 0
-    let seconds = seconds {
+    let seconds = HostTiming.seconds {
       for index in 0..<count where IOPermissionCheck.decide(accesses[index & 1023], tss: tss).isAllowed {
         allowed += 1
       }

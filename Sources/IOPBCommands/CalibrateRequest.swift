@@ -30,16 +30,16 @@ public struct CalibrateRequest: Sendable, Hashable {
     guard gigahertz > 0, gigahertz.isFinite else { return .usage("--ghz must be positive") }
     guard repetitions > 0 else { return .usage("--repetitions must be positive") }
     let bitmap = 8192
-    let startup = Self.copyNanoseconds(size: 16, pool: 16, repetitions: repetitions)
-    let hot = Self.copyNanoseconds(size: bitmap, pool: bitmap, repetitions: repetitions)
-    let l2 = Self.copyNanoseconds(size: bitmap, pool: 512 << 10, repetitions: repetitions)
+    let startup = HostTiming.copyNanoseconds(size: 16, pool: 16, repetitions: repetitions)
+    let hot = HostTiming.copyNanoseconds(size: bitmap, pool: bitmap, repetitions: repetitions)
+    let l2 = HostTiming.copyNanoseconds(size: bitmap, pool: 512 << 10, repetitions: repetitions)
     let flushes = iopb_can_flush() != 0
     let cold =
       flushes
       ? Self.flushedCopyNanoseconds(size: bitmap, repetitions: max(1, repetitions / 10))
-      : Self.copyNanoseconds(size: bitmap, pool: 64 << 20, repetitions: repetitions)
-    let fillSmall = Self.fillNanoseconds(size: 16, repetitions: repetitions)
-    let fill = Self.fillNanoseconds(size: bitmap, repetitions: repetitions)
+      : HostTiming.copyNanoseconds(size: bitmap, pool: 64 << 20, repetitions: repetitions)
+    let fillSmall = HostTiming.fillNanoseconds(size: 16, repetitions: repetitions)
+    let fill = HostTiming.fillNanoseconds(size: bitmap, repetitions: repetitions)
 
     var profile = CycleProfile.default
     profile.name = "calibrated"
@@ -68,41 +68,19 @@ public struct CalibrateRequest: Sendable, Hashable {
     return CommandOutput(output: "wrote \(outputPath)")
   }
 
-  /// The fastest of a warm-up and five timed runs of `body`, as Molnar took the minimum of
-  /// his runs (costs.md §2): the least disturbed run on a shared machine.
-  static func minimumSeconds(_ body: () -> Void) -> Double {
-    body()
-    return (0..<5).map { _ in BenchRequest.seconds(body) }.min() ?? 0
-  }
-
-  /// Mean ns per copy of `size` bytes, sources taken in turn from a pool of `pool` bytes.
-  static func copyNanoseconds(size: Int, pool: Int, repetitions: Int) -> Double {
-    let slots = max(1, pool / size)
-    return withCopyBuffers(source: slots * size, destination: size) { source, destination in
-      var checksum = 0
-      let seconds = minimumSeconds {
-        for index in 0..<repetitions {
-          destination.copyMemory(from: source + (index % slots) * size, byteCount: size)
-          checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
-        }
-      }
-      return checksum == Int.min ? 0 : seconds * 1e9 / Double(repetitions)
-    }
-  }
-
   /// Mean ns per copy of `size` bytes whose source was evicted from every cache first: the time
   /// of flush-and-copy minus the time of the flushes alone.
   static func flushedCopyNanoseconds(size: Int, repetitions: Int) -> Double {
-    return withCopyBuffers(source: size, destination: size) { source, destination in
+    return HostTiming.withCopyBuffers(source: size, destination: size) { source, destination in
       var checksum = 0
-      let both = minimumSeconds {
+      let both = HostTiming.minimumSeconds {
         for _ in 0..<repetitions {
           iopb_flush_range(source, size)
           destination.copyMemory(from: source, byteCount: size)
           checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
         }
       }
-      let flushOnly = minimumSeconds {
+      let flushOnly = HostTiming.minimumSeconds {
         for _ in 0..<repetitions {
           iopb_flush_range(source, size)
           checksum &+= Int(source.load(fromByteOffset: 0, as: UInt8.self))
@@ -110,19 +88,5 @@ public struct CalibrateRequest: Sendable, Hashable {
       }
       return checksum == Int.min ? 0 : max(0, both - flushOnly) * 1e9 / Double(repetitions)
     }
-  }
-
-  /// Mean ns per `memset(0xff)` of `size` bytes in one hot buffer.
-  static func fillNanoseconds(size: Int, repetitions: Int) -> Double {
-    let destination = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-    defer { destination.deallocate() }
-    var checksum = 0
-    let seconds = minimumSeconds {
-      for index in 0..<repetitions {
-        memset(destination, Int32(index & 0xFF), size)
-        checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
-      }
-    }
-    return checksum == Int.min ? 0 : seconds * 1e9 / Double(repetitions)
   }
 }
