@@ -1,7 +1,8 @@
 import IOPBSimulator
 import IOPBText
 
-/// A comparison as aligned text columns, with the profile named above and a legend below.
+/// A comparison as aligned text columns (``TextTable``: names left, figures right), with the
+/// profile named above and a legend below.
 struct TableReport {
   let comparison: Comparison
 
