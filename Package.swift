@@ -9,9 +9,10 @@ import PackageDescription
 //   IOPBStrategies  the switch designs, one value of SwitchStrategy each  (CPU, Kernel, Cost)
 //   IOPBMachine  N CPUs over one kernel driven by one strategy: steps, outcomes, the double check
 //   IOPBSimulator   the discrete-event engine, workloads and comparisons      (… Machine)
-//   IOPBScenario    the scenario language and its runner                     (… Machine)
+//   IOPBText     aligned plain-text columns for terminal output; imports nothing
+//   IOPBScenario    the scenario language and its runner               (… Machine, Text)
 //   IOPBOracle      the QEMU guest as judge of the kernel model          (… Scenario, Simulator)
-//   IOPBReports     text, CSV and JSON renderings of results             (… Simulator)
+//   IOPBReports     text, CSV and JSON renderings of results       (… Simulator, Text)
 //   IOPBCommands    the `iopb` subcommands, callable in-process         (everything above)
 //   iopb            the executable: IOPB.main()
 let package = Package(
@@ -46,9 +47,10 @@ let package = Package(
         "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine",
         .product(name: "Collections", package: "swift-collections"),
       ]),
+    .target(name: "IOPBText"),
     .target(
       name: "IOPBScenario",
-      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine"]),
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBText"]),
     .target(
       name: "IOPBOracle",
       dependencies: [
@@ -57,14 +59,14 @@ let package = Package(
       ]),
     .target(
       name: "IOPBReports",
-      dependencies: ["IOPBCost", "IOPBStrategies", "IOPBSimulator"]),
+      dependencies: ["IOPBCost", "IOPBStrategies", "IOPBSimulator", "IOPBText"]),
     // CLFLUSH for `iopb calibrate`'s cache-cold copies; no Swift spelling exists for it.
     .target(name: "CCacheFlush"),
     .target(
       name: "IOPBCommands",
       dependencies: [
         "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator",
-        "IOPBScenario", "IOPBReports", "IOPBOracle", "CCacheFlush",
+        "IOPBScenario", "IOPBReports", "IOPBOracle", "IOPBText", "CCacheFlush",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "iopb", dependencies: ["IOPBCommands"]),
@@ -88,6 +90,7 @@ let package = Package(
     .testTarget(
       name: "IOPBSimulatorTests",
       dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator"]),
+    .testTarget(name: "IOPBTextTests", dependencies: ["IOPBText"]),
     .testTarget(
       name: "IOPBScenarioTests",
       dependencies: ["IOPBScenario", "IOPBMachine", "IOPBKernel", "IOPBCPU"]),

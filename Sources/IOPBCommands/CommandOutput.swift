@@ -1,4 +1,8 @@
-/// What a command produced, for the CLI to print and for tests to inspect in-process.
+/// What a command produced, for the CLI to print and for tests to inspect in-process: the
+/// output (standard output), the diagnostics (standard error) and the exit status.
+///
+/// Exit statuses: 0 success; 1 the check failed (a scenario expectation, a violation, a
+/// disagreement); 64 ``usageError`` (`EX_USAGE`); 69 ``unavailable`` (`EX_UNAVAILABLE`).
 public struct CommandOutput: Sendable, Equatable {
   public var output: String
   public var diagnostics: String
@@ -10,9 +14,14 @@ public struct CommandOutput: Sendable, Equatable {
     self.exitCode = exitCode
   }
 
-  /// `EX_USAGE`: an unknown name or a malformed input.
+  /// `EX_USAGE` (sysexits.h): an unknown name, a bad option value or a malformed input file.
   public static let usageError: Int32 = 64
 
+  /// `EX_UNAVAILABLE` (sysexits.h): something the command needs, such as the oracle's guest,
+  /// cannot run.
+  public static let unavailable: Int32 = 69
+
+  /// A usage error: exit 64 with `error: message` as the one diagnostic line.
   static func usage(_ message: String) -> CommandOutput {
     CommandOutput(diagnostics: "error: \(message)", exitCode: usageError)
   }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import IOPBCost
 import IOPBReports
 import IOPBSimulator
+import IOPBStrategies
 
 extension IOPB {
   /// `iopb compare`: runs workloads under strategies and reports what each strategy adds per
@@ -18,47 +20,106 @@ extension IOPB {
         + "\n\nReproductions (by name only; use --profile molnar-2004):\n"
         + Workload.reproductions.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
 
+    /// Built-in workload names; empty means all.
     @Option(name: .customLong("workload"), help: "A built-in workload (repeatable; default: all).")
     var workloads: [String] = []
 
+    /// Strategy names; empty means the whole catalogue.
     @Option(name: .customLong("strategy"), help: "A strategy (repeatable; default: all, see `iopb strategies`).")
     var strategies: [String] = []
 
+    /// A built-in profile name or a profile file; nil means the default profile.
     @Option(help: "A built-in profile (default, molnar-2004) or a profile file.")
     var profile: String?
 
+    /// `key=value` overrides applied after the profile, in the profile file syntax (`ltr=20`).
     @Option(name: .customLong("set"), help: "Override one profile figure, e.g. --set ltr=20 (repeatable).")
     var settings: [String] = []
 
+    /// A ``ReportFormat`` name.
     @Option(help: "Output format: table, csv or json.")
-    var format: String = "table"
+    var format: String = ReportFormat.table.rawValue
 
+    /// Replaces every workload's seed.
     @Option(help: "Seed replacing every workload's own.")
     var seed: UInt64?
 
+    /// Replaces every workload's duration by this many switches.
     @Option(help: "Run each workload for this many context switches instead of its duration.")
     var switches: Int?
 
+    /// Replaces every workload's bound on engine events (runs that reach it are partial).
     @Option(help: "Stop each run after this many engine events (its results are then partial).")
     var maxEvents: Int?
 
+    /// Print only the profile, every figure with its source, in the profile file format.
     @Flag(help: "Print the cycle profile with the source of every figure, and run nothing.")
     var showProfile = false
 
     public init() {}
 
+    /// Rejects an unknown format, workload or strategy name, a count ≤ 0 and a malformed `--set`.
+    public func validate() throws {
+      _ = try choices()
+    }
+
+    /// Runs the comparison: exit 0 when every run is clean; 1 when any run failed or has a
+    /// violation its strategy's declared limitations do not explain (the explained ones are
+    /// listed as notes); 64 for a profile file that cannot be read or is malformed (one line
+    /// naming the file), or for options ``validate()`` rejects.
+    public func execute() -> CommandOutput {
+      let chosen: Choices
+      do { chosen = try choices() } catch { return .usage(error.message) }
+      let cycleProfile: CycleProfile
+      do { cycleProfile = try chosenProfile() } catch { return .usage(error.description) }
+      if showProfile { return CommandOutput(output: cycleProfile.fileText) }
+      var workloads = chosen.workloads.isEmpty ? Workload.builtIn : chosen.workloads
+      if let maxEvents {
+        for index in workloads.indices { workloads[index].maxEvents = maxEvents }
+      }
+      let comparison = Comparison.run(
+        workloads: workloads, strategies: chosen.strategies.isEmpty ? StrategyCatalog.all : chosen.strategies,
+        profile: cycleProfile, seed: seed, duration: switches.map { .switches($0) })
+      let problems = comparison.problems
+      let notes = comparison.expectedViolations.map { "note: " + $0 }
+      return CommandOutput(
+        output: comparison.rendered(as: chosen.format),
+        diagnostics: (problems.map { "error: " + $0 } + notes).joined(separator: "\n"),
+        exitCode: problems.isEmpty ? 0 : 1)
+    }
+
     public func run() throws {
-      var request = CompareRequest()
-      request.workloads = workloads
-      request.strategies = strategies
-      request.profile = profile
-      request.settings = settings
-      request.format = format
-      request.seed = seed
-      request.switches = switches
-      request.maxEvents = maxEvents
-      request.showProfile = showProfile
-      try request.execute().emit()
+      try execute().emit()
+    }
+
+    /// The format, workloads and strategies the options name; empty lists mean all.
+    private typealias Choices = (format: ReportFormat, workloads: [Workload], strategies: [any SwitchStrategy])
+
+    /// What the options choose, once the counts and the `--set` lines are known to be well formed.
+    private func choices() throws(ValidationError) -> Choices {
+      guard let chosenFormat = ReportFormat(rawValue: format) else {
+        throw ValidationError(
+          "unknown format '\(format)'; known: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      let chosenWorkloads = try Lookup.workloads(named: workloads)
+      let chosenStrategies = try Lookup.strategies(named: strategies)
+      if let switches, switches <= 0 { throw ValidationError("--switches must be positive, not \(switches)") }
+      if let maxEvents, maxEvents <= 0 { throw ValidationError("--max-events must be positive, not \(maxEvents)") }
+      do { _ = try overridden(.default) } catch { throw ValidationError(error.description) }
+      return (chosenFormat, chosenWorkloads, chosenStrategies)
+    }
+
+    /// The profile `--profile` names (the default one without it), with the `--set` figures.
+    private func chosenProfile() throws(ProfileError) -> CycleProfile {
+      try overridden(profile.map(CycleProfile.load) ?? .default)
+    }
+
+    /// `base` with the `--set` figures, named after them.
+    private func overridden(_ base: CycleProfile) throws(ProfileError) -> CycleProfile {
+      guard !settings.isEmpty else { return base }
+      var adjusted = try CycleProfile.parse(settings.joined(separator: "\n"), source: "--set", base: base)
+      adjusted.name = base.name + " --set " + settings.joined(separator: " --set ")
+      return adjusted
     }
   }
 }

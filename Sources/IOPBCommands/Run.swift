@@ -3,32 +3,68 @@ import IOPBScenario
 import IOPBStrategies
 
 extension IOPB {
-  /// `iopb run FILE...`: runs scenario files on the model.
+  /// `iopb run FILE...`: runs scenario files on the model and checks their expectations.
   public struct Run: ParsableCommand {
     public static let configuration = CommandConfiguration(
       abstract: "Run scenario files on the model and check their expectations.",
       discussion: "The scenario format is described in docs/scenarios.md.")
 
+    /// Scenario files, run in order.
     @Argument(help: "Scenario files (.scn).")
     var files: [String]
 
+    /// The strategy every file runs with.
     @Option(name: .long, help: "Switch strategy (see `iopb strategies`).")
     var strategy: String = StrategyCatalog.defaultName
 
+    /// Show the machine steps behind every scenario step.
     @Flag(name: .long, help: "Show the machine steps behind every scenario step.")
     var trace = false
 
     public init() {}
 
+    /// Rejects an unknown strategy name.
     public func validate() throws {
-      guard StrategyCatalog.strategy(named: strategy) != nil else {
-        throw ValidationError(
-          "unknown strategy '\(strategy)'; known: \(StrategyCatalog.names.joined(separator: ", "))")
+      _ = try Lookup.strategy(named: strategy)
+    }
+
+    /// Runs every file: exit 0 when all pass; 1 when a step fails or violates the double check;
+    /// 64 when a file cannot be read or is malformed (its problems one line each, naming the
+    /// file), or for options ``validate()`` rejects.
+    public func execute() -> CommandOutput {
+      let chosen: any SwitchStrategy
+      do { chosen = try Lookup.strategy(named: strategy) } catch { return .usage(error.message) }
+      var output: [String] = []
+      var diagnostics: [String] = []
+      var malformed = false
+      var failed = false
+      for file in files {
+        let scenario: Scenario
+        do { scenario = try Scenario.load(contentsOf: file) } catch {
+          malformed = true
+          diagnostics += error.errors.map(\.description)
+          continue
+        }
+        let run = Self.runScenario(scenario, chosen)
+        output.append(run.render(trace: trace))
+        if let error = run.error {
+          malformed = true
+          diagnostics.append(error.description)
+        } else if !run.passed {
+          failed = true
+        }
       }
+      return CommandOutput(
+        output: output.joined(separator: "\n\n"), diagnostics: diagnostics.joined(separator: "\n"),
+        exitCode: malformed ? CommandOutput.usageError : failed ? 1 : 0)
     }
 
     public func run() throws {
-      try ScenarioCommand.run(files: files, strategy: strategy, trace: trace).emit()
+      try execute().emit()
+    }
+
+    private static func runScenario(_ scenario: Scenario, _ strategy: some SwitchStrategy) -> ScenarioRun {
+      ScenarioRunner.run(scenario, strategy: strategy)
     }
   }
 }

@@ -1,7 +1,7 @@
 /// A priced figure of a ``CycleProfile``, by its name in profile files.
 ///
-/// Every field of `OperationCounts` that costs time is priced by one or more keys; the copy is
-/// priced by a startup and a per-byte rate chosen by ``CopyResidency``.
+/// Every field of ``OperationCounts`` that costs time is priced by one or more keys; the copy
+/// is priced by a startup and a per-byte rate chosen by ``CopyResidency``.
 public enum CostKey: String, Sendable, Hashable, CaseIterable {
   /// A context switch without any bitmap work (not part of the added cycles).
   case switchBase = "switch.base"
@@ -32,6 +32,6 @@ public enum CostKey: String, Sendable, Hashable, CaseIterable {
   case generalProtectionFixup = "gp_fixup"
   /// One comparison of a bitmap sequence or owner with what the TSS holds.
   case sequenceCompare = "sequence_compare"
-  /// Core clock in GHz, to turn nanoseconds into cycles (calibration, benchmarks).
+  /// Core clock in GHz, to turn nanoseconds into cycles (`iopb calibrate`); prices nothing.
   case clockGHz = "clock.ghz"
 }

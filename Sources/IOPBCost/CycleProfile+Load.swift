@@ -1,8 +1,8 @@
 import Foundation
 
 extension CycleProfile {
-  /// The profile `--profile` names: the built-in profile called `nameOrPath`, or else the
-  /// profile file at that path read over ``default``.
+  /// The profile a user names (what `iopb compare --profile` takes): the built-in profile
+  /// called `nameOrPath`, or else the profile file at that path read over ``default``.
   ///
   /// - Throws: ``ProfileError`` when the file cannot be read or has a malformed line.
   public static func load(_ nameOrPath: String) throws(ProfileError) -> CycleProfile {

@@ -45,7 +45,7 @@ public struct CycleProfile: Sendable, Hashable {
     return total
   }
 
-  /// The `OperationCounts` report names this profile prices; the rest are events.
+  /// The ``OperationCounts/fields`` names this profile prices; the rest are events.
   public static let pricedFieldNames: Set<String> = [
     "bytes_copied", "copies", "bytes_filled", "fills", "map_base_writes", "gdt_writes", "ltr",
     "invlpg", "tlb_misses", "pte_writes", "hypercalls", "gp_fixups", "sequence_compares",

@@ -8,8 +8,8 @@ extension OperationCounts {
   }
 
   /// Adds `now - before` field by field. Spelled out rather than walked through
-  /// ``OperationCounts/fields`` (key paths dominate a simulation's profile); a test checks
-  /// that every field of that list is covered.
+  /// ``OperationCounts/fields`` (key paths dominate a simulation's profile); a test checks,
+  /// through `Mirror`, that every stored property is carried into itself.
   public mutating func accumulate(_ now: OperationCounts, since before: OperationCounts) {
     bytesCopied += now.bytesCopied - before.bytesCopied
     copies += now.copies - before.copies

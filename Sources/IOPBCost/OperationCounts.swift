@@ -1,6 +1,7 @@
-/// Every operation a switch strategy performs that costs time, counted as it happens.
+/// Every operation a switch strategy performs that costs time, counted as it happens, and the
+/// context switches and returns to user around them (events, which cost nothing).
 ///
-/// A cycle profile (in the simulator layer) prices each field; nothing here is in cycles.
+/// ``CycleProfile``, in this module too, prices each field; nothing here is in cycles.
 public struct OperationCounts: Sendable, Hashable, Codable {
   /// Bytes copied into a TSS bitmap (`memcpy`), and how many separate copies did it.
   public var bytesCopied = 0
@@ -32,7 +33,8 @@ public struct OperationCounts: Sendable, Hashable, Codable {
 
   public init() {}
 
-  /// The counted fields with their report names, in a stable order.
+  /// Every stored property with its report name, in declaration order (`OperationCountsTests`
+  /// checks both against `Mirror`).
   nonisolated(unsafe) public static let fields: [(name: String, path: WritableKeyPath<OperationCounts, Int>)] = [
     ("bytes_copied", \.bytesCopied), ("copies", \.copies),
     ("bytes_filled", \.bytesFilled), ("fills", \.fills),

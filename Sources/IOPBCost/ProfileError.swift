@@ -1,4 +1,4 @@
-/// A malformed line of a profile file.
+/// A malformed line of a profile file or of `--set` text, or (line 0) a file that cannot be read.
 public struct ProfileError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The file name as given.
   public var source: String

@@ -1,6 +1,7 @@
 import IOPBSimulator
 
-/// A comparison as RFC 4180 comma-separated values, one header line then one line per row.
+/// A comparison as comma-separated values quoted as RFC 4180 says, one header line then one
+/// line per row, lines ended by LF (not RFC 4180's CRLF).
 struct CSVReport {
   let comparison: Comparison
 

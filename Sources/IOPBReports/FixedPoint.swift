@@ -1,6 +1,8 @@
 /// Deterministic decimal text for report numbers: rounded half away from zero to a fixed
 /// number of digits, with no locale, exponent or platform formatting involved.
 public enum FixedPoint {
+  /// `value` with exactly `digits` decimals (`nan`, `inf` and `-inf` for the non-finite ones;
+  /// magnitudes of 9e18 units and beyond fall back to Swift's own description).
   public static func format(_ value: Double, digits: Int) -> String {
     guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
     var scale = 1.0

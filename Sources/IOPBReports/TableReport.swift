@@ -1,6 +1,8 @@
 import IOPBSimulator
+import IOPBText
 
-/// A comparison as aligned text columns, with the profile named above and a legend below.
+/// A comparison as aligned text columns (``TextTable``: names left, figures right), with the
+/// profile named above and a legend below.
 struct TableReport {
   let comparison: Comparison
 
@@ -13,23 +15,16 @@ struct TableReport {
 
   var text: String {
     let rows = comparison.rows.map { ReportColumns.cells($0).map { $0.isEmpty ? "-" : $0 } }
-    var widths = Self.headers.map(\.count)
-    for row in rows {
-      for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-    }
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { index, cell in
-        let pad = String(repeating: " ", count: widths[index] - cell.count)
-        return index < 2 ? cell + pad : pad + cell
-      }.joined(separator: "  ")
-    }
+    // Workload and strategy names to the left, every figure to the right.
+    let table = TextTable(
+      columns: [.left, .left] + Array(repeating: .right, count: Self.headers.count - 2),
+      rows: [Self.headers] + rows)
     let profile = comparison.profile
     var lines = [
       "profile \(profile.name): switch.base \(FixedPoint.format(profile[.switchBase], digits: 0)) cycles, copy source in \(profile.residency.rawValue)"
     ]
     if let seed = comparison.seed { lines[0] += ", seed \(seed)" }
-    lines.append(line(Self.headers))
-    lines += rows.map(line)
+    lines += table.lines
     lines.append(
       "mean/p50/p99: cycles the strategy adds per context switch; bytes, fill, invlpg, ltr: per switch; "
         + "syscall: cycles inside ioperm/iopl/fork/exit over the run; ratio: (switch.base + mean) / cheapest clean run; "

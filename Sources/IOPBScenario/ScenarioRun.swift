@@ -3,6 +3,7 @@ import IOPBCost
 import IOPBKernel
 import IOPBMachine
 import IOPBStrategies
+import IOPBText
 
 /// The result of running one scenario on the model.
 public struct ScenarioRun: Sendable, Hashable {
@@ -25,41 +26,38 @@ public struct ScenarioRun: Sendable, Hashable {
     var lines = [
       "== \(scenario.source) (\(strategy), \(scenario.cpuCount) cpu\(scenario.cpuCount == 1 ? "" : "s"), \(scenario.kernel.portCount) ports)"
     ]
-    let width = max(24, records.map(\.step.text.count).max() ?? 0)
-    for (index, record) in records.enumerated() {
-      let outcome = record.outcome.map(\.description) ?? ""
-      var line = "\(pad(String(record.step.location.line), 4)) \(pad(record.step.text, width, left: true))  \(pad(outcome, 6, left: true))"
-      if let expectation = record.step.expectation, !(record.outcome.map(expectation.isMet) ?? false) {
-        line += "  FAIL: expected \(expectation)"
-      }
-      lines.append(line.trimmingTrailingSpaces())
-      if trace { lines += record.machineSteps.map { "       · \($0)" } }
+    let steps = TextTable(
+      columns: [
+        TextTable.Column(.right, minimumWidth: 4), TextTable.Column(.left, minimumWidth: 24),
+        TextTable.Column(.left, minimumWidth: 6), .left,
+      ],
+      rows: records.map { record in
+        var failure = ""
+        if let expectation = record.step.expectation, !(record.outcome.map(expectation.isMet) ?? false) {
+          failure = "FAIL: expected \(expectation)"
+        }
+        return [
+          String(record.step.location.line), record.step.text, record.outcome.map(\.description) ?? "", failure,
+        ]
+      })
+    // What belongs to a step starts under its text.
+    let indent = String(repeating: " ", count: (steps.widths.first ?? 0) + TextTable.separator.count)
+    for (index, (record, line)) in zip(records, steps.lines).enumerated() {
+      lines.append(line)
+      if trace { lines += record.machineSteps.map { "\(indent)  · \($0)" } }
       for violation in record.violations {
-        lines.append("     VIOLATION: \(violation.description(naming: { threadNames[$0] ?? $0.description }))")
-        lines.append("     steps that led to it:")
+        lines.append("\(indent)VIOLATION: \(violation.description(naming: { threadNames[$0] ?? $0.description }))")
+        lines.append("\(indent)steps that led to it:")
         for earlier in records[...index] {
-          lines += earlier.machineSteps.map { "       \(earlier.step.location.line): \($0)" }
+          lines += earlier.machineSteps.map { "\(indent)  \(earlier.step.location.line): \($0)" }
         }
       }
-      lines += record.invariantViolations.map { "     INVARIANT: \($0)" }
+      lines += record.invariantViolations.map { "\(indent)INVARIANT: \($0)" }
     }
     if let error { lines.append(error.description) }
     let expectations = records.filter { $0.step.expectation != nil }.count
     lines.append(
       "== \(passed ? "PASS" : "FAIL"): \(records.count) steps, \(expectations) expectations, \(failures.count) failed, \(violationCount) violations")
     return lines.joined(separator: "\n")
-  }
-}
-
-private func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
-  let padding = String(repeating: " ", count: max(0, width - text.count))
-  return left ? text + padding : padding + text
-}
-
-extension String {
-  fileprivate func trimmingTrailingSpaces() -> String {
-    var copy = self
-    while copy.last == " " { copy.removeLast() }
-    return copy
   }
 }

@@ -129,9 +129,4 @@ struct CheckCase: Sendable, CustomTestStringConvertible {
     #expect(tss.bytes[0x67] == 0x40)
     #expect(tss.ioMapBase == 0x4088)
   }
-
-  @Test(arguments: PrivilegeLevel.allCases, PrivilegeLevel.allCases)
-  func cliAndSTIDependOnIOPLOnly(cpl: PrivilegeLevel, iopl: PrivilegeLevel) {
-    #expect(InterruptFlagInstruction.executes(cpl: cpl, iopl: iopl) == (iopl.rawValue >= cpl.rawValue))
-  }
 }

@@ -12,7 +12,7 @@ import Testing
     #expect(!run.passed)
     #expect(run.failures.map(\.step.location.line) == [3])
     let report = run.render()
-    #expect(report.contains("   3 a: inb 0x80"))
+    #expect(report.contains("\n   3  a: inb 0x80 "))
     #expect(report.contains("allow   FAIL: expected deny"))
     #expect(report.hasSuffix("== FAIL: 4 steps, 3 expectations, 1 failed, 0 violations"))
   }

@@ -1,4 +1,3 @@
-import IOPBCost
 import IOPBKernel
 import IOPBSimulator
 import IOPBStrategies
@@ -47,22 +46,6 @@ import Testing
     let alternating = Simulator.simulate(Workload.highPort.with(duration: Self.short), strategy: strategy)
     #expect(alternating.switchCounts.bytesCopied > 0)
     #expect(alternating.switchCounts.bytesCopied % 8192 == 0)
-  }
-}
-
-@Suite struct OperationCountsDifferenceTests {
-  @Test func accumulateCoversEveryField() {
-    for (name, path) in OperationCounts.fields {
-      var now = OperationCounts()
-      now[keyPath: path] = 5
-      var before = OperationCounts()
-      before[keyPath: path] = 2
-      var total = OperationCounts()
-      total[keyPath: path] = 10
-      total.accumulate(now, since: before)
-      #expect(total[keyPath: path] == 13, "\(name)")
-      #expect(now.since(before)[keyPath: path] == 3, "\(name)")
-    }
   }
 }
 

@@ -20,7 +20,12 @@ func temporaryFile(_ text: String, name: String = "case.scn") throws -> String {
   return file.path
 }
 
-@Suite struct RunCommandTests {
+/// `iopb run` with `arguments`, parsed and validated as on the command line.
+func iopbRun(_ arguments: [String]) throws -> CommandOutput {
+  try IOPB.Run.parse(arguments).execute()
+}
+
+@Suite struct RunTests {
   /// Every `*.scn` file of `scenarios/`, listed rather than named.
   static let repositoryScenarios: [String] = {
     let directory = repositoryRoot.appendingPathComponent("scenarios").path
@@ -33,35 +38,35 @@ func temporaryFile(_ text: String, name: String = "case.scn") throws -> String {
   }
 
   @Test(arguments: repositoryScenarios)
-  func repositoryScenariosPass(_ name: String) {
-    let report = ScenarioCommand.run(files: [scenarioPath(name)], strategy: "linux-5.5", trace: false)
+  func repositoryScenariosPass(_ name: String) throws {
+    let report = try iopbRun([scenarioPath(name), "--strategy", "linux-5.5"])
     #expect(report.exitCode == 0, "\(report.output)\n\(report.diagnostics)")
     #expect(report.output.contains("== PASS"))
   }
 
   @Test func failedExpectationExitsOne() throws {
     let file = try temporaryFile("process a cpu0\na: inb 0x80 -> allow\n")
-    let report = ScenarioCommand.run(files: [file], strategy: "linux-5.5", trace: false)
+    let report = try iopbRun([file, "--strategy", "linux-5.5"])
     #expect(report.exitCode == 1)
     #expect(report.output.contains("FAIL: expected allow"))
   }
 
   @Test func malformedFileExitsSixtyFourWithFileAndLine() throws {
     let file = try temporaryFile("process a cpu0\na: ioperm 1 2\n", name: "bad.scn")
-    let report = ScenarioCommand.run(files: [file], strategy: "linux-5.5", trace: false)
+    let report = try iopbRun([file, "--strategy", "linux-5.5"])
     #expect(report.exitCode == 64)
     #expect(report.diagnostics == "\(file):2:4: error: usage: ioperm FROM NUM ON")
   }
 
   @Test func unreadableAndBinaryFilesAreReportedNotCrashed() throws {
-    let missing = ScenarioCommand.run(files: ["/nonexistent/x.scn"], strategy: "linux-5.5", trace: false)
+    let missing = try iopbRun(["/nonexistent/x.scn", "--strategy", "linux-5.5"])
     #expect(missing.exitCode == 64)
     #expect(missing.diagnostics == "/nonexistent/x.scn:0:0: error: cannot read the file")
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("iopb-bin-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let binary = directory.appendingPathComponent("b.scn")
     try Data([0xFF, 0xFE, 0x00, 0xC3]).write(to: binary)
-    let report = ScenarioCommand.run(files: [binary.path], strategy: "linux-5.5", trace: false)
+    let report = try iopbRun([binary.path, "--strategy", "linux-5.5"])
     #expect(report.exitCode == 64)
   }
 

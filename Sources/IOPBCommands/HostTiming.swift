@@ -1,0 +1,85 @@
+import Foundation
+
+/// Wall-clock timing on this host, for `iopb bench` and `iopb calibrate`: the clock, the
+/// buffers copies are timed in, and plain `memcpy`/`memset` timings to hold the model against.
+///
+/// Every timed loop folds what it wrote into a checksum that decides the result, so that the
+/// optimiser cannot drop the copies.
+enum HostTiming {
+  /// Seconds `body` takes once, on the continuous clock.
+  static func seconds(_ body: () -> Void) -> Double {
+    let elapsed = ContinuousClock().measure(body)
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+  }
+
+  /// The fastest of a warm-up and five timed runs of `body`, in seconds, as Molnar took the
+  /// minimum of his runs (costs.md §2): the least disturbed run on a shared machine.
+  static func minimumSeconds(_ body: () -> Void) -> Double {
+    body()
+    return (0..<5).map { _ in seconds(body) }.min() ?? 0
+  }
+
+  /// A source and a destination buffer for timing copies: 64-byte aligned (a cache line), the
+  /// source filled with 0x5A and the destination with 0xFF as a bitmap starts, freed after `body`.
+  static func withCopyBuffers<Result>(
+    source sourceBytes: Int, destination destinationBytes: Int,
+    _ body: (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Result
+  ) -> Result {
+    let source = UnsafeMutableRawPointer.allocate(byteCount: sourceBytes, alignment: 64)
+    let destination = UnsafeMutableRawPointer.allocate(byteCount: destinationBytes, alignment: 64)
+    defer {
+      source.deallocate()
+      destination.deallocate()
+    }
+    source.initializeMemory(as: UInt8.self, repeating: 0x5A, count: sourceBytes)
+    destination.initializeMemory(as: UInt8.self, repeating: 0xFF, count: destinationBytes)
+    return body(source, destination)
+  }
+
+  /// Seconds for `copies` plain copies totalling `bytes`, each from one hot source into one
+  /// TSS-sized buffer, timed once (bench's `memcpy` column).
+  static func memcpySeconds(bytes: Int, copies: Int) -> Double {
+    let chunk = max(1, bytes / max(1, copies))
+    return withCopyBuffers(source: chunk, destination: chunk) { source, destination in
+      var checksum = 0
+      let seconds = seconds {
+        for index in 0..<copies {
+          source.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
+          destination.copyMemory(from: source, byteCount: chunk)
+          checksum &+= Int(destination.load(fromByteOffset: chunk - 1, as: UInt8.self))
+        }
+      }
+      return checksum == Int.min ? 0 : seconds
+    }
+  }
+
+  /// Mean nanoseconds per copy of `size` bytes, sources taken in turn from a pool of `pool`
+  /// bytes (a pool larger than a cache level keeps the sources out of it); fastest of five runs.
+  static func copyNanoseconds(size: Int, pool: Int, repetitions: Int) -> Double {
+    let slots = max(1, pool / size)
+    return withCopyBuffers(source: slots * size, destination: size) { source, destination in
+      var checksum = 0
+      let seconds = minimumSeconds {
+        for index in 0..<repetitions {
+          destination.copyMemory(from: source + (index % slots) * size, byteCount: size)
+          checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
+        }
+      }
+      return checksum == Int.min ? 0 : seconds * 1e9 / Double(repetitions)
+    }
+  }
+
+  /// Mean nanoseconds per `memset` of `size` bytes in one hot buffer; fastest of five runs.
+  static func fillNanoseconds(size: Int, repetitions: Int) -> Double {
+    let destination = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+    defer { destination.deallocate() }
+    var checksum = 0
+    let seconds = minimumSeconds {
+      for index in 0..<repetitions {
+        memset(destination, Int32(index & 0xFF), size)
+        checksum &+= Int(destination.load(fromByteOffset: size - 1, as: UInt8.self))
+      }
+    }
+    return checksum == Int.min ? 0 : seconds * 1e9 / Double(repetitions)
+  }
+}
