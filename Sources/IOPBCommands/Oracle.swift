@@ -17,11 +17,6 @@ extension IOPB {
         it reached are still compared), 73 when --save cannot create its folder or write a file.
         """)
 
-    /// Exit status when the guest could not be run or stopped early (`EX_UNAVAILABLE`).
-    public static let guestUnavailable: Int32 = 69
-    /// Exit status when `--save` cannot create its folder or a file in it (`EX_CANTCREAT`).
-    public static let cannotCreate: Int32 = 73
-
     @Argument(help: "Scenario files (.scn).")
     var files: [String] = []
 
@@ -71,9 +66,10 @@ extension IOPB {
       var scenarios: [Scenario] = []
       var diagnostics: [String] = []
       for file in files {
-        switch ScenarioCommand.load(file) {
-        case .success(let scenario): scenarios.append(scenario)
-        case .failure(let errors): diagnostics += errors.errors.map(\.description)
+        do {
+          scenarios.append(try Scenario.load(contentsOf: file))
+        } catch {
+          diagnostics += error.errors.map(\.description)
         }
       }
       guard diagnostics.isEmpty else {
@@ -85,7 +81,7 @@ extension IOPB {
         do {
           try Self.write(generated, into: save)
         } catch {
-          return CommandOutput(diagnostics: "error: \(error)", exitCode: Self.cannotCreate)
+          return CommandOutput(diagnostics: "error: \(error)", exitCode: CommandOutput.cannotCreate)
         }
       }
       for (name, text) in generated {
@@ -128,7 +124,7 @@ extension IOPB {
       let exitCode: Int32
       if let failure {
         diagnostics.append("error: \(failure)")
-        exitCode = Self.guestUnavailable
+        exitCode = CommandOutput.unavailable
       } else {
         exitCode = report.agrees && diagnostics.isEmpty ? 0 : 1
       }
