@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Layers, each a module importing only modules listed before it (docs/architecture.md):
+//   IOPBText     aligned plain-text columns and locale-free numbers; imports nothing
 //   IOPBCPU      the hardware: TSS bytes and the I/O permission check
 //   IOPBKernel   Linux's ioperm/iopl semantics: threads, processes, refcounted bitmaps
 //   IOPBCost     what is counted (OperationCounts) and what it costs (CycleProfile); imports
@@ -9,7 +10,6 @@ import PackageDescription
 //   IOPBStrategies  the switch designs, one value of SwitchStrategy each  (CPU, Kernel, Cost)
 //   IOPBMachine  N CPUs over one kernel driven by one strategy: steps, outcomes, the double check
 //   IOPBSimulator   the discrete-event engine, workloads and comparisons      (… Machine)
-//   IOPBText     aligned plain-text columns for terminal output; imports nothing
 //   IOPBScenario    the scenario language and its runner               (… Machine, Text)
 //   IOPBOracle      the QEMU guest as judge of the kernel model          (… Scenario, Simulator)
 //   IOPBReports     text, CSV and JSON renderings of results       (… Simulator, Text)

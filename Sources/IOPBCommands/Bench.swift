@@ -3,7 +3,6 @@ import IOPBCPU
 import IOPBCost
 import IOPBKernel
 import IOPBMachine
-import IOPBReports
 import IOPBSimulator
 import IOPBStrategies
 import IOPBText

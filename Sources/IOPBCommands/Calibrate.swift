@@ -2,7 +2,7 @@ import ArgumentParser
 import CCacheFlush
 import Foundation
 import IOPBCost
-import IOPBReports
+import IOPBText
 
 extension IOPB {
   /// `iopb calibrate`: times `memcpy` and `memset` of bitmap-sized blocks on this host, hot and

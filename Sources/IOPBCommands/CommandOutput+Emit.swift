@@ -1,5 +1,4 @@
 import ArgumentParser
-import IOPBReports
 
 extension CommandOutput {
   /// Prints the output to standard output and the diagnostics to standard error, then ends the

@@ -1,6 +1,7 @@
 import IOPBCost
 import IOPBSimulator
 import IOPBStrategies
+import IOPBText
 
 /// A comparison as one JSON object, written by hand so that keys keep a fixed order and
 /// numbers a fixed precision: the same inputs and seed give byte-identical text.

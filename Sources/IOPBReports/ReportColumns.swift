@@ -1,4 +1,5 @@
 import IOPBSimulator
+import IOPBText
 
 /// The columns every format shares, in order, with their cells formatted once.
 struct ReportColumns {
