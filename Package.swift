@@ -45,7 +45,8 @@ let package = Package(
       name: "IOPBSimulator",
       dependencies: [
         "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine",
-        .product(name: "Collections", package: "swift-collections"),
+        .product(name: "DequeModule", package: "swift-collections"),
+        .product(name: "HeapModule", package: "swift-collections"),
       ]),
     .target(name: "IOPBText"),
     .target(

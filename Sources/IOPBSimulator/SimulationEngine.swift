@@ -1,4 +1,5 @@
-import Collections
+import DequeModule
+import HeapModule
 import IOPBCPU
 import IOPBCost
 import IOPBKernel
