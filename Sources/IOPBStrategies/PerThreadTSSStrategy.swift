@@ -4,8 +4,10 @@ import IOPBKernel
 
 /// A pre-formatted TSS per thread (`per-thread-tss-ltr`): a thread with I/O permissions owns a
 /// whole TSS holding its bitmap; a switch copies the 88 bytes of stack fields (RSP0–2,
-/// IST1–7) into it only when the thread last ran on another CPU, then clears the GDT busy bit
-/// and loads TR, on every switch.
+/// IST1–7) into it only when the thread last ran on another CPU, then, when the TSS to run on
+/// differs from the one loaded, rewrites the GDT descriptor (busy bit clear) and loads TR.
+/// Threads without permissions share the CPU's own TSS, so a switch between two of them loads
+/// nothing.
 ///
 /// Source: H. Peter Anvin, 2019-11-07 (`<6cac6943-2f6c-d48a-658e-08b3bf87921a@zytor.com>`), who
 /// proposed refreshing the 88 bytes of TSS fields only after a migration and then switching
@@ -13,8 +15,12 @@ import IOPBKernel
 /// under KPTI the TSS must sit at a fixed `cpu_entry_area` address visible from user mode, so
 /// the design is ``kptiCompatible`` false. Never merged.
 ///
-/// Threads without permissions run on the CPU's own TSS (invalid base). The 88 bytes are
-/// counted as copied bytes. A child that inherits a bitmap pays a copy into its own TSS.
+/// Threads without permissions run on the CPU's own TSS (invalid base). Loading TR only when
+/// the TSS changes is a reading of Anvin's "then switch the TSS … For the common case (no
+/// ioperms) we use the standard per-cpu TSS", the only one a kernel would implement (LTR of
+/// the loaded TSS changes nothing); after a VM exit cut the limit, a thread that may reach
+/// ports reloads it (`refresh_tss_limit()`, as every design here). The 88 bytes are counted as
+/// copied bytes. A child that inherits a bitmap pays a copy into its own TSS.
 ///
 /// With ``mapsIntoEntryArea`` (`per-thread-tss-ltr+cea-map`, not in the catalog) the design pays
 /// to satisfy KPTI: whenever a CPU loads another thread's TSS it first maps it at its fixed
@@ -52,7 +58,7 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
   }
 
   /// Anvin's switch: a thread with permissions runs on its own TSS, refreshed with the 88 bytes
-  /// of stack fields after a migration; every switch loads TR.
+  /// of stack fields after a migration; TR is loaded only when the TSS to run on changes.
   public func contextSwitch(
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
@@ -62,7 +68,11 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
       context.counts.bytesCopied += Self.stackFieldBytes
       context.state.threads[target]?.preparedFor = cpu
     }
-    load(target, on: cpu, table: &context.state, counts: &context.counts)
+    if context.state.cpus[cpu].loaded != target {
+      load(target, on: cpu, table: &context.state, counts: &context.counts)
+    } else if target != nil {
+      context.state.refreshLimit(on: cpu, counts: &context.counts)
+    }
   }
 
   /// As every private-TSS design, but loading through ``load(_:on:table:counts:)``.

@@ -51,9 +51,30 @@ import Testing
     #expect(run.passed, "\(run.render())")
     // Allocation copies the 104-byte hardware part on cpu0; each migration copies 88 bytes.
     #expect(run.counts.bytesCopied == 104 + 88 + 88)
-    // LTR: switch to a (common TSS), ioperm (a's TSS), then per migration the old CPU goes
-    // idle and the new one switches to a: 2 + 2 × 2 = 6.
-    #expect(run.counts.taskRegisterLoads == 6)
+    // LTR: none for the first switch to a (the CPU's own TSS is loaded), ioperm loads a's TSS,
+    // then per migration the old CPU goes back to its own and the new one loads a's: 1 + 2 × 2.
+    #expect(run.counts.taskRegisterLoads == 5)
+  }
+
+  /// Anvin: threads without ioperm run on the per-CPU TSS, so only a switch that changes the
+  /// TSS to run on loads TR.
+  @Test(arguments: [
+    (first: false, second: false, loads: 0), (first: true, second: false, loads: 1),
+    (first: false, second: true, loads: 1), (first: true, second: true, loads: 1),
+  ])
+  func perThreadTSSLoadsTROnlyWhenTheTSSChanges(first: Bool, second: Bool, loads: Int) throws {
+    var machine = Machine(strategy: PerThreadTSSStrategy(), cpuCount: 1)
+    let a = try machine.spawn(credentials: .root, on: 0)
+    let b = try machine.spawn(credentials: .root, on: 0)
+    for (thread, holds) in [(a, first), (b, second)] {
+      for step in machine.preparation(for: thread) { _ = try machine.apply(step) }
+      if holds { _ = try machine.apply(.syscall(thread, .ioperm(from: 0x80, count: 1, turnOn: true))) }
+    }
+    _ = try machine.apply(.contextSwitch(cpu: 0, to: a))
+    let before = machine.counts.taskRegisterLoads
+    _ = try machine.apply(.contextSwitch(cpu: 0, to: b))
+    #expect(machine.counts.taskRegisterLoads - before == loads)
+    #expect(machine.counts.gdtWrites - machine.counts.taskRegisterLoads == 0)
   }
 
   @Test func perThreadTSSMappedIntoTheEntryAreaPaysPTEsAndINVLPGs() throws {
@@ -73,7 +94,8 @@ import Testing
     // (hardware part and 8 KiB map with its tail: 0x2080 bytes).
     #expect(run.counts.pageTableWrites == 9)
     #expect(run.counts.pageInvalidations == 9)
-    #expect(run.counts.taskRegisterLoads == 4)
+    // LTR at ioperm, back to the CPU's TSS for b, a's again: the first switch to a loads none.
+    #expect(run.counts.taskRegisterLoads == 3)
   }
 
   /// i386 reloads TR whenever it switches to a private-TSS thread; amd64 compares the TSS pointer
