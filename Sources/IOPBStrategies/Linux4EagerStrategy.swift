@@ -26,11 +26,22 @@ public struct Linux4EagerStrategy: InstallingStrategy {
     State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount, baseAtMap: true)), count: cpuCount)
   }
 
-  /// Copies up to the larger of both extents, or erases the previous extent:
-  /// ``BitmapTSS/copyEagerly(_:kernel:wholeMap:counts:)``.
+  /// `switch_to_bitmap()` (≤ 5.4): copy `max(prev->io_bitmap_max, next->io_bitmap_max)` bytes
+  /// to a thread with a bitmap, or erase the previous extent for one without. The base stays
+  /// valid: at the map, or at `mapall` for `iopl(3)`. `ksys_ioperm()` and `exit_thread()` do
+  /// the same to the running thread's TSS.
   public func install(
     _ thread: ThreadID?, into record: inout PlainCPU, kernel: Kernel, counts: inout OperationCounts
   ) {
-    record.tss.copyEagerly(thread, kernel: kernel, wholeMap: false, counts: &counts)
+    if let thread, let bitmap = kernel.bitmap(of: thread) {
+      record.tss.copy(bitmap, range: 0..<max(record.tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
+      record.tss.dirtyBytes = bitmap.maxBytes
+    } else if record.tss.dirtyBytes > 0 {
+      record.tss.fill(0..<record.tss.dirtyBytes, counts: &counts)
+      record.tss.dirtyBytes = 0
+    }
+    let view = PortView(of: thread, in: kernel)
+    record.tss.setBaseIfChanged(view == .all ? record.tss.layout.validAll : record.tss.layout.validMap, counts: &counts)
+    if view.grantsPorts { record.tss.refreshLimit(counts: &counts) }
   }
 }
