@@ -58,9 +58,10 @@ import Testing
     Case(
       strategy: Linux269OwnerCacheStrategy(),
       expected: counts(copied: 24, copies: 1, base: 3, compares: 2)),
-    // Base LAZY at ioperm, INVALID for b, LAZY for a, VALID in the #GP handler: 4 stores; the
-    // one fault copies a's 24 bytes.
-    Case(strategy: LazyGPCopyStrategy(), expected: counts(copied: 24, copies: 1, base: 4, gp: 1)),
+    // Base LAZY at ioperm, INVALID for b; back on a the owner is compared (none yet: a made no
+    // access before), LAZY; VALID in the #GP handler: 4 stores; the one fault copies a's 24
+    // bytes and makes a the owner.
+    Case(strategy: LazyGPCopyStrategy(), expected: counts(copied: 24, copies: 1, base: 4, gp: 1, compares: 1)),
     // Every switch-in of a copies max(prev_max, 24) = 24: at ioperm and back from b; base
     // VALID, INVALID, VALID.
     Case(strategy: V1InvalidateStrategy(), expected: counts(copied: 48, copies: 2, base: 3)),
