@@ -22,12 +22,14 @@ extension Kernel {
 
     let id: BitmapID
     var bitmap: IOBitmap
+    var copiedOnWrite = false
     if let current = self[caller].ioBitmap, let existing = bitmaps[current] {
       bitmap = existing
       if existing.referenceCount > 1 {
         // Copy on write: kmemdup, then io_bitmap_exit(current) drops the shared original.
         try allocate()
         exitIOBitmap(caller, isCurrent: true)
+        copiedOnWrite = true
         bitmap.referenceCount = 1
         id = insert(bitmap)
       } else {
@@ -46,12 +48,12 @@ extension Kernel {
     guard let lastWord = bitmap.lastWordWithZeroBit else {
       // Every port denied again: io_bitmap_exit(current) frees it.
       exitIOBitmap(caller, isCurrent: true)
-      return SyscallEffect(permissionsChanged: true)
+      return SyscallEffect(permissionsChanged: true, copiedOnWrite: copiedOnWrite)
     }
     bitmap.maxBytes = (lastWord + 1) * 8
     bitmap.sequence = nextSequence()
     bitmaps[id] = bitmap
-    return SyscallEffect(permissionsChanged: true)
+    return SyscallEffect(permissionsChanged: true, copiedOnWrite: copiedOnWrite)
   }
 
   /// `iopl(level)` as `SYSCALL_DEFINE1(iopl)` in `arch/x86/kernel/ioport.c` (Linux ≥ 5.5).

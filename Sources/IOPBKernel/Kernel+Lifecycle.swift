@@ -33,24 +33,25 @@ extension Kernel {
   /// so both survive. `de_thread()` makes every other thread of the process exit first.
   public mutating func exec(_ caller: ThreadID) -> SyscallEffect {
     let others = threads(of: self[caller].process).filter { $0 != caller }
-    for other in others { exit(other, isCurrent: false) }
+    var effect = SyscallEffect(exitedThreads: others)
+    for other in others { effect.ioBitmapExits.formUnion(exit(other).ioBitmapExits) }
     if configuration.deviations.contains(.execDropsPermissions) {
       self[caller].ioplEmulation = 0
       exitIOBitmap(caller, isCurrent: true)
-      return SyscallEffect(permissionsChanged: true, exitedThreads: others)
+      effect.permissionsChanged = true
     }
-    return SyscallEffect(exitedThreads: others)
+    return effect
   }
 
-  /// Thread exit: `exit_thread()` → `io_bitmap_exit()`. The flag stays set only at level 3.
-  /// `isCurrent` is false for threads retired elsewhere (exec's `de_thread`), whose exit the
-  /// model does not place on a CPU.
+  /// Thread exit: `exit_thread()` runs `io_bitmap_exit()` only for a thread with TIF_IO_BITMAP,
+  /// as current on its own CPU (also under exec's `de_thread()`); the flag stays set only at
+  /// level 3. The effect lists the thread in ``SyscallEffect/ioBitmapExits`` when that ran.
   @discardableResult
-  public mutating func exit(_ thread: ThreadID, isCurrent: Bool = true) -> SyscallEffect {
-    // A dying thread runs io_bitmap_exit() as current on its own CPU, also under de_thread().
-    exitIOBitmap(thread, isCurrent: true)
+  public mutating func exit(_ thread: ThreadID) -> SyscallEffect {
+    let ranIOBitmapExit = self[thread].needsIOBitmapUpdate
+    if ranIOBitmapExit { exitIOBitmap(thread, isCurrent: true) }
     self[thread].isAlive = false
-    return SyscallEffect(permissionsChanged: isCurrent)
+    return SyscallEffect(ioBitmapExits: ranIOBitmapExit ? [thread] : [])
   }
 
   /// `setresuid(uid, uid, uid)` as the raw system call, on the calling thread only. Changing

@@ -117,16 +117,26 @@ public struct SyscallEffect: Sendable, Hashable {
   /// The caller's bitmap, level or TIF_IO_BITMAP changed (`task_update_io_bitmap()` or a
   /// bitmap write ran), so a strategy that keeps the TSS in step eagerly must act now.
   public var permissionsChanged: Bool
+  /// `ksys_ioperm()` replaced the caller's shared bitmap by a private copy: it ran
+  /// `io_bitmap_exit()` on the shared one first, whose `task_update_io_bitmap()` saw the flag
+  /// clear unless the caller is at level 3.
+  public var copiedOnWrite: Bool
   /// Threads that exited as a side effect (exec's `de_thread`), which the machine must retire.
   public var exitedThreads: [ThreadID]
+  /// Exited threads whose `exit_thread()` ran `io_bitmap_exit()` (they had TIF_IO_BITMAP): the
+  /// TSS of the CPU each dies on gets its update.
+  public var ioBitmapExits: Set<ThreadID>
   /// The thread the call created (fork, clone).
   public var createdThread: ThreadID?
 
   public init(
-    permissionsChanged: Bool = false, exitedThreads: [ThreadID] = [], createdThread: ThreadID? = nil
+    permissionsChanged: Bool = false, copiedOnWrite: Bool = false, exitedThreads: [ThreadID] = [],
+    ioBitmapExits: Set<ThreadID> = [], createdThread: ThreadID? = nil
   ) {
     self.permissionsChanged = permissionsChanged
+    self.copiedOnWrite = copiedOnWrite
     self.exitedThreads = exitedThreads
+    self.ioBitmapExits = ioBitmapExits
     self.createdThread = createdThread
   }
 

@@ -142,8 +142,8 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       case .exec:
         effect = context.kernel.exec(thread)
       case .exit:
-        context.kernel.exit(thread)
-        retire(thread, on: cpu)
+        let exit = context.kernel.exit(thread)
+        retire(thread, on: cpu, updatingTSS: exit.ioBitmapExits.contains(thread))
         strategy.threadExited(thread, on: cpu, in: &context)
         return .syscall(nil, created: nil)
       case .setresuid(let uid):
@@ -154,8 +154,11 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     }
     for exited in effect.exitedThreads {
       let running = runningCPU(of: exited)
-      if let running { retire(exited, on: running) }
+      if let running { retire(exited, on: running, updatingTSS: effect.ioBitmapExits.contains(exited)) }
       strategy.threadExited(exited, on: running ?? cpu, in: &context)
+    }
+    if effect.copiedOnWrite {
+      strategy.bitmapCopiedOnWrite(on: cpu, thread: thread, in: &context)
     }
     if effect.permissionsChanged {
       strategy.permissionsChanged(on: cpu, thread: thread, in: &context)
@@ -163,9 +166,10 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     return .syscall(nil, created: effect.createdThread)
   }
 
-  /// An exited thread's last moments on `cpu`: `io_bitmap_exit()`'s TSS side, then schedule().
-  private mutating func retire(_ thread: ThreadID, on cpu: CPUID) {
-    strategy.permissionsChanged(on: cpu, thread: thread, in: &context)
+  /// An exited thread's last moments on `cpu`: `io_bitmap_exit()`'s TSS side when it ran
+  /// (`updatingTSS`), then schedule().
+  private mutating func retire(_ thread: ThreadID, on cpu: CPUID, updatingTSS: Bool) {
+    if updatingTSS { strategy.permissionsChanged(on: cpu, thread: thread, in: &context) }
     switchTasks(on: cpu, from: thread, to: nil)
     cpus[cpu] = .idle
   }

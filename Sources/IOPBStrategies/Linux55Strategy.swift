@@ -14,8 +14,9 @@ import IOPBKernel
 /// The TSS is a ``BitmapTSS``, whose `prev_sequence` and `prev_max` sit at their real offsets.
 /// The hooks decide when the kernel calls the two paravirt operations,
 /// `tss_invalidate_io_bitmap()` and `tss_update_io_bitmap()` (`pv_ops.cpu`), through
-/// ``invalidatesAtSwitch(from:kernel:)``, ``updatesAtReturn(of:kernel:)`` and
-/// ``invalidatesAfterChange(of:kernel:)``; a paravirtualised guest (``XenPVStrategy``) makes the
+/// ``invalidatesAtSwitch(from:kernel:)``, ``updatesAtReturn(of:kernel:)``,
+/// ``invalidatesAfterChange(of:kernel:)`` and ``invalidatesOnCopy(of:kernel:)``; a
+/// paravirtualised guest (``XenPVStrategy``) makes the
 /// same decisions with its own operations.
 public struct Linux55Strategy: SwitchStrategy {
   public typealias State = PerCPUState<PlainCPU>
@@ -83,6 +84,19 @@ public struct Linux55Strategy: SwitchStrategy {
 
   public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
     if invalidatesAfterChange(of: thread, kernel: context.kernel) {
+      invalidate(&context.state.cpus[cpu].tss, counts: &context.counts)
+    }
+  }
+
+  /// `ksys_ioperm()`'s copy on write: `io_bitmap_exit()` on the shared bitmap runs
+  /// `task_update_io_bitmap()`, which below level 3 clears the flag and invalidates the base
+  /// before the private copy sets the flag again.
+  public func invalidatesOnCopy(of thread: ThreadID, kernel: Kernel) -> Bool {
+    kernel[thread].ioplEmulation != 3
+  }
+
+  public func bitmapCopiedOnWrite(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
+    if invalidatesOnCopy(of: thread, kernel: context.kernel) {
       invalidate(&context.state.cpus[cpu].tss, counts: &context.counts)
     }
   }

@@ -39,6 +39,12 @@ public protocol SwitchStrategy: Sendable, Hashable {
   /// The running `thread`'s permissions changed in a system call (`ioperm`, `iopl`, exit).
   func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context)
 
+  /// `ksys_ioperm()` by the running `thread` replaced its shared bitmap by a private copy,
+  /// dropping the shared one with `io_bitmap_exit()` first; ``permissionsChanged(on:thread:in:)``
+  /// follows. Nothing by default: only Linux ≥ 5.5's `task_update_io_bitmap()` touches the TSS
+  /// on the way.
+  func bitmapCopiedOnWrite(on cpu: CPUID, thread: ThreadID, in context: inout Context)
+
   /// A VM exit on `cpu` left the TR limit at 0x67 while `current` ran KVM.
   func vmExit(on cpu: CPUID, current: ThreadID?, in context: inout Context)
 
@@ -86,6 +92,8 @@ extension SwitchStrategy {
   ) -> Bool { false }
 
   public func portAccessed(on cpu: CPUID, thread: ThreadID, access: IOAccess, in context: inout Context) {}
+
+  public func bitmapCopiedOnWrite(on cpu: CPUID, thread: ThreadID, in context: inout Context) {}
 
   public func bitmapsFreed(_ bitmaps: [BitmapID], on cpu: CPUID, in context: inout Context) {}
 

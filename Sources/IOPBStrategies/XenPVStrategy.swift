@@ -15,8 +15,10 @@ import IOPBKernel
 /// in `arch/x86/xen/enlighten_pv.c`; `PHYSDEVOP_set_iobitmap` in `xen/arch/x86/physdev.c` and
 /// `guest_io_okay()` in `xen/arch/x86/pv/emul-priv-op.c` (peers.md §10).
 ///
-/// With ``forwardsInvalidation`` false the guest is Linux 5.5–5.8 before the XSA-329 fix: Xen
-/// keeps pointing at the bitmap of a thread that was switched out. A defect injected into the
+/// With ``forwardsInvalidation`` false the guest is Linux 5.5–5.7.9 before the XSA-329 fix:
+/// `switch_to_bitmap()` called the native invalidation directly, so Xen keeps pointing at the
+/// bitmap of a thread that was switched out; invalidations after `ioperm`, `iopl` and exit
+/// went through the paravirt update and reached Xen all along. A defect injected into the
 /// ``guest`` reaches this design too. A PV guest cannot run VMX, so VM exits change nothing.
 public struct XenPVStrategy: SwitchStrategy {
   /// What Xen holds for one vCPU: the bitmap's offset in the guest TSS and the port count.
@@ -66,11 +68,12 @@ public struct XenPVStrategy: SwitchStrategy {
     return segment
   }
 
+  /// `switch_to_bitmap()`: the invalidation that XSA-329 left native-only.
   public func contextSwitch(
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
     if guest.invalidatesAtSwitch(from: previous, kernel: context.kernel) {
-      invalidate(on: cpu, state: &context.state, counts: &context.counts)
+      invalidate(on: cpu, forwarding: forwardsInvalidation, state: &context.state, counts: &context.counts)
     }
   }
 
@@ -83,9 +86,18 @@ public struct XenPVStrategy: SwitchStrategy {
     context.counts.hypercalls += 1
   }
 
+  /// `task_update_io_bitmap()` → `tss_update_io_bitmap()`, the paravirt update, which tells
+  /// Xen `{…, 0}` ports even before the XSA-329 fix.
   public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
     if guest.invalidatesAfterChange(of: thread, kernel: context.kernel) {
-      invalidate(on: cpu, state: &context.state, counts: &context.counts)
+      invalidate(on: cpu, forwarding: true, state: &context.state, counts: &context.counts)
+    }
+  }
+
+  /// The copy on write's `task_update_io_bitmap()`, through the paravirt update as above.
+  public func bitmapCopiedOnWrite(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
+    if guest.invalidatesOnCopy(of: thread, kernel: context.kernel) {
+      invalidate(on: cpu, forwarding: true, state: &context.state, counts: &context.counts)
     }
   }
 
@@ -95,10 +107,11 @@ public struct XenPVStrategy: SwitchStrategy {
     context.counts.generalProtectionFixups += 1
   }
 
-  /// `xen_invalidate_io_bitmap()`: the native invalidation, then `{0, 0}` to Xen.
-  func invalidate(on cpu: CPUID, state: inout State, counts: inout OperationCounts) {
+  /// The native invalidation, then, when `forwarding`, Xen told that no port is open:
+  /// `xen_invalidate_io_bitmap()`'s `{0, 0}`, or `xen_update_io_bitmap()` with an invalid base.
+  func invalidate(on cpu: CPUID, forwarding: Bool, state: inout State, counts: inout OperationCounts) {
     guest.invalidate(&state.guest.cpus[cpu].tss, counts: &counts)
-    guard forwardsInvalidation else { return }
+    guard forwarding else { return }
     state.xen[cpu] = nil
     counts.hypercalls += 1
   }
