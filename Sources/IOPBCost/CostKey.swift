@@ -16,8 +16,11 @@ public enum CostKey: String, Sendable, Hashable, CaseIterable {
   case fillPerByte = "fill.per_byte"
   /// One 16-bit store to the I/O map base field.
   case mapBaseWrite = "map_base_write"
-  /// One store to a GDT TSS descriptor, with the LGDT pair a read-only GDT needs.
-  case gdtWrite = "gdt_write"
+  /// One rewrite of a GDT TSS descriptor: the few stores that mark it available or point it at
+  /// another TSS.
+  case descriptorWrite = "descriptor_write"
+  /// One LGDT (Linux x86-64 runs two around each descriptor write, HelenOS one, FreeBSD none).
+  case gdtLoad = "lgdt"
   /// One LTR.
   case taskRegisterLoad = "ltr"
   /// One INVLPG.

@@ -16,8 +16,10 @@ extension CycleProfile {
       .fillPerByte: CostFigure(
         1.0 / 32, source: "costs.md §3.6: a fill is store-bound, 32 B/cycle (Skylake store port) [C]"),
       .mapBaseWrite: CostFigure(3, source: "costs.md §4: 16-bit store in the per-CPU TSS, 1–5 cycles [C]"),
-      .gdtWrite: CostFigure(
-        80, source: "costs.md §4/§3.1: descriptor store plus 2 × LGDT of a read-only GDT, 2 × 40 (AMD K8 LGDT 37) [A, old]"),
+      .descriptorWrite: CostFigure(
+        5, source: "a few stores to a cached GDT line, as map_base_write (FreeBSD cpu_switch writes five) [C]"),
+      .gdtLoad: CostFigure(
+        40, source: "costs.md §4/§3.1: LGDT, 40 cycles (AMD K8 LGDT 37, SOG #25112 Table 13) [A, old]"),
       .taskRegisterLoad: CostFigure(
         150, source: "costs.md §4/§3.1: LTR with busy-bit clear, serializing, estimate 20–300 [C]"),
       .pageInvalidation: CostFigure(

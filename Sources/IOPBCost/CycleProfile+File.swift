@@ -47,6 +47,8 @@ extension CycleProfile {
         }
         profile.residency = residency
         profile.residencySource = origin
+      case "gdt_write":
+        throw fail("'gdt_write' was split into 'descriptor_write' (the descriptor stores) and 'lgdt' (each LGDT)")
       default:
         guard let costKey = CostKey(rawValue: key) else {
           throw fail("unknown key '\(key)'; known: \(knownKeys.joined(separator: ", "))")

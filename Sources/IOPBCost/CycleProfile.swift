@@ -34,7 +34,8 @@ public struct CycleProfile: Sendable, Hashable {
     total += Double(counts.copies) * self[.copyStartup] + Double(counts.bytesCopied) * copyPerByte
     total += Double(counts.fills) * self[.fillStartup] + Double(counts.bytesFilled) * self[.fillPerByte]
     total += Double(counts.mapBaseWrites) * self[.mapBaseWrite]
-    total += Double(counts.gdtWrites) * self[.gdtWrite]
+    total += Double(counts.descriptorWrites) * self[.descriptorWrite]
+    total += Double(counts.gdtLoads) * self[.gdtLoad]
     total += Double(counts.taskRegisterLoads) * self[.taskRegisterLoad]
     total += Double(counts.pageInvalidations) * self[.pageInvalidation]
     total += Double(counts.tlbMisses) * self[.tlbMiss]
@@ -47,7 +48,7 @@ public struct CycleProfile: Sendable, Hashable {
 
   /// The ``OperationCounts/fields`` names this profile prices; the rest are events.
   public static let pricedFieldNames: Set<String> = [
-    "bytes_copied", "copies", "bytes_filled", "fills", "map_base_writes", "gdt_writes", "ltr",
+    "bytes_copied", "copies", "bytes_filled", "fills", "map_base_writes", "descriptor_writes", "lgdt", "ltr",
     "invlpg", "tlb_misses", "pte_writes", "hypercalls", "gp_fixups", "sequence_compares",
   ]
 

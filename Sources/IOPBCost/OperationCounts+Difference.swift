@@ -16,7 +16,8 @@ extension OperationCounts {
     bytesFilled += now.bytesFilled - before.bytesFilled
     fills += now.fills - before.fills
     mapBaseWrites += now.mapBaseWrites - before.mapBaseWrites
-    gdtWrites += now.gdtWrites - before.gdtWrites
+    descriptorWrites += now.descriptorWrites - before.descriptorWrites
+    gdtLoads += now.gdtLoads - before.gdtLoads
     taskRegisterLoads += now.taskRegisterLoads - before.taskRegisterLoads
     pageInvalidations += now.pageInvalidations - before.pageInvalidations
     tlbMisses += now.tlbMisses - before.tlbMisses

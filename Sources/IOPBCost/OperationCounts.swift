@@ -11,8 +11,10 @@ public struct OperationCounts: Sendable, Hashable, Codable {
   public var fills = 0
   /// 16-bit stores to the TSS I/O map base field.
   public var mapBaseWrites = 0
-  /// Stores to a GDT TSS descriptor (busy-bit clear, base rewrite).
-  public var gdtWrites = 0
+  /// Rewrites of a GDT TSS descriptor (the few stores that mark it available or point it at
+  /// another TSS), and LGDTs around them (Linux x86-64's read-only GDT needs two, HelenOS one).
+  public var descriptorWrites = 0
+  public var gdtLoads = 0
   /// LTR instructions (task register reloads).
   public var taskRegisterLoads = 0
   /// INVLPG instructions, and TLB misses they cause on later bitmap reads.
@@ -38,7 +40,7 @@ public struct OperationCounts: Sendable, Hashable, Codable {
   nonisolated(unsafe) public static let fields: [(name: String, path: WritableKeyPath<OperationCounts, Int>)] = [
     ("bytes_copied", \.bytesCopied), ("copies", \.copies),
     ("bytes_filled", \.bytesFilled), ("fills", \.fills),
-    ("map_base_writes", \.mapBaseWrites), ("gdt_writes", \.gdtWrites),
+    ("map_base_writes", \.mapBaseWrites), ("descriptor_writes", \.descriptorWrites), ("lgdt", \.gdtLoads),
     ("ltr", \.taskRegisterLoads), ("invlpg", \.pageInvalidations), ("tlb_misses", \.tlbMisses),
     ("pte_writes", \.pageTableWrites), ("hypercalls", \.hypercalls),
     ("gp_fixups", \.generalProtectionFixups), ("sequence_compares", \.sequenceCompares),

@@ -132,12 +132,11 @@ public struct BitmapTSS: Sendable, Hashable {
     if limitInvalid { reloadTR(counts: &counts) }
   }
 
-  /// `force_reload_TR()`: mark the descriptor available, LTR.
+  /// `force_reload_TR()`: mark the descriptor available in Linux's read-only GDT, LTR.
   public mutating func reloadTR(counts: inout OperationCounts) {
     segment.limit = layout.limit
     limitInvalid = false
-    counts.gdtWrites += 1
-    counts.taskRegisterLoads += 1
+    DescriptorUpdate.readOnlyGDT.countReload(into: &counts)
   }
 
   /// Broken layout invariants at `place`: I1 (a non-0xFF byte past ``dirtyBytes`` or in the

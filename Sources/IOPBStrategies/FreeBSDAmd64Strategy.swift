@@ -24,6 +24,11 @@ public struct FreeBSDAmd64Strategy: SwitchStrategy {
 
   public var name: String { "freebsd-amd64" }
 
+  /// FreeBSD stores into its writable per-CPU GDT: no LGDT.
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    PrivateTSSTable(cpuCount: cpuCount, kernel: kernel, descriptorUpdate: .writableGDT)
+  }
+
   /// `cpu_switch` (`do_tss`): rewrite the descriptor and LTR only when the TSS to run on
   /// differs from `PCPU(TSSP)`; otherwise refresh the limit after a VM exit.
   public func contextSwitch(

@@ -20,6 +20,11 @@ public struct FreeBSDi386Strategy: SwitchStrategy {
 
   public var name: String { "freebsd-i386" }
 
+  /// FreeBSD stores into its writable per-CPU GDT: no LGDT.
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    PrivateTSSTable(cpuCount: cpuCount, kernel: kernel, descriptorUpdate: .writableGDT)
+  }
+
   /// `cpu_switch`: LTR on every switch to a thread with a private TSS; back to the common TSS
   /// only when `PRIVATE_TSS` says a private one is loaded.
   public func contextSwitch(

@@ -146,17 +146,16 @@ public struct HelenOSStrategy: SwitchStrategy {
       let bitmap = thread.flatMap { kernel.bitmap(of: $0) }
       let bytes = view == .none ? 0 : ((bitmap?.allowedPortEnd ?? 0) + 7) / 8
       if let bitmap { record.tss.copy(bitmap, range: 0..<bytes, counts: &counts) }
+      // bitmap_set_range() of the 8 bits after the map: one byte store, only when n > 0.
       record.tss.segment.write([0xFF], at: layout.validMap + bytes)
-      counts.fills += 1
-      counts.bytesFilled += 1
+      if bytes > 0 { counts.bytesCopied += 1 }
       record.tss.setBaseIfChanged(layout.validMap, counts: &counts)
       record.installedBytes = bytes
       record.installedLimit = layout.validMap + bytes
     }
     record.tss.segment.limit = record.installedLimit
     record.tss.limitInvalid = false
-    counts.gdtWrites += 1
-    counts.taskRegisterLoads += 1
+    DescriptorUpdate.reloadedGDT.countReload(into: &counts)
     record.process = thread.map { kernel[$0].process }
     record.installed = view
   }

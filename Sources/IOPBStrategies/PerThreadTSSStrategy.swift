@@ -39,6 +39,11 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
 
   public var name: String { mapsIntoEntryArea ? "per-thread-tss-ltr+cea-map" : "per-thread-tss-ltr" }
 
+  /// A Linux design: each load rewrites the descriptor through `force_reload_TR()`'s path, with its two LGDTs (inferred; the mail gives no mechanics).
+  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
+    PrivateTSSTable(cpuCount: cpuCount, kernel: kernel, descriptorUpdate: .readOnlyGDT)
+  }
+
   public var kptiCompatible: Bool { mapsIntoEntryArea }
 
   /// PTEs one TSS spans in `cpu_entry_area`: the hardware part and the bitmap with its tail.

@@ -34,11 +34,15 @@ public struct PrivateTSSTable: Sendable, Hashable {
   }
 
   public let layout: LinuxTSSLayout
+  /// How the design's kernel rewrites the descriptor before each LTR.
+  public let descriptorUpdate: DescriptorUpdate
   public var cpus: PerCPU<CPU>
   public var threads: [ThreadID: Entry] = [:]
 
-  public init(cpuCount: Int, kernel: KernelConfiguration) {
+  /// Every CPU on its own TSS, no thread with one.
+  public init(cpuCount: Int, kernel: KernelConfiguration, descriptorUpdate: DescriptorUpdate) {
     layout = LinuxTSSLayout(portCount: kernel.portCount)
+    self.descriptorUpdate = descriptorUpdate
     let common = BitmapTSS(layout: layout)
     cpus = PerCPU(repeating: CPU(common: common, limit: layout.limit), count: cpuCount)
   }
@@ -122,14 +126,13 @@ public struct PrivateTSSTable: Sendable, Hashable {
     threads[thread] = entry
   }
 
-  /// Clears the busy bit of `cpu`'s GDT TSS descriptor (rewriting its base) and runs LTR on
-  /// `thread`'s TSS (nil: the CPU's own).
+  /// Rewrites `cpu`'s GDT TSS descriptor (base, busy bit clear) as ``descriptorUpdate`` says
+  /// and runs LTR on `thread`'s TSS (nil: the CPU's own).
   public mutating func load(_ thread: ThreadID?, on cpu: CPUID, counts: inout OperationCounts) {
     cpus[cpu].loaded = thread
     cpus[cpu].limit = layout.limit
     cpus[cpu].limitInvalid = false
-    counts.gdtWrites += 1
-    counts.taskRegisterLoads += 1
+    descriptorUpdate.countReload(into: &counts)
   }
 
   /// A VM exit cut TR's limit; reload at once when the current thread uses its map.
@@ -171,11 +174,6 @@ public struct PrivateTSSTable: Sendable, Hashable {
 }
 
 extension SwitchStrategy where State == PrivateTSSTable {
-  /// Every CPU on its own TSS, no thread with one.
-  public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
-    PrivateTSSTable(cpuCount: cpuCount, kernel: kernel)
-  }
-
   /// The TSS `cpu`'s task register designates.
   public func tss(on cpu: CPUID, in state: State) -> TaskStateSegment { state.segment(on: cpu) }
 

@@ -80,7 +80,8 @@ import Testing
     ("ltr = 10\n# ok\nltr = 20", 3, "'ltr' already set on line 1"),
     ("copy.residency = l3", 1, "copy.residency must be l1, l2 or cold"),
     ("= 4", 1, "missing key"),
-    ("gdt_write =   # nothing", 1, "missing value for 'gdt_write'"),
+    ("lgdt =   # nothing", 1, "missing value for 'lgdt'"),
+    ("ltr = 150\ngdt_write = 80", 2, "'gdt_write' was split into 'descriptor_write'"),
     ("clock.ghz = 0", 1, "clock.ghz must be above 0"),
   ])
   func malformedLinesAreReportedWithTheirLine(text: String, line: Int, message: String) {

@@ -18,7 +18,7 @@ import Testing
 
   static func counts(
     copied: Int = 0, copies: Int = 0, filled: Int = 0, fills: Int = 0, base: Int = 0,
-    gdt: Int = 0, ltr: Int = 0, invlpg: Int = 0, pte: Int = 0, tlb: Int = 0, hypercalls: Int = 0,
+    descriptors: Int = 0, lgdt: Int = 0, ltr: Int = 0, invlpg: Int = 0, pte: Int = 0, tlb: Int = 0, hypercalls: Int = 0,
     gp: Int = 0, compares: Int = 0
   ) -> OperationCounts {
     var counts = OperationCounts()
@@ -27,7 +27,8 @@ import Testing
     counts.bytesFilled = filled
     counts.fills = fills
     counts.mapBaseWrites = base
-    counts.gdtWrites = gdt
+    counts.descriptorWrites = descriptors
+    counts.gdtLoads = lgdt
     counts.taskRegisterLoads = ltr
     counts.pageInvalidations = invlpg
     counts.pageTableWrites = pte
@@ -79,25 +80,26 @@ import Testing
     // migrates: no 88-byte copy.
     Case(
       strategy: PerThreadTSSStrategy(),
-      expected: counts(copied: 104, copies: 1, filled: 8192, fills: 1, base: 1, gdt: 3, ltr: 3)),
+      expected: counts(copied: 104, copies: 1, filled: 8192, fills: 1, base: 1, descriptors: 3, lgdt: 6, ltr: 3)),
     // Allocation as above and LTR at ioperm; the switch to b goes back to the common TSS and
     // the switch to a to a's: 3 descriptor rewrites and LTRs. The first switch to a (no TSS
     // yet) finds the common TSS loaded.
     Case(
       strategy: FreeBSDAmd64Strategy(),
-      expected: counts(copied: 104, copies: 1, filled: 8192, fills: 1, base: 1, gdt: 3, ltr: 3)),
+      expected: counts(copied: 104, copies: 1, filled: 8192, fills: 1, base: 1, descriptors: 3, ltr: 3)),
     // Same on this sequence; FreeBSDTests shows where the two differ.
     Case(
       strategy: FreeBSDi386Strategy(),
-      expected: counts(copied: 104, copies: 1, filled: 8192, fills: 1, base: 1, gdt: 3, ltr: 3)),
+      expected: counts(copied: 104, copies: 1, filled: 8192, fills: 1, base: 1, descriptors: 3, ltr: 3)),
     // Every switch to a user stores the base (3) and ioperm once more (4); the map is 128
     // bytes, copied at ioperm and back on a.
     Case(strategy: NetBSDi386Strategy(), expected: counts(copied: 256, copies: 2, base: 4)),
-    // Three task changes install: a with n = 0, b with n = 0, a with n = 0x81 → 17 bytes; each
-    // writes the trailing 0xff byte and reloads GDT and TR. ioperm itself touches no TSS.
+    // Three task changes install: a with n = 0, b with n = 0, a with n = 0x81 → 17 bytes and
+    // the trailing 0xff byte (n > 0 only); each rewrites the descriptor, reloads the GDT once
+    // and TR. ioperm itself touches no TSS.
     Case(
       strategy: HelenOSStrategy(),
-      expected: counts(copied: 17, copies: 1, filled: 3, fills: 3, gdt: 3, ltr: 3)),
+      expected: counts(copied: 18, copies: 1, descriptors: 3, lgdt: 3, ltr: 3)),
     // Base stored at each switch (3); ioperm sets the shared map (8192 bytes, one CPU, base
     // reloaded) and enables a's process (base reloaded): 5 stores.
     Case(strategy: WindowsNTStrategy(), expected: counts(copied: 8192, copies: 1, base: 5)),
