@@ -10,10 +10,13 @@ extension Workload {
 
   public static var builtInNames: [String] { builtIn.map(\.name) }
 
-  /// Reproductions of published measurements, run by name but not by default:
-  /// `molnar-yield-none`, `molnar-yield-0x80`, `molnar-yield-0xffff` (costs.md §2).
+  /// Reproductions of published measurements, run by name but not by default (costs.md §2):
+  /// `molnar-yield-none`, `molnar-yield-0x80`, `molnar-yield-0xffff` (Molnar's original
+  /// program, both threads holding the bitmap), `molnar-updated-0x80`, `molnar-updated-0xffff`
+  /// (his updated program, one holder).
   public static let reproductions: [Workload] = [
     .molnarYield(port: nil), .molnarYield(port: 0x80), .molnarYield(port: 0xffff),
+    .molnarYield(port: 0x80, holders: 1), .molnarYield(port: 0xffff, holders: 1),
   ]
 
   /// Every name ``builtIn(named:)`` accepts.
@@ -212,29 +215,28 @@ extension Workload {
       cpuCount: 2, duration: .ticks(500), programs: [driver, busy(2)])
   }()
 
-  /// Ingo Molnar's `ioperm-latency.c` (costs.md §2): two SCHED_FIFO threads on one CPU handing the
-  /// CPU to each other with `sched_yield()`; the first holds `ioperm(port, 1)` when `port` is
-  /// given. One yield round trip is two switches.
-  public static func molnarYield(port: UInt16?, switches: Int = 400) -> Workload {
-    var first = Program(name: "yield-ioperm")
-    var second = Program(name: "yield")
-    for index in [0, 1] {
-      var spec = index == 0 ? first : second
-      spec.cpu = 0
-      spec.privileged = true
-      spec.realtime = true
-      spec.runMicroseconds = 10...10
-      spec.sleep = .random(1...1)
-      if index == 0 { first = spec } else { second = spec }
-    }
-    if let port {
-      first.grants = [.ioperm(from: port, count: 1)]
-      first.ports = [port]
-      first.accessesPerRun = 1
+  /// Ingo Molnar's `ioperm-latency.c` (costs.md §2): two SCHED_FIFO threads on one CPU handing
+  /// it to each other with `sched_yield()`, timed per round trip (two switches); neither makes
+  /// a port access. With `port`, `ioperm(port, 1, 1)` came first: the original program
+  /// (`<20040821135516.GA3872@elte.hu>`) forked inside `measure()` after it, so both threads
+  /// hold a bitmap (`holders` 2, `molnar-yield-…`); the updated one
+  /// (`<20040824071928.GA7697@elte.hu>`, for the ioport-cache figures) forked first, so only
+  /// one does (`holders` 1, `molnar-updated-…`).
+  public static func molnarYield(port: UInt16?, holders: Int = 2, switches: Int = 400) -> Workload {
+    var programs = [Program(name: "yield-parent"), Program(name: "yield-child")]
+    for index in programs.indices {
+      programs[index].cpu = 0
+      programs[index].privileged = true
+      programs[index].realtime = true
+      programs[index].runMicroseconds = 10...10
+      programs[index].sleep = .random(1...1)
+      if let port, index < holders { programs[index].grants = [.ioperm(from: port, count: 1)] }
     }
     let label = port.map { "0x" + String($0, radix: 16) } ?? "none"
+    let program = holders >= 2 ? "yield" : "updated"
     return Workload(
-      name: "molnar-yield-\(label)", summary: "Molnar 2004 ioperm-latency: two RT threads yielding",
-      cpuCount: 1, duration: .switches(switches), programs: [first, second])
+      name: "molnar-\(program)-\(label)",
+      summary: "Molnar 2004 ioperm-latency: two RT threads yielding, \(port == nil ? "no" : String(min(holders, 2))) holding the bitmap",
+      cpuCount: 1, duration: .switches(switches), programs: programs)
   }
 }
