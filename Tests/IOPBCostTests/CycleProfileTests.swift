@@ -38,7 +38,7 @@ import Testing
     var counts = OperationCounts()
     counts.copies = 1
     counts.bytesCopied = 8192
-    #expect(CycleProfile.molnar2004.cycles(for: counts) == 30 + 8192)
+    #expect(abs(CycleProfile.molnar2004.cycles(for: counts) - (30 + 8192 * 0.49)) < 1e-9)
     #expect(abs(CycleProfile.default.cycles(for: counts) - (30 + 8192.0 / 29)) < 1e-9)
   }
 

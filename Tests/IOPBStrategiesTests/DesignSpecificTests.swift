@@ -257,7 +257,9 @@ import Testing
       a: inb 0x400 -> allow
       """
     let run = try run(text, NetBSDi386Strategy())
-    #expect(violations(run) == [4: ["wrong denial of a inb 0x400"], 6: ["wrong denial of a inb 0x400"]])
+    // 0x3ff: its second map byte lies past the descriptor limit (sizeof(i386tss) + IOMAPSIZE
+    // - 1); under iopl(3) the model's all-zero map keeps a readable tail and reaches 0x3ff.
+    #expect(violations(run) == [3: ["wrong denial of a inb 0x3ff"], 4: ["wrong denial of a inb 0x400"], 6: ["wrong denial of a inb 0x400"]])
   }
 }
 
