@@ -2,8 +2,8 @@ import IOPBCPU
 import IOPBCost
 import IOPBKernel
 
-/// Lazy copy on #GP with an owner check (`lazy-gp-copy`), as i386 Linux ran it from 2.6.9 to
-/// 2.6.25: a switch to a thread with a bitmap stores a valid base when this CPU's TSS still
+/// Lazy copy on #GP with an owner check (`lazy-gp-copy`), as i386 Linux ran it from Bart
+/// Oldeman's 2005 fix (after 2.6.13, inferred) to 2.6.25: a switch to a thread with a bitmap stores a valid base when this CPU's TSS still
 /// holds that thread's bitmap (`tss->io_bitmap_owner`), otherwise a second invalid base
 /// (`INVALID_IO_BITMAP_OFFSET_LAZY`); its first port access then faults, and the #GP handler
 /// copies the bitmap, takes ownership, makes the base valid and restarts the instruction.

@@ -69,11 +69,12 @@ public struct Linux268FullCopyStrategy: SwitchStrategy {
       let layout = context.state.cpus[cpu].tss.layout
       if context.state.cpus[cpu].tss.base == layout.validMap {
         context.state.cpus[cpu].tss.show(bitmap, range: 0..<layout.bitmapBytes)
+        context.state.cpus[cpu].tss.dirtyBytes = bitmap.maxBytes
       } else {
         context.state.cpus[cpu].tss.copy(bitmap, range: 0..<bitmap.words.count * 8, counts: &context.counts)
+        context.state.cpus[cpu].tss.dirtyBytes = bitmap.maxBytes
+        point(&context.state.cpus[cpu].tss, at: view, counts: &context.counts)
       }
-      context.state.cpus[cpu].tss.dirtyBytes = bitmap.maxBytes
-      point(&context.state.cpus[cpu].tss, at: view, counts: &context.counts)
     case .all:
       point(&context.state.cpus[cpu].tss, at: view, counts: &context.counts)
     case .none:
@@ -82,8 +83,8 @@ public struct Linux268FullCopyStrategy: SwitchStrategy {
     }
   }
 
-  /// Stores the base for `view` (2.6.8 stores `IO_BITMAP_OFFSET` on every switch to a bitmap
-  /// user; `mapall` only when it changes), then `refresh_tss_limit()`.
+  /// Stores the base for `view` every time (2.6.8 stores `IO_BITMAP_OFFSET` on every switch to
+  /// a bitmap user; the model's `mapall` alike), then `refresh_tss_limit()`.
   private func point(_ tss: inout BitmapTSS, at view: PortView, counts: inout OperationCounts) {
     tss.point(at: view, rewriting: .validOffset, counts: &counts)
   }

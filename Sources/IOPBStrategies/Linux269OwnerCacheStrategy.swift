@@ -2,7 +2,9 @@ import IOPBCPU
 import IOPBCost
 import IOPBKernel
 
-/// Linux 2.6.9 "ioport-cache" (`linux-2.6.9-owner-cache`): each CPU remembers whose bitmap its
+/// Ingo Molnar's "ioport-cache" of the 2.6.9 release candidates (`linux-2.6.9-owner-cache`;
+/// commit dd826030, replaced by the lazy design before 2.6.9 was released, whose owner check
+/// stayed dead code until 2005, see `lazy-gp-copy`): each CPU remembers whose bitmap its
 /// TSS holds; a switch to a thread without one only makes the base offset invalid, and a switch
 /// to a bitmap user copies only when the TSS holds another bitmap, or an older version of it.
 ///

@@ -27,8 +27,9 @@ public struct Linux55Strategy: SwitchStrategy {
     /// Switch-out leaves the base valid: the XSA-329 shape (the TSS and what the hardware
     /// consults drift apart when a bitmap user is switched out).
     case keepsBaseOnSwitchOut = "keeps-base-on-switch-out"
-    /// The copy covers only the incoming `max`, not `prev_max`: Andy Lutomirski's stale-bits
-    /// hole in V2 06/16.
+    /// The copy covers only the incoming `max`, not `prev_max`: the shape of the stale-bits hole
+    /// Andy Lutomirski found in V2 06/16 (there in `ksys_ioperm()`'s first call, which copied
+    /// only the caller's range over another thread's bits), injected at the exit-to-user copy.
     case copiesOnlyIncomingMax = "copies-only-incoming-max"
     /// Exit to user never calls `refresh_tss_limit()` after a VM exit.
     case skipsLimitRefresh = "skips-limit-refresh"
