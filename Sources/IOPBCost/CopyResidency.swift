@@ -1,5 +1,5 @@
 /// Where the source of a bitmap copy sits when the copy starts, which picks the per-byte rate.
-public enum CopyResidency: String, Sendable, Hashable, CaseIterable {
+public enum CopyResidency: String, Sendable, Hashable, CaseIterable, Comparable {
   /// In L1: the same bitmap was copied moments ago.
   case l1
   /// In L2: the bitmap's thread ran recently but another thread has used L1 since.
@@ -14,5 +14,10 @@ public enum CopyResidency: String, Sendable, Hashable, CaseIterable {
     case .l2: .copyPerByteL2
     case .cold: .copyPerByteCold
     }
+  }
+
+  /// Warmer before colder: L1, L2, cold.
+  public static func < (lhs: Self, rhs: Self) -> Bool {
+    allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
   }
 }

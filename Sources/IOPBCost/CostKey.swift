@@ -35,6 +35,10 @@ public enum CostKey: String, Sendable, Hashable, CaseIterable {
   case generalProtectionFixup = "gp_fixup"
   /// One comparison of a bitmap sequence or owner with what the TSS holds.
   case sequenceCompare = "sequence_compare"
+  /// Bytes of the L1 data cache and of the L2 cache, against which the simulator judges where a
+  /// copy's source and destination still sit; price nothing.
+  case cacheL1Bytes = "cache.l1_bytes"
+  case cacheL2Bytes = "cache.l2_bytes"
   /// Core clock in GHz, to turn nanoseconds into cycles (`iopb calibrate`); prices nothing.
   case clockGHz = "clock.ghz"
 }

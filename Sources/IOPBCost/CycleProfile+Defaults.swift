@@ -32,11 +32,15 @@ extension CycleProfile {
       .generalProtectionFixup: CostFigure(
         600, source: "costs.md §4/§3.7: #GP entry, fixup and IRET ≈ 600 cycles, copy extra [C]"),
       .sequenceCompare: CostFigure(1, source: "a load and compare on a hot per-CPU line [C]"),
+      .cacheL1Bytes: CostFigure(
+        32768, source: "costs.md §3.6: Skylake client L1D, 32 KiB (Intel optimization manual) [A]"),
+      .cacheL2Bytes: CostFigure(
+        262_144, source: "costs.md §3.6: Skylake client L2, 256 KiB (Intel optimization manual) [A]"),
       .clockGHz: CostFigure(
         2.6, source: "assumed core clock to convert ns (the costs.md test machine's TSC is 2.596 GHz) [C]"),
     ],
-    residency: .l2,
-    residencySource: "costs.md §4: the bitmap's task ran recently but another task used L1 since [C]")
+    residency: nil,
+    residencySource: "inferred per copy: where the source bitmap and the TSS map were last touched on the CPU, against cache.l1_bytes and cache.l2_bytes")
 
   /// Ingo Molnar's 2004 machine (costs.md §2; CPU not stated): `ioperm-latency.c`, two
   /// SCHED_FIFO threads yielding on one CPU, minimum of about 90 runs, Linux 2.6.8.1.

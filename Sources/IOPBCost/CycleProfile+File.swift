@@ -1,5 +1,6 @@
 /// The profile file format: one `key = value` per line, `#` starts a comment, blank lines are
-/// ignored. Keys are the ``CostKey`` names, `copy.residency` (`l1`, `l2` or `cold`) and `name`.
+/// ignored. Keys are the ``CostKey`` names, `copy.residency` (`auto`, `l1`, `l2` or `cold`) and
+/// `name`.
 /// A value is a non-negative number or a fraction `a/b`. A key given twice is an error.
 extension CycleProfile {
   /// Reads `text`, overriding `base` figure by figure.
@@ -42,10 +43,14 @@ extension CycleProfile {
       case "name":
         profile.name = value
       case "copy.residency":
-        guard let residency = CopyResidency(rawValue: value) else {
-          throw fail("copy.residency must be l1, l2 or cold, not '\(value)'")
+        if value == "auto" {
+          profile.residency = nil
+        } else {
+          guard let residency = CopyResidency(rawValue: value) else {
+            throw fail("copy.residency must be auto, l1, l2 or cold, not '\(value)'")
+          }
+          profile.residency = residency
         }
-        profile.residency = residency
         profile.residencySource = origin
       case "gdt_write":
         throw fail("'gdt_write' was split into 'descriptor_write' (the descriptor stores) and 'lgdt' (each LGDT)")
@@ -75,7 +80,7 @@ extension CycleProfile {
   /// The profile as a file that ``parse(_:source:base:)`` reads back to the same figures, each
   /// line carrying its source as a comment.
   public var fileText: String {
-    var lines = ["name = \(name)", "copy.residency = \(residency.rawValue)  # \(residencySource)"]
+    var lines = ["name = \(name)", "copy.residency = \(residency?.rawValue ?? "auto")  # \(residencySource)"]
     for key in CostKey.allCases {
       guard let figure = figures[key] else { continue }
       lines.append("\(key.rawValue) = \(Self.render(figure.value))  # \(figure.source)")

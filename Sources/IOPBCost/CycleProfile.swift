@@ -1,19 +1,21 @@
 
 /// Prices ``OperationCounts`` in core cycles.
 ///
-/// A value: a name, one ``CostFigure`` per ``CostKey`` and the ``CopyResidency`` that picks the
-/// copy rate. The built-in profiles carry their sources (`costs.md` §4, §2); a profile file
+/// A value: a name, one ``CostFigure`` per ``CostKey``, and optionally one ``CopyResidency``
+/// that every copy pays; without it, the caller says where each copy's source sits (the
+/// simulator infers it per copy from the cache sizes and the work on the CPU). The built-in profiles carry their sources (`costs.md` §4, §2); a profile file
 /// (``CycleProfile/parse(_:source:base:)``) overrides any figure.
 public struct CycleProfile: Sendable, Hashable {
   public var name: String
   public var figures: [CostKey: CostFigure]
-  /// Which per-byte rate a copy pays: where its source bitmap is assumed to sit.
-  public var residency: CopyResidency
+  /// The per-byte rate every copy pays, whatever the workload; nil (`auto`) to price each copy
+  /// at the residency the caller infers for it.
+  public var residency: CopyResidency?
   /// Where ``residency`` comes from.
   public var residencySource: String
 
   public init(
-    name: String, figures: [CostKey: CostFigure], residency: CopyResidency, residencySource: String
+    name: String, figures: [CostKey: CostFigure], residency: CopyResidency?, residencySource: String
   ) {
     self.name = name
     self.figures = figures
@@ -24,14 +26,20 @@ public struct CycleProfile: Sendable, Hashable {
   /// The value of `key`, 0 when the profile lacks it.
   public subscript(key: CostKey) -> Double { figures[key]?.value ?? 0 }
 
-  /// Cycles per copied byte at the profile's residency.
-  public var copyPerByte: Double { self[residency.perByteKey] }
+  /// Cycles per copied byte for a source at `inferred`, unless the profile forces a residency.
+  public func copyPerByte(from inferred: CopyResidency) -> Double {
+    self[(residency ?? inferred).perByteKey]
+  }
 
-  /// The cycles the counted operations cost: the bitmap work a strategy adds, never
+  /// Where a copy whose source the caller infers at `inferred` is priced.
+  public func pricedResidency(_ inferred: CopyResidency) -> CopyResidency { residency ?? inferred }
+
+  /// The cycles the counted operations cost when their copies read a source at `residency`
+  /// (unless the profile forces one): the bitmap work a strategy adds, never
   /// ``CostKey/switchBase`` (context switches and returns to user are events, not work).
-  public func cycles(for counts: OperationCounts) -> Double {
+  public func cycles(for counts: OperationCounts, copiesFrom residency: CopyResidency) -> Double {
     var total = 0.0
-    total += Double(counts.copies) * self[.copyStartup] + Double(counts.bytesCopied) * copyPerByte
+    total += Double(counts.copies) * self[.copyStartup] + Double(counts.bytesCopied) * copyPerByte(from: residency)
     total += Double(counts.fills) * self[.fillStartup] + Double(counts.bytesFilled) * self[.fillPerByte]
     total += Double(counts.mapBaseWrites) * self[.mapBaseWrite]
     total += Double(counts.descriptorWrites) * self[.descriptorWrite]

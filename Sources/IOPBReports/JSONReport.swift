@@ -21,7 +21,7 @@ struct JSONReport {
     let profileObject = object(
       [
         ("name", string(profile.name)),
-        ("copy_residency", object([("value", string(profile.residency.rawValue)), ("source", string(profile.residencySource))])),
+        ("copy_residency", object([("value", string(profile.residency?.rawValue ?? "auto")), ("source", string(profile.residencySource))])),
         ("figures", array(figures, indent: "    ")),
       ], indent: "  ")
     let results = comparison.rows.map { row in
@@ -47,6 +47,10 @@ struct JSONReport {
         ("limitations", "[" + row.limitations.map(string).joined(separator: ", ") + "]"),
         ("failure", row.failure.map(string) ?? "null"),
         ("switch_counts", counts(row.switchCounts)),
+        (
+          "copy_bytes_by_residency",
+          object(CopyResidency.allCases.map { ($0.rawValue, String(row.copyBytesByResidency[$0, default: 0])) })
+        ),
         ("syscall_counts", counts(row.syscallCounts)),
         (
           "activity",

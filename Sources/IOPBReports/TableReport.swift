@@ -21,7 +21,7 @@ struct TableReport {
       rows: [Self.headers] + rows)
     let profile = comparison.profile
     var lines = [
-      "profile \(profile.name): switch.base \(FixedPoint.format(profile[.switchBase], digits: 0)) cycles, copy source in \(profile.residency.rawValue)"
+      "profile \(profile.name): switch.base \(FixedPoint.format(profile[.switchBase], digits: 0)) cycles, copy source \(profile.residency.map { "in \($0.rawValue)" } ?? "inferred per copy (L1 \(FixedPoint.format(profile[.cacheL1Bytes], digits: 0)) B, L2 \(FixedPoint.format(profile[.cacheL2Bytes], digits: 0)) B)")"
     ]
     if let seed = comparison.seed { lines[0] += ", seed \(seed)" }
     lines += table.lines

@@ -1,5 +1,4 @@
 import IOPBCost
-import IOPBSimulator
 import IOPBStrategies
 
 /// Every workload run under every strategy with one cycle profile: the data behind

@@ -1,5 +1,4 @@
 import IOPBCost
-import IOPBSimulator
 import IOPBStrategies
 
 /// One workload under one strategy: what a comparison reports.
@@ -18,6 +17,8 @@ public struct ComparisonRow: Sendable, Hashable {
   public var syscallCycles: Double
   /// Every counted operation over the run: at switches, and inside system calls.
   public var switchCounts: OperationCounts
+  /// Bytes copied at switches, by the residency they were priced at.
+  public var copyBytesByResidency: [CopyResidency: Int]
   public var syscallCounts: OperationCounts
   public var activity: SimulationActivity
   /// (switch.base + mean) over the same for the cheapest clean run on this workload; nil when
@@ -46,6 +47,7 @@ public struct ComparisonRow: Sendable, Hashable {
     taskRegisterLoadsPerSwitch = Double(result.switchCounts.taskRegisterLoads) / divisor
     syscallCycles = result.syscallCycles
     switchCounts = result.switchCounts
+    copyBytesByResidency = result.copyBytesByResidency
     syscallCounts = result.syscallCounts
     activity = result.activity
     ratioToCheapest = nil

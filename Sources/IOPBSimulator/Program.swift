@@ -65,6 +65,9 @@ public struct Program: Sendable, Hashable {
   public var threads = 0
   /// Chance in 1000, on every wakeup, of being placed on another CPU.
   public var migrationPermille = 0
+  /// Bytes of memory a thread touches per microsecond it runs, which pushes bitmaps out of the
+  /// CPU's caches (``CacheModel``); a plausible value chosen here, not a measurement.
+  public var touchBytesPerMicrosecond = 100
 
   public init(name: String, instances: Int = 1) {
     self.name = name

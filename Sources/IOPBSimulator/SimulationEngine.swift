@@ -42,6 +42,12 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     var sliceEnd = Int.max
     /// Operations of the open switch sample, nil before the first switch.
     var sample: OperationCounts?
+    /// When the sample opened, and the bytes per microsecond its thread touches (0 for idle).
+    var sampleStart = 0
+    var sampleTouchRate = 0
+    /// The running thread's bitmap when the sample opened, and where a copy from it reads.
+    var sampleBitmap: BitmapID?
+    var sampleResidency: CopyResidency = .l1
   }
 
   /// A sleeping thread's wakeup, ordered by time, then thread number.
@@ -58,6 +64,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private let checksInvariants: Bool
   static var invariantCheckInterval: Int { 16 }
   private var machine: Machine<Strategy>
+  /// What each CPU's caches still hold, for the residency of each copy.
+  private var cache: CacheModel
   private var random: SimulationRandom
   private var records: [ThreadRecord] = []
   private var cpus: PerCPU<CPU>
@@ -72,6 +80,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     self.checksInvariants = checksInvariants
     let cpuCount = max(1, workload.cpuCount)
     machine = Machine(strategy: strategy, cpuCount: cpuCount, kernel: workload.kernel)
+    cache = CacheModel(cpuCount: cpuCount, profile: profile)
     random = SimulationRandom(seed: workload.seed)
     cpus = PerCPU(repeating: CPU(), count: cpuCount)
     result = SimulationResult(
@@ -103,7 +112,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     }
     checkInvariants()
     for cpu in cpus.indices { closeSample(on: cpu) }
-    result.syscallCycles = profile.cycles(for: result.syscallCounts)
+    // A copy inside a system call reads the bitmap the call has just written: L1.
+    result.syscallCycles = profile.cycles(for: result.syscallCounts, copiesFrom: .l1)
     result.simulatedMicroseconds = now
     return result
   }
@@ -260,8 +270,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     guard let record = cpus[cpu].queue.popFirst() else {
       if cpus[cpu].current != nil {
         cpus[cpu].current = nil
-        closeSample(on: cpu)
-        cpus[cpu].sample = OperationCounts()
+        openSample(on: cpu, running: nil)
         step(.contextSwitch(cpu: cpu, to: nil), on: cpu)
       }
       return
@@ -270,8 +279,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   }
 
   private mutating func switchIn(_ record: Int, on cpu: CPUID) {
-    closeSample(on: cpu)
-    cpus[cpu].sample = OperationCounts()
+    openSample(on: cpu, running: record)
     cpus[cpu].current = record
     records[record].status = .running
     step(.contextSwitch(cpu: cpu, to: records[record].thread), on: cpu)
@@ -285,6 +293,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       guard isRunning else { return }
     }
     access(record, on: cpu)
+    touchCopies(on: cpu)
     let program = records[record].program
     if let remaining = records[record].remaining {
       cpus[cpu].burstEnd = remaining == .max ? .max : now + remaining
@@ -361,7 +370,17 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   /// the switches. Returns the created thread (itself optional), or nil when the call failed.
   private mutating func syscall(_ call: Syscall, by record: Int, on cpu: CPUID) -> ThreadID?? {
     let before = machine.counts
-    defer { Self.accumulate(machine.counts, since: before, into: &result.syscallCounts) }
+    defer {
+      Self.accumulate(machine.counts, since: before, into: &result.syscallCounts)
+      // ioperm scans and writes the bitmap; a copy into the TSS writes the map.
+      let thread = records[record].thread
+      if machine.kernel.isAlive(thread), let bitmap = machine.kernel.bitmap(of: thread), let id = machine.kernel[thread].ioBitmap {
+        cache.touch(.bitmap(id), bytes: bitmap.words.count * 8, on: cpu)
+      }
+      if machine.counts.bytesCopied > before.bytesCopied {
+        cache.touch(.tssMap, bytes: machine.counts.bytesCopied - before.bytesCopied, on: cpu)
+      }
+    }
     let outcome: StepResult
     do {
       outcome = try machine.apply(.syscall(records[record].thread, call))
@@ -420,11 +439,35 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     total.accumulate(now, since: before)
   }
 
+  /// Closes `cpu`'s open sample and opens one for a switch to `record` (nil: idle): the copies
+  /// it will make read the incoming thread's bitmap where the cache model says it sits.
+  private mutating func openSample(on cpu: CPUID, running record: Int?) {
+    closeSample(on: cpu)
+    cpus[cpu].sample = OperationCounts()
+    cpus[cpu].sampleStart = now
+    cpus[cpu].sampleTouchRate = record.map { records[$0].program.touchBytesPerMicrosecond } ?? 0
+    let bitmap = record.flatMap { machine.kernel[records[$0].thread].ioBitmap }
+    cpus[cpu].sampleBitmap = bitmap
+    // A thread without a bitmap yet gets one from its own ioperm in this sample: L1.
+    cpus[cpu].sampleResidency = bitmap.map { cache.copyResidency(from: $0, on: cpu) } ?? .l1
+  }
+
+  /// The copies of `cpu`'s open sample touched its bitmap and TSS map.
+  private mutating func touchCopies(on cpu: CPUID) {
+    guard let sample = cpus[cpu].sample, sample.bytesCopied > 0 else { return }
+    if let bitmap = cpus[cpu].sampleBitmap { cache.touch(.bitmap(bitmap), bytes: sample.bytesCopied, on: cpu) }
+    cache.touch(.tssMap, bytes: sample.bytesCopied, on: cpu)
+  }
+
   private mutating func closeSample(on cpu: CPUID) {
     guard let sample = cpus[cpu].sample else { return }
     cpus[cpu].sample = nil
-    result.switchCycles.append(profile.cycles(for: sample))
+    cache.run((now - cpus[cpu].sampleStart) * cpus[cpu].sampleTouchRate, on: cpu)
+    cpus[cpu].sampleTouchRate = 0
+    let residency = cpus[cpu].sampleResidency
+    result.switchCycles.append(profile.cycles(for: sample, copiesFrom: residency))
     result.switchCounts.accumulate(sample, since: OperationCounts())
+    result.copyBytesByResidency[profile.pricedResidency(residency), default: 0] += sample.bytesCopied
   }
 
   private mutating func fail(_ message: String) {

@@ -12,6 +12,9 @@ public struct SimulationResult: Sendable, Hashable {
   public var switchCycles: [Double]
   /// The operations behind ``switchCycles``, summed.
   public var switchCounts: OperationCounts
+  /// ``switchCounts``' copied bytes by where their source was priced: inferred per copy by the
+  /// ``CacheModel``, or the profile's forced residency.
+  public var copyBytesByResidency: [CopyResidency: Int] = [:]
   /// Operations inside system calls (ioperm, iopl, fork, exit) and their return to user.
   public var syscallCounts: OperationCounts
   /// Cycles of ``syscallCounts``.

@@ -29,12 +29,16 @@ extension Workload {
 
   /// CPU-bound user processes that never touch ports (compilers, batch jobs).
   static func busy(_ count: Int) -> Program {
-    Program(name: "busy", instances: count)
+    var program = Program(name: "busy", instances: count)
+    // Streams through its data: a few GB/s (chosen here).
+    program.touchBytesPerMicrosecond = 4000
+    return program
   }
 
   /// Interactive user processes that block often (shells, editors, daemons).
   static func interactive(_ count: Int, migrationPermille: Int = 0) -> Program {
     var spec = Program(name: "interactive", instances: count)
+    spec.touchBytesPerMicrosecond = 500
     spec.runMicroseconds = 50...500
     spec.sleep = .random(500...5000)
     spec.migrationPermille = migrationPermille

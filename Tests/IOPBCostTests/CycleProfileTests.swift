@@ -12,7 +12,7 @@ import Testing
     for (name, path) in OperationCounts.fields where CycleProfile.eventFieldNames.contains(name) {
       var counts = OperationCounts()
       counts[keyPath: path] = 1
-      #expect(CycleProfile.default.cycles(for: counts) == 0, "\(name) is an event but costs cycles")
+      #expect(CycleProfile.default.cycles(for: counts, copiesFrom: .cold) == 0, "\(name) is an event but costs cycles")
     }
   }
 
@@ -20,7 +20,7 @@ import Testing
     for (name, path) in OperationCounts.fields where CycleProfile.pricedFieldNames.contains(name) {
       var counts = OperationCounts()
       counts[keyPath: path] = 1
-      #expect(CycleProfile.default.cycles(for: counts) > 0, "\(name)")
+      #expect(CycleProfile.default.cycles(for: counts, copiesFrom: .l1) > 0, "\(name)")
     }
   }
 
@@ -34,12 +34,19 @@ import Testing
     }
   }
 
-  @Test func pricesACopyAtTheChosenResidency() {
+  /// The default profile prices a copy where the caller infers its source; molnar-2004 forces
+  /// L2 whatever the inference.
+  static let perByte: [(CopyResidency, Double)] = [(.l1, 1.0 / 32), (.l2, 1.0 / 29), (.cold, 1.0)]
+
+  @Test(arguments: perByte)
+  func pricesACopyAtItsResidency(inferred: CopyResidency, rate: Double) {
     var counts = OperationCounts()
     counts.copies = 1
     counts.bytesCopied = 8192
-    #expect(abs(CycleProfile.molnar2004.cycles(for: counts) - (30 + 8192 * 0.49)) < 1e-9)
-    #expect(abs(CycleProfile.default.cycles(for: counts) - (30 + 8192.0 / 29)) < 1e-9)
+    let byDefault: Double = 30 + 8192 * rate
+    let byMolnar: Double = 30 + 8192 * 0.49
+    #expect(abs(CycleProfile.default.cycles(for: counts, copiesFrom: inferred) - byDefault) < 1e-9)
+    #expect(abs(CycleProfile.molnar2004.cycles(for: counts, copiesFrom: inferred) - byMolnar) < 1e-9)
   }
 
   @Test func fileOverridesFiguresAndKeepsTheRest() throws {
@@ -78,7 +85,7 @@ import Testing
     ("ltr = 20\r\ninvlpg = x\r\n", 2, "'x' is not a number"),
     ("ltr = 1/0", 1, "is not a number"),
     ("ltr = 10\n# ok\nltr = 20", 3, "'ltr' already set on line 1"),
-    ("copy.residency = l3", 1, "copy.residency must be l1, l2 or cold"),
+    ("copy.residency = l3", 1, "copy.residency must be auto, l1, l2 or cold"),
     ("= 4", 1, "missing key"),
     ("lgdt =   # nothing", 1, "missing value for 'lgdt'"),
     ("ltr = 150\ngdt_write = 80", 2, "'gdt_write' was split into 'descriptor_write'"),

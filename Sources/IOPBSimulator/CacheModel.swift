@@ -1,0 +1,65 @@
+import IOPBCPU
+import IOPBCost
+import IOPBKernel
+
+/// Where a bitmap copy's source and destination still sit in a CPU's caches, judged the way an
+/// LRU cache would: data the CPU touched fewer than ``l1Bytes`` bytes ago is in L1, fewer than
+/// ``l2Bytes`` in L2, otherwise (or never touched on this CPU) in L3 or memory, `cold`.
+///
+/// The engine counts what each CPU touches: the bytes a thread's program touches per
+/// microsecond of running (``Program/touchBytesPerMicrosecond``) and the bytes each copy reads
+/// and writes. This is an inference from the workload, not a cache simulation: no set
+/// associativity, no prefetch, no sharing between CPUs.
+public struct CacheModel: Sendable, Hashable {
+  /// What a copy reads or writes on one CPU.
+  public enum Place: Sendable, Hashable {
+    /// A thread's bitmap, the copy's source.
+    case bitmap(BitmapID)
+    /// The CPU's TSS map, the copy's destination.
+    case tssMap
+  }
+
+  public let l1Bytes: Int
+  public let l2Bytes: Int
+  /// Bytes each CPU has touched since boot.
+  public private(set) var touched: PerCPU<Int>
+  private var lastTouch: PerCPU<[Place: Int]>
+
+  public init(cpuCount: Int, l1Bytes: Int, l2Bytes: Int) {
+    self.l1Bytes = l1Bytes
+    self.l2Bytes = l2Bytes
+    touched = PerCPU(repeating: 0, count: cpuCount)
+    lastTouch = PerCPU(repeating: [:], count: cpuCount)
+  }
+
+  /// The sizes `profile` gives (`cache.l1_bytes`, `cache.l2_bytes`).
+  public init(cpuCount: Int, profile: CycleProfile) {
+    self.init(cpuCount: cpuCount, l1Bytes: Int(profile[.cacheL1Bytes]), l2Bytes: Int(profile[.cacheL2Bytes]))
+  }
+
+  /// `cpu` touched `bytes` more of other data.
+  public mutating func run(_ bytes: Int, on cpu: CPUID) {
+    touched[cpu] += max(0, bytes)
+  }
+
+  /// `cpu` touched `place` (all `bytes` of it) just now.
+  public mutating func touch(_ place: Place, bytes: Int, on cpu: CPUID) {
+    touched[cpu] += max(0, bytes)
+    lastTouch[cpu][place] = touched[cpu]
+  }
+
+  /// Where `place` sits in `cpu`'s caches now.
+  public func residency(of place: Place, on cpu: CPUID) -> CopyResidency {
+    guard let last = lastTouch[cpu][place] else { return .cold }
+    let since = touched[cpu] - last
+    if since < l1Bytes { return .l1 }
+    if since < l2Bytes { return .l2 }
+    return .cold
+  }
+
+  /// The residency a copy from `bitmap` into `cpu`'s TSS map pays: the colder of its source
+  /// and its destination.
+  public func copyResidency(from bitmap: BitmapID, on cpu: CPUID) -> CopyResidency {
+    max(residency(of: .bitmap(bitmap), on: cpu), residency(of: .tssMap, on: cpu))
+  }
+}
