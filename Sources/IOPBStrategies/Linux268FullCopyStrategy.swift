@@ -39,53 +39,40 @@ public struct Linux268FullCopyStrategy: SwitchStrategy {
   public func contextSwitch(
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
-    let kernel = context.kernel
-    let view = PortView(of: next, in: kernel)
-    switch view {
-    case .map:
-      guard let next, let bitmap = kernel.bitmap(of: next) else { return }
-      context.state.cpus[cpu].tss.copy(bitmap, range: 0..<bitmap.words.count * 8, counts: &context.counts)
-      context.state.cpus[cpu].tss.dirtyBytes = bitmap.maxBytes
-      point(&context.state.cpus[cpu].tss, at: view, counts: &context.counts)
-    case .all:
-      point(&context.state.cpus[cpu].tss, at: view, counts: &context.counts)
-    case .none:
-      let tss = context.state.cpus[cpu].tss
-      if tss.base != tss.layout.invalid {
-        context.state.cpus[cpu].tss.setBase(tss.layout.invalid, counts: &context.counts)
-      }
-    }
+    install(next, into: &context.state.cpus[cpu].tss, kernel: context.kernel, inPlace: false, counts: &context.counts)
   }
 
   /// `sys_ioperm()`, `iopl` and `exit_thread()` by the running thread: a map already in the TSS
   /// is updated in place; otherwise the whole bitmap is copied; an invalid base when nothing is
   /// granted any more.
   public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
-    let kernel = context.kernel
+    let tss = context.state.cpus[cpu].tss
+    let loaded = tss.base == tss.layout.validMap
+    install(thread, into: &context.state.cpus[cpu].tss, kernel: context.kernel, inPlace: loaded, counts: &context.counts)
+  }
+
+  /// What 2.6.8 leaves in the TSS for `thread`: its whole bitmap copied in with the base stored
+  /// valid (every time), or, `inPlace`, the loaded map updated bit by bit (`set_bitmap()`,
+  /// uncounted) with no base store; `mapall` for `iopl(3)`; an invalid base for no ports.
+  private func install(
+    _ thread: ThreadID?, into tss: inout BitmapTSS, kernel: Kernel, inPlace: Bool,
+    counts: inout OperationCounts
+  ) {
     let view = PortView(of: thread, in: kernel)
     switch view {
     case .map:
-      guard let bitmap = kernel.bitmap(of: thread) else { return }
-      let layout = context.state.cpus[cpu].tss.layout
-      if context.state.cpus[cpu].tss.base == layout.validMap {
-        context.state.cpus[cpu].tss.show(bitmap, range: 0..<layout.bitmapBytes)
-        context.state.cpus[cpu].tss.dirtyBytes = bitmap.maxBytes
+      guard let thread, let bitmap = kernel.bitmap(of: thread) else { return }
+      if inPlace {
+        tss.show(bitmap, range: 0..<tss.layout.bitmapBytes)
       } else {
-        context.state.cpus[cpu].tss.copy(bitmap, range: 0..<bitmap.words.count * 8, counts: &context.counts)
-        context.state.cpus[cpu].tss.dirtyBytes = bitmap.maxBytes
-        point(&context.state.cpus[cpu].tss, at: view, counts: &context.counts)
+        tss.copy(bitmap, range: 0..<bitmap.words.count * 8, counts: &counts)
       }
+      tss.dirtyBytes = bitmap.maxBytes
+      if !inPlace { tss.point(at: view, rewriting: .validOffset, counts: &counts) }
     case .all:
-      point(&context.state.cpus[cpu].tss, at: view, counts: &context.counts)
+      tss.point(at: view, rewriting: .validOffset, counts: &counts)
     case .none:
-      let invalid = context.state.cpus[cpu].tss.layout.invalid
-      context.state.cpus[cpu].tss.setBaseIfChanged(invalid, counts: &context.counts)
+      tss.setBaseIfChanged(tss.layout.invalid, counts: &counts)
     }
-  }
-
-  /// Stores the base for `view` every time (2.6.8 stores `IO_BITMAP_OFFSET` on every switch to
-  /// a bitmap user; the model's `mapall` alike), then `refresh_tss_limit()`.
-  private func point(_ tss: inout BitmapTSS, at view: PortView, counts: inout OperationCounts) {
-    tss.point(at: view, rewriting: .validOffset, counts: &counts)
   }
 }
