@@ -45,6 +45,7 @@ extension IOPB {
     public func validate() throws {
       if files.isEmpty && random == 0 { throw ValidationError("give scenario files or --random N") }
       guard random >= 0 else { throw ValidationError("--random must not be negative") }
+      if save != nil, random == 0 { throw ValidationError("--save writes the generated scenarios: give --random N too") }
       for name in deviations where KernelDeviation(rawValue: name) == nil {
         throw ValidationError("unknown deviation '\(name)'")
       }

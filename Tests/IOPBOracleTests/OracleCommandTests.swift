@@ -180,6 +180,7 @@ import Testing
     ([String](), "give scenario files or --random N"),
     (["--random=-1"], "--random must not be negative"),
     (["x.scn", "--deviation", "nope"], "unknown deviation 'nope'"),
+    (["x.scn", "--save", "out"], "--save writes the generated scenarios: give --random N too"),
   ])
   func badFlagsAreUsageErrors(_ arguments: [String], _ message: String) {
     #expect {
