@@ -240,7 +240,7 @@ extension Workload {
     let program = holders >= 2 ? "yield" : "updated"
     return Workload(
       name: "molnar-\(program)-\(label)",
-      summary: "Molnar 2004 ioperm-latency: two RT threads yielding, \(port == nil ? "no" : String(min(holders, 2))) holding the bitmap",
+      summary: "Molnar 2004 ioperm-latency: two RT threads yielding, \(port == nil ? "neither" : holders >= 2 ? "both" : "one") holding a bitmap",
       cpuCount: 1, duration: .switches(switches), programs: programs)
   }
 }
