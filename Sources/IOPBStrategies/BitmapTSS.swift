@@ -96,6 +96,17 @@ public struct BitmapTSS: Sendable, Hashable {
     counts.bytesCopied += range.count
   }
 
+  /// Copies `bitmap` over what the map held and records its `max` as the dirty extent: Linux
+  /// 5.5's `tss_copy_io_bitmap()` and ≤ 5.4's `switch_to_bitmap()`, which copy
+  /// `max(prev_max, max)` bytes so that the previous extent's zero bits are overwritten too.
+  /// Without `coveringPrevious`, only the bitmap's own `max` (a defect).
+  public mutating func copyOver(
+    _ bitmap: IOBitmap, coveringPrevious: Bool = true, counts: inout OperationCounts
+  ) {
+    copy(bitmap, range: 0..<(coveringPrevious ? max(dirtyBytes, bitmap.maxBytes) : bitmap.maxBytes), counts: &counts)
+    dirtyBytes = bitmap.maxBytes
+  }
+
   /// `memset(0xff)` of bytes `range` of the map, counted.
   public mutating func fill(_ range: Range<Int>, counts: inout OperationCounts) {
     let range = range.clamped(to: 0..<layout.bitmapBytes)

@@ -42,9 +42,7 @@ public struct Linux269OwnerCacheStrategy: InstallingStrategy {
     if case .map = view {
       counts.sequenceCompares += 1
       if cpuState.owner != view, let thread, let bitmap = kernel.bitmap(of: thread) {
-        let extent = max(cpuState.tss.dirtyBytes, bitmap.maxBytes)
-        cpuState.tss.copy(bitmap, range: 0..<extent, counts: &counts)
-        cpuState.tss.dirtyBytes = bitmap.maxBytes
+        cpuState.tss.copyOver(bitmap, counts: &counts)
         cpuState.owner = view
       }
     }

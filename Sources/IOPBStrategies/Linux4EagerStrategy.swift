@@ -34,8 +34,7 @@ public struct Linux4EagerStrategy: InstallingStrategy {
     _ thread: ThreadID?, into record: inout PlainCPU, kernel: Kernel, counts: inout OperationCounts
   ) {
     if let thread, let bitmap = kernel.bitmap(of: thread) {
-      record.tss.copy(bitmap, range: 0..<max(record.tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
-      record.tss.dirtyBytes = bitmap.maxBytes
+      record.tss.copyOver(bitmap, counts: &counts)
     } else if record.tss.dirtyBytes > 0 {
       record.tss.fill(0..<record.tss.dirtyBytes, counts: &counts)
       record.tss.dirtyBytes = 0

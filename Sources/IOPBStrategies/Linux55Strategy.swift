@@ -138,10 +138,7 @@ public struct Linux55Strategy: SwitchStrategy {
   /// `max` with the stale-bits defect) and record the new max and sequence.
   func copyIfStale(_ bitmap: IOBitmap, into tss: inout BitmapTSS, counts: inout OperationCounts) {
     guard tss.prevSequence != bitmap.sequence else { return }
-    let count =
-      defects.contains(.copiesOnlyIncomingMax) ? bitmap.maxBytes : max(tss.dirtyBytes, bitmap.maxBytes)
-    tss.copy(bitmap, range: 0..<count, counts: &counts)
-    tss.dirtyBytes = bitmap.maxBytes
+    tss.copyOver(bitmap, coveringPrevious: !defects.contains(.copiesOnlyIncomingMax), counts: &counts)
     tss.prevSequence = bitmap.sequence
   }
 

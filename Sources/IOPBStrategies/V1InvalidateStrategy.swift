@@ -29,8 +29,7 @@ public struct V1InvalidateStrategy: InstallingStrategy {
   ) {
     let view = PortView(of: thread, in: kernel)
     if case .map = view, let thread, let bitmap = kernel.bitmap(of: thread) {
-      record.tss.copy(bitmap, range: 0..<max(record.tss.dirtyBytes, bitmap.maxBytes), counts: &counts)
-      record.tss.dirtyBytes = bitmap.maxBytes
+      record.tss.copyOver(bitmap, counts: &counts)
     }
     record.tss.point(at: view, rewriting: .validOffset, counts: &counts)
   }
