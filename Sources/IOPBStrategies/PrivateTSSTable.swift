@@ -106,15 +106,18 @@ public struct PrivateTSSTable: Sendable, Hashable {
   public mutating func sync(
     _ thread: ThreadID, kernel: Kernel, inPlace: Bool, counts: inout OperationCounts
   ) {
-    guard var entry = threads[thread] else { return }
+    // Out of the table while it changes, so that its TSS bytes are not copied on write.
+    guard var entry = threads.removeValue(forKey: thread) else { return }
+    defer { threads[thread] = entry }
     let bitmap = kernel.bitmap(of: thread)
     let holds: PortView =
       if let id = kernel[thread].ioBitmap, let bitmap { .map(id, sequence: bitmap.sequence) } else { .none }
     if holds != entry.holds {
-      if let bitmap {
-        let range = 0..<max(entry.tss.dirtyBytes, bitmap.maxBytes)
-        if inPlace { entry.tss.show(bitmap, range: range) } else { entry.tss.copy(bitmap, range: range, counts: &counts) }
+      if let bitmap, inPlace {
+        entry.tss.show(bitmap, range: 0..<max(entry.tss.dirtyBytes, bitmap.maxBytes))
         entry.tss.dirtyBytes = bitmap.maxBytes
+      } else if let bitmap {
+        entry.tss.copyOver(bitmap, counts: &counts)
       } else {
         let range = 0..<entry.tss.dirtyBytes
         if inPlace { entry.tss.erase(range) } else { entry.tss.fill(range, counts: &counts) }
@@ -123,7 +126,6 @@ public struct PrivateTSSTable: Sendable, Hashable {
       entry.holds = holds
     }
     entry.tss.setBaseIfChanged(layout.offset(granting: PortView(of: thread, in: kernel)), counts: &counts)
-    threads[thread] = entry
   }
 
   /// Rewrites `cpu`'s GDT TSS descriptor (base, busy bit clear) as ``descriptorUpdate`` says
