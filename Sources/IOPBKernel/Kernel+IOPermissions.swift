@@ -28,7 +28,7 @@ extension Kernel {
       if existing.referenceCount > 1 {
         // Copy on write: kmemdup, then io_bitmap_exit(current) drops the shared original.
         try allocate()
-        exitIOBitmap(caller, isCurrent: true)
+        exitIOBitmap(caller)
         copiedOnWrite = true
         bitmap.referenceCount = 1
         id = insert(bitmap)
@@ -47,7 +47,7 @@ extension Kernel {
     bitmap.set(allowed: turnOn, from: Int(from), count: Int(count))
     guard let lastWord = bitmap.lastWordWithZeroBit else {
       // Every port denied again: io_bitmap_exit(current) frees it.
-      exitIOBitmap(caller, isCurrent: true)
+      exitIOBitmap(caller)
       return SyscallEffect(permissionsChanged: true, copiedOnWrite: copiedOnWrite)
     }
     bitmap.maxBytes = (lastWord + 1) * 8

@@ -37,7 +37,7 @@ extension Kernel {
     for other in others { effect.ioBitmapExits.formUnion(exit(other).ioBitmapExits) }
     if configuration.deviations.contains(.execDropsPermissions) {
       self[caller].ioplEmulation = 0
-      exitIOBitmap(caller, isCurrent: true)
+      exitIOBitmap(caller)
       effect.permissionsChanged = true
     }
     return effect
@@ -49,7 +49,7 @@ extension Kernel {
   @discardableResult
   public mutating func exit(_ thread: ThreadID) -> SyscallEffect {
     let ranIOBitmapExit = self[thread].needsIOBitmapUpdate
-    if ranIOBitmapExit { exitIOBitmap(thread, isCurrent: true) }
+    if ranIOBitmapExit { exitIOBitmap(thread) }
     self[thread].isAlive = false
     return SyscallEffect(ioBitmapExits: ranIOBitmapExit ? [thread] : [])
   }

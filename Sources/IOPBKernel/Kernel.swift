@@ -88,12 +88,12 @@ public struct Kernel: Sendable, Hashable {
     self[id].needsIOBitmapUpdate = self[id].ioplEmulation == 3 || self[id].ioBitmap != nil
   }
 
-  /// `io_bitmap_exit(tsk)`: drops the thread's reference, freeing the bitmap at zero. Updates
-  /// the flag only when `isCurrent` (a failed fork must not touch the parent's state).
-  mutating func exitIOBitmap(_ id: ThreadID, isCurrent: Bool) {
+  /// `io_bitmap_exit(tsk)` on the current thread: drops its reference, freeing the bitmap at
+  /// zero, and updates its flag (`task_update_io_bitmap()`).
+  mutating func exitIOBitmap(_ id: ThreadID) {
     let old = self[id].ioBitmap
     self[id].ioBitmap = nil
-    if isCurrent { updateIOBitmapFlag(id) }
+    updateIOBitmapFlag(id)
     guard let old, var bitmap = bitmaps[old] else { return }
     bitmap.referenceCount -= 1
     bitmaps[old] = bitmap.referenceCount == 0 ? nil : bitmap
