@@ -372,9 +372,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     let before = machine.counts
     defer {
       Self.accumulate(machine.counts, since: before, into: &result.syscallCounts)
-      // ioperm scans and writes the bitmap; a copy into the TSS writes the map.
-      let thread = records[record].thread
-      if machine.kernel.isAlive(thread), let bitmap = machine.kernel.bitmap(of: thread), let id = machine.kernel[thread].ioBitmap {
+      // ioperm writes the bitmap and scans all of it; a copy into the TSS writes the map.
+      let kernel = machine.kernel
+      if case .ioperm = call, let id = kernel[records[record].thread].ioBitmap, let bitmap = kernel.bitmaps[id] {
         cache.touch(.bitmap(id), bytes: bitmap.words.count * 8, on: cpu)
       }
       if machine.counts.bytesCopied > before.bytesCopied {
@@ -467,7 +467,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     let residency = cpus[cpu].sampleResidency
     result.switchCycles.append(profile.cycles(for: sample, copiesFrom: residency))
     result.switchCounts.accumulate(sample, since: OperationCounts())
-    result.copyBytesByResidency[profile.pricedResidency(residency), default: 0] += sample.bytesCopied
+    if sample.bytesCopied > 0 {
+      result.copyBytesByResidency[profile.pricedResidency(residency), default: 0] += sample.bytesCopied
+    }
   }
 
   private mutating func fail(_ message: String) {
