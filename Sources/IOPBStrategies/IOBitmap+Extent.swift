@@ -1,13 +1,8 @@
 import IOPBKernel
 
 extension IOBitmap {
-  /// The byte at `offset`, or 0xFF (all denied) past the bitmap, so a design whose map is
-  /// longer than the kernel's port count copies denials there.
-  public func byteOrAllOnes(at offset: Int) -> UInt8 {
-    offset >= 0 && offset < words.count * 8 ? byte(at: offset) : 0xFF
-  }
-
-  /// The bytes at `range`, 0xFF past the bitmap's end: ``byteOrAllOnes(at:)`` in one bulk copy.
+  /// The bytes at `range` as they lie in memory, 0xFF (all denied) past the bitmap's end, so a
+  /// design whose map is longer than the kernel's port count copies denials there.
   public func bytesOrAllOnes(in range: Range<Int>) -> [UInt8] {
     let inside = range.clamped(to: 0..<(words.count * 8))
     guard !inside.isEmpty else { return [UInt8](repeating: 0xFF, count: range.count) }
