@@ -28,6 +28,7 @@ let package = Package(
     .library(name: "IOPBScenario", targets: ["IOPBScenario"]),
     .library(name: "IOPBReports", targets: ["IOPBReports"]),
     .library(name: "IOPBOracle", targets: ["IOPBOracle"]),
+    .library(name: "IOPBChecker", targets: ["IOPBChecker"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,12 +63,15 @@ let package = Package(
       name: "IOPBReports",
       dependencies: ["IOPBCost", "IOPBStrategies", "IOPBSimulator", "IOPBText"]),
     // CLFLUSH for `iopb calibrate`'s cache-cold copies; no Swift spelling exists for it.
+    .target(
+      name: "IOPBChecker",
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBMachine"]),
     .target(name: "CCacheFlush"),
     .target(
       name: "IOPBCommands",
       dependencies: [
         "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator",
-        "IOPBScenario", "IOPBReports", "IOPBOracle", "IOPBText", "CCacheFlush",
+        "IOPBScenario", "IOPBReports", "IOPBOracle", "IOPBChecker", "IOPBText", "CCacheFlush",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "iopb", dependencies: ["IOPBCommands"]),

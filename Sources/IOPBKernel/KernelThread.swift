@@ -1,9 +1,9 @@
 /// The per-thread state the I/O permission code reads: `struct thread_struct`'s `io_bitmap` and
 /// `iopl_emul`, the TIF_IO_BITMAP flag, and the thread's credentials.
 public struct KernelThread: Sendable, Hashable {
-  public let id: ThreadID
+  public internal(set) var id: ThreadID
   /// The thread group; threads of one process share it, `fork` starts a new one.
-  public let process: ProcessID
+  public internal(set) var process: ProcessID
   public var credentials: Credentials
   /// The bitmap this thread points at (`thread.io_bitmap`), nil when it has none.
   public var ioBitmap: BitmapID?

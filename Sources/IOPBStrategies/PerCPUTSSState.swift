@@ -3,7 +3,7 @@ import IOPBKernel
 
 /// What a design keeps for one CPU whose task register designates a ``BitmapTSS`` of the CPU's
 /// own: that TSS and the design's per-CPU bookkeeping.
-public protocol CPURecord: Sendable, Hashable {
+public protocol CPURecord: CanonicalState {
   var tss: BitmapTSS { get set }
 }
 

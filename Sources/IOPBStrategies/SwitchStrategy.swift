@@ -14,7 +14,7 @@ import IOPBKernel
 /// a parameter of that type and shows in ``name`` as `design+variant`.
 public protocol SwitchStrategy: Sendable, Hashable {
   /// Everything the design keeps: the TSS of each CPU and any bookkeeping.
-  associatedtype State: Sendable, Hashable
+  associatedtype State: CanonicalState
   typealias Context = StrategyContext<State>
 
   /// The stable name used on the command line and in reports, e.g. `linux-5.5`.
@@ -22,6 +22,11 @@ public protocol SwitchStrategy: Sendable, Hashable {
 
   /// The state after boot for `cpuCount` CPUs under `kernel`.
   func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State
+
+  /// `state` with every number renamed by `renumbering`, for a checker's canonical form: it
+  /// must behave as `state` does under the renamed kernel. Defaults to the state's own
+  /// ``CanonicalState/renumbered(by:)``.
+  func renumbered(_ state: State, by renumbering: Renumbering) -> State
 
   /// The TSS the CPU's task register designates on `cpu`: what the hardware check reads.
   func tss(on cpu: CPUID, in state: State) -> TaskStateSegment

@@ -1,0 +1,89 @@
+import IOPBCPU
+import IOPBKernel
+import IOPBMachine
+import IOPBStrategies
+
+/// Writes a path of machine steps as a scenario file (docs/scenarios.md) that `iopb run`
+/// replays step for step: threads are named `tN` after their creation order, each thread step
+/// is taken by a thread that is already current and in user mode (so the runner adds no
+/// implicit step), and every system call and access carries the outcome it had.
+struct CounterexampleWriter {
+  let configuration: CheckConfiguration
+  let strategy: String
+  private var lines: [String] = []
+
+  init(configuration: CheckConfiguration, strategy: String) {
+    self.configuration = configuration
+    self.strategy = strategy
+  }
+
+  static func name(_ thread: ThreadID) -> String { "t\(thread.rawValue)" }
+
+  /// The header and one `process` line per initial thread of `machine`.
+  mutating func begin(_ machine: Machine<some SwitchStrategy>) {
+    lines.append("cpus \(configuration.cpus)")
+    lines.append("ports \(configuration.ports)")
+    for deviation in configuration.deviations.sorted(by: { $0.rawValue < $1.rawValue }) {
+      lines.append("config deviation \(deviation.rawValue)")
+    }
+    for thread in machine.kernel.liveThreads {
+      lines.append("process \(Self.name(thread)) \(machine.homeCPU(of: thread)) root")
+    }
+  }
+
+  /// `step`, taken on the machine `before`, with the outcome it had.
+  mutating func record(_ step: MachineStep, before: Machine<some SwitchStrategy>, result: StepResult?) {
+    let current = { (cpu: CPUID) in before.cpus[cpu].current.map(Self.name) ?? "idle" }
+    let outcome = result.map { Self.expectation($0.outcome) } ?? ""
+    switch step {
+    case .syscall(let thread, let call):
+      let name = Self.name(thread)
+      let created: String
+      if case .syscall(_, let child?)? = result?.outcome { created = Self.name(child) } else { created = "t\(before.kernel.threads.count)" }
+      switch call {
+      case .ioperm(let from, let count, let on):
+        lines.append("\(name): ioperm \(from) \(count) \(on ? "on" : "off")\(outcome)")
+      case .iopl(let level): lines.append("\(name): iopl \(level)\(outcome)")
+      case .fork(let cpu): lines.append("\(name): fork \(created) \(cpu)\(outcome)")
+      case .thread(let cpu): lines.append("\(name): thread \(created) \(cpu)\(outcome)")
+      case .exec: lines.append("\(name): exec\(outcome)")
+      case .exit: lines.append("\(name): exit")
+      case .setresuid(let uid): lines.append("\(name): setresuid \(uid)\(outcome)")
+      }
+    case .contextSwitch(let cpu, let thread):
+      lines.append("switch \(cpu) \(thread.map(Self.name) ?? "idle")")
+    case .returnToUser(let cpu):
+      lines.append("return \(cpu)")
+    case .access(let cpu, let access):
+      let mnemonic = "\(access.instruction.rawValue)\(access.width.suffix)"
+      lines.append("\(current(cpu)): \(mnemonic) 0x\(String(access.port, radix: 16))\(outcome)")
+    case .interruptFlag(let cpu, let instruction):
+      lines.append("\(current(cpu)): \(instruction.rawValue)")
+    case .migrate(let thread, let cpu):
+      lines.append("\(Self.name(thread)): migrate \(cpu)")
+    case .vmExit(let cpu):
+      lines.append("vmexit \(cpu)")
+    case .failNextAllocation:
+      lines.append("inject enomem")
+    }
+  }
+
+  private static func expectation(_ outcome: StepOutcome) -> String {
+    switch outcome {
+    case .syscall(let errno, _): " -> \(errno?.name ?? "ok")"
+    case .access(let access): " -> \(access.allowed ? "allow" : "deny")"
+    case .interruptFlag, .done: ""
+    }
+  }
+
+  /// The file: a comment saying what it shows and how to replay it, then the lines.
+  func text(finding: Finding) -> String {
+    let steps = lines.filter { !$0.hasPrefix("cpus") && !$0.hasPrefix("ports") && !$0.hasPrefix("config") && !$0.hasPrefix("process") }.count
+    let header = [
+      "# Counterexample found by `iopb check --strategy \(strategy)`: \(steps) steps from boot.",
+      "# The last step breaks the model: \(finding.description(naming: Self.name))",
+      "# Replay: iopb run --strategy \(strategy) --trace FILE",
+    ]
+    return (header + lines).joined(separator: "\n") + "\n"
+  }
+}

@@ -1,0 +1,238 @@
+import IOPBCPU
+import IOPBKernel
+import IOPBMachine
+import IOPBStrategies
+
+/// Progress of a running exploration, for a terminal's status line.
+public struct CheckProgress: Sendable {
+  public var states: Int
+  public var transitions: Int
+  public var depth: Int
+  public var seconds: Double
+  public var residentBytes: Int?
+}
+
+/// Breadth-first exploration of every interleaving of a ``StepMenu`` from the initial state of
+/// a ``CheckConfiguration``, over canonical states (``MachineState/canonical(strategy:symmetry:)``).
+///
+/// After every step it checks the double check of the access or CLI it made, the design's
+/// invariants and the kernel's (``Machine/invariantViolations()``). Breadth-first order makes
+/// the first violation found one at the least depth: its path is a shortest counterexample.
+/// Violations that a limitation the design declares explains are counted, not reported.
+public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
+  public let strategy: Strategy
+  public let configuration: CheckConfiguration
+  private let menu: StepMenu
+
+  public init(strategy: Strategy, configuration: CheckConfiguration) {
+    self.strategy = strategy
+    self.configuration = configuration
+    menu = configuration.menu
+  }
+
+  /// The machine before any step: see ``CheckConfiguration``.
+  public func initialMachine() -> Machine<Strategy> {
+    var machine = Machine(strategy: strategy, cpuCount: configuration.cpus, kernel: configuration.kernel)
+    for index in 0..<configuration.processes {
+      _ = try? machine.spawn(credentials: .root, on: CPUID(rawValue: index % configuration.cpus))
+    }
+    return machine
+  }
+
+  func canonical(_ state: MachineState<Strategy.State>) -> CanonicalMachineState<Strategy.State> {
+    state.canonical(strategy: strategy, symmetry: configuration.symmetry)
+  }
+
+  /// One step from a stored state: where it leads and what it broke.
+  struct Successor: Sendable {
+    var parent: Int
+    var target: CanonicalMachineState<Strategy.State>
+    var finding: Finding?
+    var explained: Bool
+  }
+
+  /// Takes `step` on `machine` and judges it.
+  static func take(_ step: MachineStep, on machine: inout Machine<Strategy>) -> (finding: Finding?, explained: Bool) {
+    let result: StepResult
+    do { result = try machine.apply(step) } catch { return (.machineError(error), false) }
+    var explained = false
+    if let violation = result.violation {
+      if machine.limitationExplains(violation) { explained = true } else { return (.violation(violation), false) }
+    }
+    let broken = machine.invariantViolations()
+    return (broken.isEmpty ? nil : .invariants(broken), explained)
+  }
+
+  /// Every successor of the stored states `batch` (index, state), in order.
+  func expand(_ batch: ArraySlice<(Int, MachineState<Strategy.State>)>) -> [Successor] {
+    var machine = initialMachine()
+    var successors: [Successor] = []
+    for (index, state) in batch {
+      machine.state = state
+      let steps = machine.enabledSteps(menu)
+      for step in steps {
+        machine.state = state
+        let (finding, explained) = Self.take(step, on: &machine)
+        successors.append(Successor(parent: index, target: canonical(machine.state), finding: finding, explained: explained))
+      }
+    }
+    return successors
+  }
+
+  /// Runs the exploration; `progress` is called about twice a second from the calling task.
+  public func run(progress: (@Sendable (CheckProgress) -> Void)? = nil) async -> CheckResult {
+    let clock = ContinuousClock()
+    let start = clock.now
+    var store = StateStore(storage: configuration.storage)
+    var parents: [Int32] = []
+    var transitions = 0
+    var symmetryCandidates = 0
+    var limitationHits = 0
+    var found: (parent: Int, target: [UInt8], finding: Finding)?
+    var stop: StopReason?
+    var lastReport = start
+
+    let initial = canonical(initialMachine().state)
+    symmetryCandidates += initial.candidates
+    _ = store.insert(initial.bytes)
+    parents.append(-1)
+    let initialBroken = initialMachine().invariantViolations()
+    if !initialBroken.isEmpty { found = (-1, initial.bytes, .invariants(initialBroken)) }
+
+    var frontier: [(Int, MachineState<Strategy.State>)] = [(0, initial.state)]
+    var depth = 0
+    var completedDepth = 0
+    let batchSize = 2048 * configuration.jobs
+    levels: while found == nil, !frontier.isEmpty {
+      if let limit = configuration.depth, depth >= limit { break }
+      if let shard = configuration.shard, depth == shard.splitDepth {
+        frontier = frontier.filter { entry in
+          Int(StateHash.hash(canonical(entry.1).bytes) % UInt64(shard.count)) == shard.index
+        }
+      }
+      var next: [(Int, MachineState<Strategy.State>)] = []
+      var offset = 0
+      while offset < frontier.count {
+        let batch = frontier[offset..<min(offset + batchSize, frontier.count)]
+        offset += batch.count
+        let successors = await expandInParallel(batch)
+        for successor in successors {
+          transitions += 1
+          symmetryCandidates += successor.target.candidates
+          if successor.explained { limitationHits += 1 }
+          if let finding = successor.finding {
+            found = (successor.parent, successor.target.bytes, finding)
+            break levels
+          }
+          let (index, inserted) = store.insert(successor.target.bytes)
+          if inserted {
+            parents.append(Int32(successor.parent))
+            next.append((index, successor.target.state))
+          }
+        }
+        let now = clock.now
+        let elapsed = Self.seconds(now - start)
+        if let maxStates = configuration.maxStates, store.count >= maxStates { stop = .maxStates }
+        if let timeout = configuration.timeout, elapsed >= timeout { stop = .timeout }
+        if let maxMemory = configuration.maxMemory, (ProcessMemory.resident ?? store.bytesUsed) > maxMemory {
+          stop = .maxMemory
+        }
+        if Task.isCancelled { stop = .interrupted }
+        if let progress, stop != nil || now - lastReport > .milliseconds(500) {
+          lastReport = now
+          progress(
+            CheckProgress(
+              states: store.count, transitions: transitions, depth: depth, seconds: elapsed,
+              residentBytes: ProcessMemory.resident))
+        }
+        if stop != nil { break levels }
+      }
+      depth += 1
+      completedDepth = depth
+      frontier = next
+    }
+
+    var counterexample: Counterexample?
+    if let found {
+      counterexample = reconstruct(
+        parent: found.parent, target: found.target, finding: found.finding, store: store, parents: parents)
+    }
+    let verdict: CheckVerdict =
+      counterexample != nil ? .violation : stop.map { .stopped($0) } ?? .noViolation
+    let closed = found == nil && stop == nil && frontier.isEmpty
+    return CheckResult(
+      strategy: strategy.name, configuration: configuration, verdict: verdict, states: store.count,
+      transitions: transitions, depth: completedDepth, closed: closed, symmetryCandidates: symmetryCandidates,
+      limitationHits: limitationHits, counterexample: counterexample, storeBytes: store.bytesUsed,
+      omissionProbability: store.omissionProbability, seconds: Self.seconds(clock.now - start),
+      peakMemoryBytes: ProcessMemory.peak ?? store.bytesUsed)
+  }
+
+  /// ``expand(_:)`` of `batch` split over ``CheckConfiguration/jobs`` tasks, joined in order.
+  private func expandInParallel(_ batch: ArraySlice<(Int, MachineState<Strategy.State>)>) async -> [Successor] {
+    let jobs = min(configuration.jobs, batch.count)
+    guard jobs > 1 else { return expand(batch) }
+    let chunk = (batch.count + jobs - 1) / jobs
+    return await withTaskGroup(of: (Int, [Successor]).self) { group in
+      for part in 0..<jobs {
+        let lower = batch.startIndex + part * chunk
+        let upper = min(lower + chunk, batch.endIndex)
+        guard lower < upper else { continue }
+        let slice = batch[lower..<upper]
+        group.addTask { (part, self.expand(slice)) }
+      }
+      var parts: [[Successor]] = Array(repeating: [], count: jobs)
+      for await (part, successors) in group { parts[part] = successors }
+      return parts.flatMap { $0 }
+    }
+  }
+
+  /// The concrete steps from the initial machine to the stored state `parent`, then the step
+  /// that breaks something, found again by matching canonical bytes level by level.
+  private func reconstruct(
+    parent: Int, target: [UInt8], finding: Finding, store: StateStore, parents: [Int32]
+  ) -> Counterexample {
+    var path: [Int] = []
+    var index = parent
+    while index > 0 {
+      path.append(index)
+      index = Int(parents[index])
+    }
+    path.reverse()
+    var machine = initialMachine()
+    var steps: [MachineStep] = []
+    var writer = CounterexampleWriter(configuration: configuration, strategy: strategy.name)
+    writer.begin(machine)
+    for next in path {
+      for step in machine.enabledSteps(menu) {
+        var candidate = machine
+        guard (try? candidate.apply(step)) != nil, store.holds(canonical(candidate.state).bytes, at: next) else { continue }
+        let before = machine
+        let result = try? machine.apply(step)
+        writer.record(step, before: before, result: result)
+        steps.append(step)
+        break
+      }
+    }
+    var concreteFinding = finding
+    if parent >= 0 {
+      for step in machine.enabledSteps(menu) {
+        var candidate = machine
+        guard let candidateFinding = Self.take(step, on: &candidate).finding, candidateFinding.kind == finding.kind,
+          canonical(candidate.state).bytes == target
+        else { continue }
+        let before = machine
+        let result = try? machine.apply(step)
+        writer.record(step, before: before, result: result)
+        steps.append(step)
+        concreteFinding = candidateFinding
+        break
+      }
+    }
+    return Counterexample(steps: steps, finding: concreteFinding, scenario: writer.text(finding: concreteFinding))
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+  }
+}

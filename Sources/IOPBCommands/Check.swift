@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import IOPBChecker
+import IOPBKernel
+import IOPBMachine
+import IOPBStrategies
+
+extension IOPB {
+  /// `iopb check`: explores every interleaving of a bounded set of operations and proves that
+  /// a design leaks no port and denies none it should grant within the bounds, or prints the
+  /// shortest scenario that breaks it.
+  public struct Check: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Model-check a design within bounds: no leak, no wrong denial, no broken invariant.",
+      discussion: """
+        Breadth-first over canonical states (docs/checker.md). Exit 0: no violation within the \
+        bounds; 1: a violation (the shortest counterexample is printed as a scenario file, and \
+        written to --counterexample FILE); 3: stopped by --max-states, --max-memory or --timeout \
+        before the bounds were exhausted (partial result); 64: bad option.
+        """)
+
+    @Option(help: "Switch strategy (see `iopb strategies`; variants such as linux-5.5+copies-only-incoming-max too).")
+    var strategy: String = StrategyCatalog.defaultName
+
+    @Option(help: "CPUs (1–8).") var cpus = 2
+    @Option(help: "Processes at boot, one root thread each (1–6).") var processes = 2
+    @Option(help: "Live threads at most (fork and clone stop there).") var threads = 3
+    @Option(help: "I/O ports the kernel manages (a multiple of 64).") var ports = 128
+    @Option(help: "Steps from boot at most (default: until no new state).") var depth: Int?
+
+    @Option(help: "Operations, comma-separated (default all: \(StepMenu.Operation.allCases.map(\.rawValue).joined(separator: ","))).")
+    var ops: String?
+
+    @Option(help: "ioperm ranges, comma-separated, e.g. 7-8,63-64,127 (default: straddle a byte and a word, and the last port).")
+    var ranges: String?
+
+    @Option(name: .customLong("deviation"), help: "Flip a kernel rule (\(KernelDeviation.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var deviations: [String] = []
+
+    @Flag(help: "Turn symmetry reduction off.") var noSymmetry = false
+    @Flag(help: "Store 64-bit fingerprints instead of whole states (hash compaction).") var fingerprint = false
+    @Option(help: "Stop after this many states.") var maxStates: Int?
+    @Option(help: "Stop when resident memory exceeds this many MiB.") var maxMemory: Int?
+    @Option(help: "Stop after this many seconds.") var timeout: Double?
+    @Option(help: "Threads expanding states (the result does not change).") var jobs = 1
+    @Option(help: "Explore shard i of n (0-based, e.g. 0/4); combine with `iopb check merge`.") var shard: String?
+    @Option(help: "Output format: text or json.") var format = "text"
+    @Flag(help: "Leave out time, rate and memory, so identical runs print identical bytes.") var noMeasurements = false
+    @Option(help: "Write the counterexample scenario to this file.") var counterexample: String?
+
+    public init() {}
+
+    public func validate() throws {
+      _ = try configurationAndStrategy()
+      guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, not '\(format)'") }
+    }
+
+    /// The bounds and the design the options name, or a usage error naming the bad option.
+    func configurationAndStrategy() throws(ValidationError) -> (CheckConfiguration, any SwitchStrategy) {
+      let chosen = try Lookup.strategy(named: strategy)
+      var configuration = CheckConfiguration()
+      configuration.cpus = cpus
+      configuration.processes = processes
+      configuration.threads = threads
+      configuration.ports = ports
+      configuration.depth = depth
+      configuration.jobs = jobs
+      if let ops {
+        var operations = Set<StepMenu.Operation>()
+        for name in ops.split(separator: ",").map(String.init) {
+          guard let operation = StepMenu.Operation(rawValue: name) else {
+            throw ValidationError("--ops: unknown operation '\(name)'; known: \(StepMenu.Operation.allCases.map(\.rawValue).joined(separator: ","))")
+          }
+          operations.insert(operation)
+        }
+        configuration.operations = operations
+      }
+      if let ranges {
+        var parsed: [ClosedRange<Int>] = []
+        for item in ranges.split(separator: ",") {
+          let bounds = item.split(separator: "-").map { Int($0) }
+          guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil, low <= high else {
+            throw ValidationError("--ranges: '\(item)' is not PORT or LOW-HIGH")
+          }
+          parsed.append(low...high)
+        }
+        configuration.ranges = parsed
+      }
+      for name in deviations {
+        guard let deviation = KernelDeviation(rawValue: name) else {
+          throw ValidationError("unknown deviation '\(name)'; known: \(KernelDeviation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        configuration.deviations.insert(deviation)
+      }
+      configuration.symmetry = noSymmetry ? [] : .all
+      configuration.storage = fingerprint ? .fingerprint : .exact
+      configuration.maxStates = maxStates
+      configuration.maxMemory = maxMemory.map { $0 * 1_048_576 }
+      configuration.timeout = timeout
+      if let shard {
+        guard let parsed = Shard(shard) else { throw ValidationError("--shard must be i/n, not '\(shard)'") }
+        configuration.shard = parsed
+      }
+      if let problem = configuration.problems.first { throw ValidationError(problem) }
+      return (configuration, chosen)
+    }
+
+    public func run() async throws {
+      let output = await execute(progress: Self.terminalProgress)
+      if Self.terminalProgress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      try output.emit()
+    }
+
+    /// Runs the exploration; `progress` receives a status line now and then.
+    public func execute(progress: (@Sendable (String) -> Void)? = nil) async -> CommandOutput {
+      let configuration: CheckConfiguration
+      let chosen: any SwitchStrategy
+      do { (configuration, chosen) = try configurationAndStrategy() } catch { return .usage(error.message) }
+      let result = await Self.check(chosen, configuration, progress: progress)
+      var diagnostics = ""
+      if let path = counterexample, let scenario = result.counterexample?.scenario {
+        do { try scenario.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+          return CommandOutput(diagnostics: "error: cannot write \(path): \(error.localizedDescription)", exitCode: CommandOutput.cannotCreate)
+        }
+        diagnostics = "counterexample written to \(path)"
+      }
+      let output = format == "json" ? result.json(measurements: !noMeasurements) : result.text(measurements: !noMeasurements)
+      return CommandOutput(output: output, diagnostics: diagnostics, exitCode: Self.exitCode(result.verdict))
+    }
+
+    static func exitCode(_ verdict: CheckVerdict) -> Int32 {
+      switch verdict {
+      case .noViolation: 0
+      case .violation: 1
+      case .stopped: 3
+      }
+    }
+
+    static func check(
+      _ strategy: some SwitchStrategy, _ configuration: CheckConfiguration, progress: (@Sendable (String) -> Void)?
+    ) async -> CheckResult {
+      let checker = ModelChecker(strategy: strategy, configuration: configuration)
+      return await checker.run(progress: progress.map { report in
+        { @Sendable status in
+          let memory = status.residentBytes.map { " \($0 / 1_048_576) MiB" } ?? ""
+          let rate = status.seconds > 0 ? Int(Double(status.states) / status.seconds) : 0
+          report("\(status.states) states, \(status.transitions) transitions, depth \(status.depth), \(rate) states/s\(memory)")
+        }
+      })
+    }
+
+    /// A status line rewritten in place on a terminal's standard error; nothing on a pipe.
+    static let terminalProgress: (@Sendable (String) -> Void)? =
+      isatty(STDERR_FILENO) != 0
+      ? { @Sendable line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) } : nil
+  }
+}

@@ -1,0 +1,75 @@
+/// A consistent renaming of everything a machine state names by number: threads, processes,
+/// bitmaps, `io_bitmap_sequence` values and CPUs. A checker applies one to reach a canonical
+/// form, in which states that differ only in numbering are equal.
+///
+/// Live entities get dense numbers from 0 (sequences from 1; 0, the boot value of
+/// `prev_sequence`, stays 0). A number that names nothing live any more (an exited thread, a
+/// freed bitmap, the sequence of a bitmap that has changed since) maps to one "gone" value:
+/// the code only ever compares these numbers for equality, and no live or future entity can
+/// equal a gone one, since the kernel hands out fresh numbers above every dense one.
+public struct Renumbering: Sendable, Hashable {
+  /// What a thread, process or bitmap that is no longer live is renamed to.
+  public static let goneID = -1
+  /// What a sequence that no live bitmap carries is renamed to.
+  public static let goneSequence = UInt64.max
+
+  /// Old thread numbers in their new order: new thread `i` was `threadOrder[i]`.
+  public let threadOrder: [ThreadID]
+  /// New CPU `i` was CPU `cpuOrder[i]` (raw CPU numbers: this module knows no CPU type).
+  public let cpuOrder: [Int]
+  private var threadMap: [Int: Int] = [:]
+  private var processMap: [Int: Int] = [:]
+  private var bitmapMap: [Int: Int] = [:]
+  private var sequenceMap: [UInt64: UInt64] = [0: 0]
+  private let cpuMap: [Int]
+  /// How many processes and bitmaps got dense numbers; the next fresh number of each.
+  public private(set) var processCount = 0
+  public private(set) var bitmapCount = 0
+  /// The largest dense sequence; the renamed kernel's `io_bitmap_sequence` counter.
+  public private(set) var sequenceCount: UInt64 = 0
+
+  /// A renumbering that keeps `threads` (in that order), assigns processes, bitmaps and
+  /// sequences as ``assign(process:)``, ``assign(bitmap:)`` and ``assign(sequence:)`` are
+  /// called, and moves CPUs as `cpuOrder` says.
+  public init(threads: [ThreadID], cpuOrder: [Int]) {
+    threadOrder = threads
+    self.cpuOrder = cpuOrder
+    for (new, old) in threads.enumerated() { threadMap[old.rawValue] = new }
+    var cpuMap = [Int](repeating: 0, count: cpuOrder.count)
+    for (new, old) in cpuOrder.enumerated() { cpuMap[old] = new }
+    self.cpuMap = cpuMap
+  }
+
+  /// Gives `process` the next dense number unless it has one.
+  public mutating func assign(process: ProcessID) {
+    if processMap[process.rawValue] == nil {
+      processMap[process.rawValue] = processCount
+      processCount += 1
+    }
+  }
+
+  /// Gives `bitmap` the next dense number unless it has one.
+  public mutating func assign(bitmap: BitmapID) {
+    if bitmapMap[bitmap.rawValue] == nil {
+      bitmapMap[bitmap.rawValue] = bitmapCount
+      bitmapCount += 1
+    }
+  }
+
+  /// Gives `sequence` the next dense number unless it has one (0 keeps 0).
+  public mutating func assign(sequence: UInt64) {
+    if sequenceMap[sequence] == nil {
+      sequenceCount += 1
+      sequenceMap[sequence] = sequenceCount
+    }
+  }
+
+  public func thread(_ id: ThreadID) -> ThreadID { ThreadID(rawValue: threadMap[id.rawValue] ?? Self.goneID) }
+  public func process(_ id: ProcessID) -> ProcessID { ProcessID(rawValue: processMap[id.rawValue] ?? Self.goneID) }
+  public func bitmap(_ id: BitmapID) -> BitmapID { BitmapID(rawValue: bitmapMap[id.rawValue] ?? Self.goneID) }
+  public func sequence(_ value: UInt64) -> UInt64 { sequenceMap[value] ?? Self.goneSequence }
+  /// The new number of CPU `old`.
+  public func cpu(_ old: Int) -> Int { cpuMap.indices.contains(old) ? cpuMap[old] : old }
+  /// True when the CPUs keep their numbers.
+  public var keepsCPUs: Bool { cpuOrder.elementsEqual(cpuOrder.indices) }
+}

@@ -1,0 +1,158 @@
+import IOPBCPU
+import IOPBKernel
+import IOPBStrategies
+
+/// Which renamings a canonical form may apply beyond compacting numbers.
+public struct Symmetry: OptionSet, Sendable, Hashable {
+  public let rawValue: UInt8
+  public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+  /// Threads (and with them their processes) whose roles are identical are interchangeable.
+  public static let threads = Symmetry(rawValue: 1 << 0)
+  /// CPUs are interchangeable: every CPU of the model is alike and every step is offered on
+  /// each of them, so renaming CPUs maps behaviours to behaviours.
+  public static let cpus = Symmetry(rawValue: 1 << 1)
+
+  public static let all: Symmetry = [.threads, .cpus]
+}
+
+/// A machine state in canonical form and its bytes, which determine it.
+public struct CanonicalMachineState<StrategyState: CanonicalState>: Sendable {
+  public var state: MachineState<StrategyState>
+  public var bytes: [UInt8]
+  /// How many renamings were compared to pick this one (1 without symmetry).
+  public var candidates: Int
+}
+
+extension MachineState {
+  /// The state with every number renamed by `renumbering` (see ``Renumbering``); `strategy`
+  /// renames its own state.
+  public func renumbered<Strategy: SwitchStrategy>(by renumbering: Renumbering, strategy: Strategy) -> Self
+  where Strategy.State == StrategyState {
+    MachineState(
+      kernel: kernel.renumbered(by: renumbering),
+      strategy: strategy.renumbered(self.strategy, by: renumbering),
+      cpus: renumbering.moved(cpus) { slot in
+        CPUSlot(current: slot.current.map(renumbering.thread), inUserMode: slot.inUserMode)
+      },
+      homeCPU: renumbering.threadOrder.map { renumbering.cpu(homeCPU[$0.rawValue]) })
+  }
+
+  /// Appends every part of the state to `encoder`.
+  public func encode(into encoder: inout StateEncoder) where StrategyState: CanonicalState {
+    kernel.encode(into: &encoder)
+    strategy.encode(into: &encoder)
+    for slot in cpus {
+      encoder.encode(slot.current) { $0.encode($1.rawValue) }
+      encoder.encode(slot.inUserMode)
+    }
+    for cpu in homeCPU { encoder.encode(cpu.rawValue) }
+  }
+
+  /// The state's canonical form: exited threads gone, every number dense and in order of
+  /// first use, sequences reduced to the equalities the code can observe. With `symmetry`,
+  /// the least (by bytes) of the forms reached by every ordering of interchangeable threads
+  /// and CPUs, so states that differ by such a renaming get the same form.
+  ///
+  /// Interchangeable means equal signatures: a thread's is everything about it that names no
+  /// number (``Kernel/signature(of:into:)``, whether it runs and in which mode, and, without
+  /// CPU symmetry, which CPU it runs and is placed on); a CPU's is the signatures of the
+  /// threads it runs and hosts. Every ordering within a group of equal signatures is tried,
+  /// which makes the result depend only on the state's class.
+  public func canonical<Strategy: SwitchStrategy>(
+    strategy: Strategy, symmetry: Symmetry = []
+  ) -> CanonicalMachineState<StrategyState> where Strategy.State == StrategyState {
+    let live = Array(kernel.liveThreads)
+    let identityCPUs = Array(0..<cpus.count)
+    guard !symmetry.isEmpty else {
+      let renumbered = self.renumbered(
+        by: kernel.renumbering(threadOrder: live, cpuOrder: identityCPUs), strategy: strategy)
+      var encoder = StateEncoder()
+      renumbered.encode(into: &encoder)
+      return CanonicalMachineState(state: renumbered, bytes: encoder.bytes, candidates: 1)
+    }
+    let running = Dictionary(uniqueKeysWithValues: cpus.indices.compactMap { cpu in cpus[cpu].current.map { ($0, cpu) } })
+    var threadSignatures: [ThreadID: [UInt8]] = [:]
+    for thread in live {
+      var encoder = StateEncoder()
+      kernel.signature(of: thread, into: &encoder)
+      let cpu = running[thread]
+      encoder.encode(cpu != nil)
+      encoder.encode(cpu.map { cpus[$0].inUserMode } ?? false)
+      if !symmetry.contains(.cpus) {
+        encoder.encode(cpu?.rawValue ?? -1)
+        encoder.encode(homeCPU[thread.rawValue].rawValue)
+      }
+      threadSignatures[thread] = encoder.bytes
+    }
+    let threadGroups: [[ThreadID]] =
+      symmetry.contains(.threads)
+      ? Self.groups(live, by: { threadSignatures[$0] ?? [] })
+      : live.map { [$0] }
+    let cpuGroups: [[Int]]
+    if symmetry.contains(.cpus) {
+      let signatures = identityCPUs.map { cpu -> [UInt8] in
+        var encoder = StateEncoder()
+        encoder.encode(cpus[CPUID(rawValue: cpu)].current.flatMap { threadSignatures[$0] } ?? [0xFF]) { $0.encode(bytes: $1) }
+        encoder.encode(cpus[CPUID(rawValue: cpu)].inUserMode)
+        for signature in live.filter({ homeCPU[$0.rawValue].rawValue == cpu }).compactMap({ threadSignatures[$0] }).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+          encoder.encode(bytes: signature)
+        }
+        return encoder.bytes
+      }
+      cpuGroups = Self.groups(identityCPUs, by: { signatures[$0] })
+    } else {
+      cpuGroups = identityCPUs.map { [$0] }
+    }
+    var best: CanonicalMachineState<StrategyState>?
+    var candidates = 0
+    for cpuOrder in Self.orderings(cpuGroups) {
+      for threadOrder in Self.orderings(threadGroups) {
+        candidates += 1
+        let renumbered = self.renumbered(
+          by: kernel.renumbering(threadOrder: threadOrder, cpuOrder: cpuOrder), strategy: strategy)
+        var encoder = StateEncoder()
+        renumbered.encode(into: &encoder)
+        if best.map({ encoder.bytes.lexicographicallyPrecedes($0.bytes) }) ?? true {
+          best = CanonicalMachineState(state: renumbered, bytes: encoder.bytes, candidates: 0)
+        }
+      }
+    }
+    // Both orderings yield at least one order (of empty groups if need be).
+    var result = best ?? CanonicalMachineState(state: self, bytes: [], candidates: 0)
+    result.candidates = candidates
+    return result
+  }
+
+  /// `items` sorted by `key` (stably) and cut where the key changes.
+  static func groups<Item>(_ items: [Item], by key: (Item) -> [UInt8]) -> [[Item]] {
+    let keyed = items.map { (key($0), $0) }
+    let sorted = keyed.enumerated().sorted { lhs, rhs in
+      lhs.element.0 == rhs.element.0 ? lhs.offset < rhs.offset : lhs.element.0.lexicographicallyPrecedes(rhs.element.0)
+    }.map(\.element)
+    var groups: [[Item]] = []
+    var lastKey: [UInt8]?
+    for (key, item) in sorted {
+      if key == lastKey, !groups.isEmpty { groups[groups.count - 1].append(item) } else { groups.append([item]) }
+      lastKey = key
+    }
+    return groups
+  }
+
+  /// Every concatenation of one permutation of each group, groups in order.
+  static func orderings<Item>(_ groups: [[Item]]) -> [[Item]] {
+    groups.reduce([[]]) { prefixes, group in
+      let permutations = Self.permutations(group)
+      return prefixes.flatMap { prefix in permutations.map { prefix + $0 } }
+    }
+  }
+
+  static func permutations<Item>(_ items: [Item]) -> [[Item]] {
+    guard items.count > 1 else { return [items] }
+    return items.indices.flatMap { index in
+      var rest = items
+      let first = rest.remove(at: index)
+      return permutations(rest).map { [first] + $0 }
+    }
+  }
+}

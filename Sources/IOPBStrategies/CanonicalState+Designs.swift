@@ -1,0 +1,177 @@
+import IOPBCPU
+import IOPBKernel
+
+// The canonical forms of each design's own records: what every field names, renamed.
+
+extension LazyGPCopyStrategy.CPUState {
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var record = self
+    record.tss = tss.renumbered(by: renumbering)
+    record.owner = owner.map {
+      LazyGPCopyStrategy.Owner(thread: renumbering.thread($0.thread), sequence: renumbering.sequence($0.sequence))
+    }
+    return record
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    tss.encode(into: &encoder)
+    encoder.encode(owner) { encoder, owner in
+      encoder.encode(owner.thread.rawValue)
+      encoder.encode(owner.sequence)
+    }
+  }
+}
+
+extension Linux269OwnerCacheStrategy.CPUState {
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var record = self
+    record.tss = tss.renumbered(by: renumbering)
+    record.owner = owner.renumbered(by: renumbering)
+    return record
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    tss.encode(into: &encoder)
+    owner.encode(into: &encoder)
+  }
+}
+
+extension RemapInvlpgStrategy.CPUState {
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var record = self
+    record.tss = tss.renumbered(by: renumbering)
+    record.mapped = mapped.map(renumbering.bitmap)
+    return record
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    tss.encode(into: &encoder)
+    encoder.encode(mapped) { $0.encode($1.rawValue) }
+    encoder.encode(flushedPages.count)
+    for page in flushedPages.sorted() { encoder.encode(page) }
+  }
+}
+
+extension V1ZeroRangeStrategy.CPUState {
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var record = self
+    record.tss = tss.renumbered(by: renumbering)
+    return record
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    tss.encode(into: &encoder)
+    encoder.encode(zeroBits.lowerBound)
+    encoder.encode(zeroBits.upperBound)
+  }
+}
+
+extension HelenOSStrategy.CPUState {
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var record = self
+    record.tss = tss.renumbered(by: renumbering)
+    record.process = process.map(renumbering.process)
+    record.installed = installed.renumbered(by: renumbering)
+    return record
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    tss.encode(into: &encoder)
+    encoder.encode(process) { $0.encode($1.rawValue) }
+    installed.encode(into: &encoder)
+    encoder.encode(installedBytes)
+  }
+}
+
+extension WindowsNTStrategy.CPUState {
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var record = self
+    record.tss = tss.renumbered(by: renumbering)
+    record.process = process.map(renumbering.process)
+    return record
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    tss.encode(into: &encoder)
+    encoder.encode(process) { $0.encode($1.rawValue) }
+  }
+}
+
+extension WindowsNTStrategy.State: CanonicalState {
+  /// Processes that no longer exist leave the enabled set: nothing can run in them.
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var state = self
+    state.cpus = renumbering.moved(cpus) { $0.renumbered(by: renumbering) }
+    state.mapHolds = mapHolds.renumbered(by: renumbering)
+    state.enabled = Set(enabled.map(renumbering.process).filter { $0.rawValue != Renumbering.goneID })
+    return state
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    for record in cpus { record.encode(into: &encoder) }
+    mapHolds.encode(into: &encoder)
+    encoder.encode(enabled.count)
+    for process in enabled.sorted() { encoder.encode(process.rawValue) }
+  }
+}
+
+extension XenPVStrategy.State: CanonicalState {
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var state = self
+    state.guest = guest.renumbered(by: renumbering)
+    state.xen = renumbering.moved(xen) { $0 }
+    return state
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    guest.encode(into: &encoder)
+    for view in xen {
+      encoder.encode(view) { encoder, view in
+        encoder.encode(view.offset)
+        encoder.encode(view.ports)
+      }
+    }
+  }
+}
+
+extension PrivateTSSTable: CanonicalState {
+  /// TSSes of threads that no longer exist are dropped: no CPU can load them again.
+  public func renumbered(by renumbering: Renumbering) -> PrivateTSSTable {
+    var table = self
+    table.cpus = renumbering.moved(cpus) { cpu in
+      var cpu = cpu
+      cpu.common = cpu.common.renumbered(by: renumbering)
+      cpu.loaded = cpu.loaded.map(renumbering.thread)
+      cpu.entryAreaMapping = cpu.entryAreaMapping.map(renumbering.thread)
+      return cpu
+    }
+    table.threads = [:]
+    for (thread, entry) in threads {
+      let renamed = renumbering.thread(thread)
+      guard renamed.rawValue != Renumbering.goneID else { continue }
+      var entry = entry
+      entry.tss = entry.tss.renumbered(by: renumbering)
+      entry.holds = entry.holds.renumbered(by: renumbering)
+      entry.preparedFor = entry.preparedFor.map(renumbering.cpu)
+      table.threads[renamed] = entry
+    }
+    return table
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    for cpu in cpus {
+      cpu.common.encode(into: &encoder)
+      encoder.encode(cpu.loaded) { $0.encode($1.rawValue) }
+      encoder.encode(cpu.limit)
+      encoder.encode(cpu.limitInvalid)
+      encoder.encode(cpu.entryAreaMapping) { $0.encode($1.rawValue) }
+    }
+    encoder.encode(threads.count)
+    for (thread, entry) in threads.sorted(by: { $0.key < $1.key }) {
+      encoder.encode(thread.rawValue)
+      entry.tss.encode(into: &encoder)
+      entry.holds.encode(into: &encoder)
+      encoder.encode(entry.preparedFor) { $0.encode($1.rawValue) }
+    }
+  }
+}
