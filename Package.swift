@@ -65,7 +65,7 @@ let package = Package(
     // CLFLUSH for `iopb calibrate`'s cache-cold copies; no Swift spelling exists for it.
     .target(
       name: "IOPBChecker",
-      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBMachine"]),
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBMachine", "IOPBScenario"]),
     .target(name: "CCacheFlush"),
     .target(
       name: "IOPBCommands",
@@ -96,6 +96,9 @@ let package = Package(
       name: "IOPBSimulatorTests",
       dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator"]),
     .testTarget(name: "IOPBTextTests", dependencies: ["IOPBText"]),
+    .testTarget(
+      name: "IOPBCheckerTests",
+      dependencies: ["IOPBChecker", "IOPBMachine", "IOPBStrategies", "IOPBKernel", "IOPBCPU", "IOPBScenario"]),
     .testTarget(
       name: "IOPBScenarioTests",
       dependencies: ["IOPBScenario", "IOPBMachine", "IOPBKernel", "IOPBCPU"]),

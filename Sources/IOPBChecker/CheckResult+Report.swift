@@ -1,5 +1,6 @@
 import Foundation
 import IOPBMachine
+import IOPBScenario
 
 extension CheckConfiguration {
   /// The bounds in one line, as the report and the JSON's `bounds.summary` give them.
@@ -33,7 +34,7 @@ extension CheckResult {
       closed ? "no violation within these bounds (every reachable state explored)"
         : "no violation within these bounds (explored to depth \(depth))"
     case .violation:
-      "VIOLATION after \(counterexample?.steps.count ?? 0) steps: " + (counterexample.map { $0.finding.description(naming: CounterexampleWriter.name) } ?? "")
+      "VIOLATION after \(counterexample?.steps.count ?? 0) steps: " + (counterexample.map { $0.finding.description(naming: ScenarioWriter.name) } ?? "")
     case .stopped(let reason):
       "stopped by --\(reason.rawValue) before the bounds were exhausted: no violation among the states explored (partial result)"
     }
@@ -89,8 +90,8 @@ extension CheckResult {
     if let counterexample {
       object["counterexample"] = [
         "length": counterexample.steps.count, "kind": counterexample.finding.kind,
-        "finding": counterexample.finding.description(naming: CounterexampleWriter.name),
-        "steps": counterexample.steps.map { $0.description(naming: CounterexampleWriter.name) },
+        "finding": counterexample.finding.description(naming: ScenarioWriter.name),
+        "steps": counterexample.steps.map { $0.description(naming: ScenarioWriter.name) },
         "scenario": counterexample.scenario,
       ]
     }

@@ -1,6 +1,7 @@
 import IOPBCPU
 import IOPBKernel
 import IOPBMachine
+import IOPBScenario
 import IOPBStrategies
 
 /// Progress of a running exploration, for a terminal's status line.
@@ -201,8 +202,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     path.reverse()
     var machine = initialMachine()
     var steps: [MachineStep] = []
-    var writer = CounterexampleWriter(configuration: configuration, strategy: strategy.name)
-    writer.begin(machine)
+    var writer = ScenarioWriter(machine)
     for next in path {
       for step in machine.enabledSteps(menu) {
         var candidate = machine
@@ -229,7 +229,12 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
         break
       }
     }
-    return Counterexample(steps: steps, finding: concreteFinding, scenario: writer.text(finding: concreteFinding))
+    let comments = [
+      "Counterexample found by `iopb check --strategy \(strategy.name)`: \(steps.count) steps from boot.",
+      "The last step breaks the model: \(concreteFinding.description(naming: ScenarioWriter.name))",
+      "Replay: iopb run --strategy \(strategy.name) --trace FILE",
+    ]
+    return Counterexample(steps: steps, finding: concreteFinding, scenario: writer.text(comments: comments))
   }
 
   static func seconds(_ duration: Duration) -> Double {

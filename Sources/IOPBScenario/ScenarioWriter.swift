@@ -3,36 +3,36 @@ import IOPBKernel
 import IOPBMachine
 import IOPBStrategies
 
-/// Writes a path of machine steps as a scenario file (docs/scenarios.md) that `iopb run`
-/// replays step for step: threads are named `tN` after their creation order, each thread step
-/// is taken by a thread that is already current and in user mode (so the runner adds no
+/// Writes machine steps as a scenario file (docs/scenarios.md) that `iopb run` replays step for
+/// step: threads are named `tN` after their creation order (``name(_:)``), a thread step is
+/// written for a thread that is already current and in user mode (so the runner adds no
 /// implicit step), and every system call and access carries the outcome it had.
-struct CounterexampleWriter {
-  let configuration: CheckConfiguration
-  let strategy: String
-  private var lines: [String] = []
+public struct ScenarioWriter: Sendable {
+  /// Lines written so far: the header, then one per step.
+  public private(set) var lines: [String] = []
+  /// How many step lines were written.
+  public private(set) var stepCount = 0
 
-  init(configuration: CheckConfiguration, strategy: String) {
-    self.configuration = configuration
-    self.strategy = strategy
-  }
-
-  static func name(_ thread: ThreadID) -> String { "t\(thread.rawValue)" }
-
-  /// The header and one `process` line per initial thread of `machine`.
-  mutating func begin(_ machine: Machine<some SwitchStrategy>) {
-    lines.append("cpus \(configuration.cpus)")
-    lines.append("ports \(configuration.ports)")
-    for deviation in configuration.deviations.sorted(by: { $0.rawValue < $1.rawValue }) {
+  /// The header (`cpus`, `ports`, one `config deviation` per deviation) and one `process`
+  /// line per live thread of `machine`, as root, on its CPU.
+  public init(_ machine: Machine<some SwitchStrategy>) {
+    let kernel = machine.kernel.configuration
+    lines.append("cpus \(machine.cpuCount)")
+    lines.append("ports \(kernel.portCount)")
+    for deviation in kernel.deviations.sorted(by: { $0.rawValue < $1.rawValue }) {
       lines.append("config deviation \(deviation.rawValue)")
     }
     for thread in machine.kernel.liveThreads {
-      lines.append("process \(Self.name(thread)) \(machine.homeCPU(of: thread)) root")
+      lines.append("process \(Self.name(thread)) \(machine.homeCPU(of: thread)) \(machine.kernel[thread].credentials.uid == 0 ? "root" : "user")")
     }
   }
 
-  /// `step`, taken on the machine `before`, with the outcome it had.
-  mutating func record(_ step: MachineStep, before: Machine<some SwitchStrategy>, result: StepResult?) {
+  /// The name the file gives `thread`.
+  public static func name(_ thread: ThreadID) -> String { "t\(thread.rawValue)" }
+
+  /// Adds `step`, taken on the machine `before`, with the outcome it had (`result`).
+  public mutating func record(_ step: MachineStep, before: Machine<some SwitchStrategy>, result: StepResult?) {
+    stepCount += 1
     let current = { (cpu: CPUID) in before.cpus[cpu].current.map(Self.name) ?? "idle" }
     let outcome = result.map { Self.expectation($0.outcome) } ?? ""
     switch step {
@@ -76,14 +76,8 @@ struct CounterexampleWriter {
     }
   }
 
-  /// The file: a comment saying what it shows and how to replay it, then the lines.
-  func text(finding: Finding) -> String {
-    let steps = lines.filter { !$0.hasPrefix("cpus") && !$0.hasPrefix("ports") && !$0.hasPrefix("config") && !$0.hasPrefix("process") }.count
-    let header = [
-      "# Counterexample found by `iopb check --strategy \(strategy)`: \(steps) steps from boot.",
-      "# The last step breaks the model: \(finding.description(naming: Self.name))",
-      "# Replay: iopb run --strategy \(strategy) --trace FILE",
-    ]
-    return (header + lines).joined(separator: "\n") + "\n"
+  /// The file: `comments` as `#` lines, then the lines.
+  public func text(comments: [String] = []) -> String {
+    (comments.map { "# " + $0 } + lines).joined(separator: "\n") + "\n"
   }
 }
