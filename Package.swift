@@ -98,7 +98,9 @@ let package = Package(
     .testTarget(name: "IOPBTextTests", dependencies: ["IOPBText"]),
     .testTarget(
       name: "IOPBCheckerTests",
-      dependencies: ["IOPBChecker", "IOPBMachine", "IOPBStrategies", "IOPBKernel", "IOPBCPU", "IOPBScenario"]),
+      dependencies: [
+        "IOPBChecker", "IOPBMachine", "IOPBStrategies", "IOPBKernel", "IOPBCPU", "IOPBScenario", "IOPBSimulator",
+      ]),
     .testTarget(
       name: "IOPBScenarioTests",
       dependencies: ["IOPBScenario", "IOPBMachine", "IOPBKernel", "IOPBCPU"]),
