@@ -30,6 +30,8 @@ extension CheckResult {
   /// The verdict in words.
   public var conclusion: String {
     switch verdict {
+    case .noViolation where mode != .exhaustive:
+      "no violation found in \(transitions) random steps (\(states) distinct states; evidence, not a proof)"
     case .noViolation:
       closed ? "no violation within these bounds (every reachable state explored)"
         : "no violation within these bounds (explored to depth \(depth))"
@@ -46,10 +48,12 @@ extension CheckResult {
       "iopb check: \(strategy); \(configuration.summary)",
       "states \(states), transitions \(transitions), depth \(depth)\(closed ? " (closed)" : "")",
     ]
-    if !configuration.symmetry.isEmpty {
+    if case .random(let seed) = mode {
+      lines[0] += "; random walks, seed \(seed)"
+    } else if !configuration.symmetry.isEmpty {
       lines.append("symmetry: \(symmetryCandidates) renamings compared over \(transitions + 1) canonicalisations")
     }
-    if configuration.storage == .fingerprint {
+    if configuration.storage == .fingerprint || mode != .exhaustive {
       lines.append("fingerprint storage: probability of a missed state ≤ \(Self.scientific(omissionProbability))")
     }
     if limitationHits > 0 {
@@ -87,6 +91,12 @@ extension CheckResult {
       "omission_probability": omissionProbability, "conclusion": conclusion,
     ]
     if case .stopped(let reason) = verdict { object["stopped_by"] = reason.rawValue }
+    switch mode {
+    case .exhaustive: object["mode"] = "exhaustive"
+    case .random(let seed):
+      object["mode"] = "random"
+      object["seed"] = seed
+    }
     if let counterexample {
       object["counterexample"] = [
         "length": counterexample.steps.count, "kind": counterexample.finding.kind,
@@ -109,7 +119,7 @@ extension CheckResult {
     Self.render(jsonObject(measurements: measurements))
   }
 
-  static func render(_ object: Any) -> String {
+  public static func render(_ object: Any) -> String {
     guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else {
       return "{}"
     }

@@ -37,9 +37,18 @@ public struct Counterexample: Sendable, Hashable {
 }
 
 
+/// How the states were explored.
+public enum CheckMode: Sendable, Hashable {
+  /// Breadth-first over every state within the bounds: a proof when nothing is found.
+  case exhaustive
+  /// Random walks from a seed: evidence, not a proof.
+  case random(seed: UInt64)
+}
+
 /// What an exploration found and how far it got.
 public struct CheckResult: Sendable {
   public var strategy: String
+  public var mode: CheckMode = .exhaustive
   public var configuration: CheckConfiguration
   public var verdict: CheckVerdict
   /// Distinct (canonical) states stored.

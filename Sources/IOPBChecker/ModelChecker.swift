@@ -40,7 +40,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     return machine
   }
 
-  func canonical(_ state: MachineState<Strategy.State>) -> CanonicalMachineState<Strategy.State> {
+  public func canonical(_ state: MachineState<Strategy.State>) -> CanonicalMachineState<Strategy.State> {
     state.canonical(strategy: strategy, symmetry: configuration.symmetry)
   }
 
@@ -53,7 +53,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
   }
 
   /// Takes `step` on `machine` and judges it.
-  static func take(_ step: MachineStep, on machine: inout Machine<Strategy>) -> (finding: Finding?, explained: Bool) {
+  public static func take(_ step: MachineStep, on machine: inout Machine<Strategy>) -> (finding: Finding?, explained: Bool) {
     let result: StepResult
     do { result = try machine.apply(step) } catch { return (.machineError(error), false) }
     var explained = false
@@ -237,7 +237,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     return Counterexample(steps: steps, finding: concreteFinding, scenario: writer.text(comments: comments))
   }
 
-  static func seconds(_ duration: Duration) -> Double {
+  public static func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 }

@@ -6,12 +6,23 @@ import IOPBMachine
 import IOPBStrategies
 
 extension IOPB {
-  /// `iopb check`: explores every interleaving of a bounded set of operations and proves that
-  /// a design leaks no port and denies none it should grant within the bounds, or prints the
-  /// shortest scenario that breaks it.
+  /// `iopb check`: the model checker (``Explore``, the default) and the merge of its shards.
   public struct Check: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
       abstract: "Model-check a design within bounds: no leak, no wrong denial, no broken invariant.",
+      subcommands: [Explore.self, Merge.self], defaultSubcommand: Explore.self)
+
+    public init() {}
+  }
+}
+
+extension IOPB.Check {
+  /// `iopb check [explore]`: explores every interleaving of a bounded set of operations and
+  /// proves that a design leaks no port and denies none it should grant within the bounds, or
+  /// prints the shortest scenario that breaks it.
+  public struct Explore: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Explore a design's states within bounds (the default of `iopb check`).",
       discussion: """
         Breadth-first over canonical states (docs/checker.md). Exit 0: no violation within the \
         bounds; 1: a violation (the shortest counterexample is printed as a scenario file, and \
@@ -47,12 +58,16 @@ extension IOPB {
     @Option(help: "Output format: text or json.") var format = "text"
     @Flag(help: "Leave out time, rate and memory, so identical runs print identical bytes.") var noMeasurements = false
     @Option(help: "Write the counterexample scenario to this file.") var counterexample: String?
+    @Flag(help: "Random walks instead of exhaustive search (for bounds too large to exhaust).") var random = false
+    @Option(help: "Seed of the random walks.") var seed: UInt64 = 1
+    @Option(help: "Steps of random walks in all.") var steps = 100_000
 
     public init() {}
 
     public func validate() throws {
       _ = try configurationAndStrategy()
       guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, not '\(format)'") }
+      guard steps > 0 else { throw ValidationError("--steps must be positive") }
     }
 
     /// The bounds and the design the options name, or a usage error naming the bad option.
@@ -116,7 +131,7 @@ extension IOPB {
       let configuration: CheckConfiguration
       let chosen: any SwitchStrategy
       do { (configuration, chosen) = try configurationAndStrategy() } catch { return .usage(error.message) }
-      let result = await Self.check(chosen, configuration, progress: progress)
+      let result = await Self.check(chosen, configuration, random: random ? (seed, steps) : nil, progress: progress)
       var diagnostics = ""
       if let path = counterexample, let scenario = result.counterexample?.scenario {
         do { try scenario.write(toFile: path, atomically: true, encoding: .utf8) } catch {
@@ -137,21 +152,70 @@ extension IOPB {
     }
 
     static func check(
-      _ strategy: some SwitchStrategy, _ configuration: CheckConfiguration, progress: (@Sendable (String) -> Void)?
+      _ strategy: some SwitchStrategy, _ configuration: CheckConfiguration, random: (seed: UInt64, steps: Int)?,
+      progress: (@Sendable (String) -> Void)?
     ) async -> CheckResult {
-      let checker = ModelChecker(strategy: strategy, configuration: configuration)
-      return await checker.run(progress: progress.map { report in
-        { @Sendable status in
+      let status = progress.map { report in
+        { @Sendable (status: CheckProgress) in
           let memory = status.residentBytes.map { " \($0 / 1_048_576) MiB" } ?? ""
           let rate = status.seconds > 0 ? Int(Double(status.states) / status.seconds) : 0
           report("\(status.states) states, \(status.transitions) transitions, depth \(status.depth), \(rate) states/s\(memory)")
         }
-      })
+      }
+      if let random {
+        return RandomExplorer(strategy: strategy, configuration: configuration, seed: random.seed, steps: random.steps)
+          .run(progress: status)
+      }
+      return await ModelChecker(strategy: strategy, configuration: configuration).run(progress: status)
     }
 
     /// A status line rewritten in place on a terminal's standard error; nothing on a pipe.
     static let terminalProgress: (@Sendable (String) -> Void)? =
       isatty(STDERR_FILENO) != 0
       ? { @Sendable line in FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) } : nil
+  }
+}
+
+extension IOPB.Check {
+  /// `iopb check merge FILE...`: combines the JSON results of `--shard i/n` runs.
+  public struct Merge: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Combine the JSON results of sharded `iopb check --shard i/n --format json` runs.",
+      discussion: """
+        Exit 0 when no shard found a violation, 1 when one did (the shortest counterexample is \
+        printed), 3 when a shard was stopped by a bound or shards are missing, 64 for a file \
+        that is not such a result or shards that ran different bounds.
+        """)
+
+    @Argument(help: "Result files (JSON).") var files: [String]
+    @Option(help: "Output format: text or json.") var format = "text"
+
+    public init() {}
+
+    public func validate() throws {
+      guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, not '\(format)'") }
+    }
+
+    public func run() throws { try execute().emit() }
+
+    /// Reads and merges the files.
+    public func execute() -> CommandOutput {
+      var contents: [(name: String, contents: Data)] = []
+      for file in files {
+        guard let data = FileManager.default.contents(atPath: file) else {
+          return .usage("\(file): cannot read the file")
+        }
+        contents.append((file, data))
+      }
+      let merged: [String: Any]
+      do { merged = try CheckMerge.merge(contents) } catch {
+        return CommandOutput(diagnostics: error.description, exitCode: CommandOutput.usageError)
+      }
+      let result = merged["result"] as? String
+      let complete = merged["complete"] as? Bool ?? true
+      let code: Int32 = result == "violation" ? 1 : (result == "stopped" || !complete) ? 3 : 0
+      return CommandOutput(
+        output: format == "json" ? CheckResult.render(merged) : CheckMerge.text(merged), exitCode: code)
+    }
   }
 }
