@@ -1,6 +1,6 @@
 extension Kernel {
   /// Live threads in creation order.
-  public var liveThreads: [ThreadID] { threads.lazy.filter(\.isAlive).map(\.id) }
+  public var liveThreads: [ThreadID] { threads.compactMap { $0.isAlive ? $0.id : nil } }
 
   /// The renumbering that lists the live threads as `order` (each exactly once) and CPUs as
   /// `cpuOrder`: processes and bitmaps numbered by first use in that thread order (bitmaps no

@@ -16,7 +16,7 @@ extension Machine {
   public func enabledSteps(_ menu: StepMenu) -> [MachineStep] {
     let has = menu.operations.contains
     let live = kernel.liveThreads
-    let running = Set(cpus.compactMap(\.current))
+    let running = Set(cpus.compactMap { $0.current })
     var steps: [MachineStep] = []
     for cpu in cpus.indices {
       let slot = cpus[cpu]
