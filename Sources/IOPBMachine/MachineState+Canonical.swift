@@ -22,23 +22,33 @@ public struct CanonicalMachineState<StrategyState: CanonicalState>: Sendable {
   public var bytes: [UInt8]
   /// How many renamings were compared to pick this one (1 without symmetry).
   public var candidates: Int
+
+  @inlinable
+  init(state: MachineState<StrategyState>, bytes: [UInt8], candidates: Int) {
+    self.state = state
+    self.bytes = bytes
+    self.candidates = candidates
+  }
 }
 
 extension MachineState {
   /// The state with every number renamed by `renumbering` (see ``Renumbering``); `strategy`
   /// renames its own state.
+  @inlinable
   public func renumbered<Strategy: SwitchStrategy>(by renumbering: Renumbering, strategy: Strategy) -> Self
   where Strategy.State == StrategyState {
-    MachineState(
-      kernel: kernel.renumbered(by: renumbering),
-      strategy: strategy.renumbered(self.strategy, by: renumbering),
-      cpus: renumbering.moved(cpus) { slot in
-        CPUSlot(current: slot.current.map(renumbering.thread), inUserMode: slot.inUserMode)
-      },
-      homeCPU: renumbering.threadOrder.map { renumbering.cpu(homeCPU[$0.rawValue]) })
+    var state = self
+    state.kernel = kernel.renumbered(by: renumbering)
+    state.strategy = strategy.renumbered(self.strategy, by: renumbering)
+    state.cpus = renumbering.moved(cpus) { slot in
+      CPUSlot(current: slot.current.map(renumbering.thread), inUserMode: slot.inUserMode)
+    }
+    state.homeCPU = renumbering.threadOrder.map { renumbering.cpu(homeCPU[$0.rawValue]) }
+    return state
   }
 
   /// Appends every part of the state to `encoder`.
+  @inlinable
   public func encode(into encoder: inout StateEncoder) where StrategyState: CanonicalState {
     kernel.encode(into: &encoder)
     strategy.encode(into: &encoder)
@@ -59,6 +69,7 @@ extension MachineState {
   /// CPU symmetry, which CPU it runs and is placed on); a CPU's is the signatures of the
   /// threads it runs and hosts. Every ordering within a group of equal signatures is tried,
   /// which makes the result depend only on the state's class.
+  @inlinable
   public func canonical<Strategy: SwitchStrategy>(
     strategy: Strategy, symmetry: Symmetry = []
   ) -> CanonicalMachineState<StrategyState> where Strategy.State == StrategyState {
@@ -125,28 +136,46 @@ extension MachineState {
   }
 
   /// `items` sorted by `key` (stably) and cut where the key changes.
+  @inlinable @usableFromInline
   static func groups<Item>(_ items: [Item], by key: (Item) -> [UInt8]) -> [[Item]] {
-    let keyed = items.map { (key($0), $0) }
-    let sorted = keyed.enumerated().sorted { lhs, rhs in
-      lhs.element.0 == rhs.element.0 ? lhs.offset < rhs.offset : lhs.element.0.lexicographicallyPrecedes(rhs.element.0)
-    }.map(\.element)
+    let keys = items.map(key)
+    let order = items.indices.sorted { lhs, rhs in
+      keys[lhs] == keys[rhs] ? lhs < rhs : keys[lhs].lexicographicallyPrecedes(keys[rhs])
+    }
     var groups: [[Item]] = []
-    var lastKey: [UInt8]?
-    for (key, item) in sorted {
-      if key == lastKey, !groups.isEmpty { groups[groups.count - 1].append(item) } else { groups.append([item]) }
-      lastKey = key
+    var previous: Int?
+    for index in order {
+      if let previous, keys[previous] == keys[index] {
+        groups[groups.count - 1].append(items[index])
+      } else {
+        groups.append([items[index]])
+      }
+      previous = index
     }
     return groups
   }
 
   /// Every concatenation of one permutation of each group, groups in order.
+  @inlinable @usableFromInline
   static func orderings<Item>(_ groups: [[Item]]) -> [[Item]] {
-    groups.reduce([[]]) { prefixes, group in
+    var orderings: [[Item]] = [[]]
+    for group in groups {
+      if group.count == 1 {
+        for index in orderings.indices { orderings[index].append(group[0]) }
+        continue
+      }
       let permutations = Self.permutations(group)
-      return prefixes.flatMap { prefix in permutations.map { prefix + $0 } }
+      var extended: [[Item]] = []
+      extended.reserveCapacity(orderings.count * permutations.count)
+      for prefix in orderings {
+        for permutation in permutations { extended.append(prefix + permutation) }
+      }
+      orderings = extended
     }
+    return orderings
   }
 
+  @inlinable @usableFromInline
   static func permutations<Item>(_ items: [Item]) -> [[Item]] {
     guard items.count > 1 else { return [items] }
     return items.indices.flatMap { index in
