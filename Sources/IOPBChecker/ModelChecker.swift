@@ -70,10 +70,9 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     var successors: [Successor] = []
     for (index, state) in batch {
       machine.state = state
-      let steps = machine.enabledSteps(menu)
-      for step in steps {
+      for enabled in machine.enabledSteps(menu) {
         machine.state = state
-        let (finding, explained) = Self.take(step, on: &machine)
+        let (finding, explained) = Self.take(enabled.step, on: &machine)
         successors.append(Successor(parent: index, target: canonical(machine.state), finding: finding, explained: explained))
       }
     }
@@ -204,7 +203,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     var steps: [MachineStep] = []
     var writer = ScenarioWriter(machine)
     for next in path {
-      for step in machine.enabledSteps(menu) {
+      for step in machine.enabledSteps(menu).map(\.step) {
         var candidate = machine
         guard (try? candidate.apply(step)) != nil, store.holds(canonical(candidate.state).bytes, at: next) else { continue }
         let before = machine
@@ -216,7 +215,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     }
     var concreteFinding = finding
     if parent >= 0 {
-      for step in machine.enabledSteps(menu) {
+      for step in machine.enabledSteps(menu).map(\.step) {
         var candidate = machine
         guard let candidateFinding = Self.take(step, on: &candidate).finding, candidateFinding.kind == finding.kind,
           canonical(candidate.state).bytes == target

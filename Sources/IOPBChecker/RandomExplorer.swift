@@ -43,7 +43,7 @@ public struct RandomExplorer<Strategy: SwitchStrategy>: Sendable {
       var path: [MachineStep] = []
       _ = seen.insert(checker.canonical(machine.state).bytes)
       while path.count < (configuration.depth ?? 100), taken < steps {
-        let enabled = machine.enabledSteps(menu)
+        let enabled = machine.enabledSteps(menu).map(\.step)
         guard !enabled.isEmpty else { break }
         let step = enabled[random.uniform(0...(enabled.count - 1))]
         path.append(step)
@@ -84,7 +84,7 @@ public struct RandomExplorer<Strategy: SwitchStrategy>: Sendable {
     var machine = checker.initialMachine()
     let menu = checker.configuration.menu
     for (index, step) in path.enumerated() {
-      guard machine.enabledSteps(menu).contains(step) else { return nil }
+      guard machine.enabledSteps(menu).contains(where: { $0.step == step }) else { return nil }
       let (finding, _) = ModelChecker<Strategy>.take(step, on: &machine)
       if let finding { return index == path.count - 1 ? finding : nil }
     }

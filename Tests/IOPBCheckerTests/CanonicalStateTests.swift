@@ -103,8 +103,8 @@ let port7off = Syscall.ioperm(from: 7, count: 2, turnOn: false)
           #expect(again.canonical(symmetry).bytes == canonical.bytes, context)
         }
         shadow.state = shadow.canonical().state
-        let steps = original.enabledSteps(menu)
-        let shadowSteps = shadow.enabledSteps(menu)
+        let steps = original.enabledSteps(menu).map(\.step)
+        let shadowSteps = shadow.enabledSteps(menu).map(\.step)
         try #require(steps.count == shadowSteps.count, context)
         let choice = random.uniform(0...(steps.count - 1))
         let result = try original.apply(steps[choice])
