@@ -37,6 +37,7 @@ extension MachineState {
   @inlinable
   public func renumbered<Strategy: SwitchStrategy>(by renumbering: Renumbering, strategy: Strategy) -> Self
   where Strategy.State == StrategyState {
+    if renumbering.isIdentity(for: kernel) { return self }
     var state = self
     state.kernel = kernel.renumbered(by: renumbering)
     state.strategy = strategy.renumbered(self.strategy, by: renumbering)
@@ -82,12 +83,12 @@ extension MachineState {
       renumbered.encode(into: &encoder)
       return CanonicalMachineState(state: renumbered, bytes: encoder.bytes, candidates: 1)
     }
-    let running = Dictionary(uniqueKeysWithValues: cpus.indices.compactMap { cpu in cpus[cpu].current.map { ($0, cpu) } })
+    func running(_ thread: ThreadID) -> CPUID? { cpus.indices.first { cpus[$0].current == thread } }
     var threadSignatures: [ThreadID: [UInt8]] = [:]
     for thread in live {
       var encoder = StateEncoder()
       kernel.signature(of: thread, into: &encoder)
-      let cpu = running[thread]
+      let cpu = running(thread)
       encoder.encode(cpu != nil)
       encoder.encode(cpu.map { cpus[$0].inUserMode } ?? false)
       if !symmetry.contains(.cpus) {
