@@ -26,12 +26,13 @@ public enum OracleSupport {
   }
 
   /// The longest prefix of `scenario` the guest can run, and why it stops early (nil when the
-  /// whole scenario fits). VM exits and injected allocation failures are model-only.
+  /// whole scenario fits). VM exits, injected allocation failures and I/O workers are
+  /// model-only.
   public static func supportedPrefix(_ scenario: Scenario) -> (scenario: Scenario, cut: String?) {
     guard
       let index = scenario.steps.firstIndex(where: { step in
         switch step.action {
-        case .vmExit, .failNextAllocation: true
+        case .vmExit, .failNextAllocation, .ioWorker, .syscall(_, .ioWorker): true
         default: false
         }
       })
