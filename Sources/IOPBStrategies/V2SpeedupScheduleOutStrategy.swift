@@ -57,10 +57,9 @@ public struct V2SpeedupScheduleOutStrategy: SwitchStrategy {
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
     let kernel = context.kernel
-    let view = PortView(of: next, in: kernel)
     if let next { context.state.ioBitmapMax[next] = kernel.bitmap(of: next)?.maxBytes ?? 0 }
-    if view.grantsPorts, let next {
-      install(next, view: view, on: cpu, in: &context)
+    if let next, kernel[next].needsIOBitmapUpdate {
+      install(next, view: PortView(of: next, in: kernel), on: cpu, in: &context)
     } else if let previous, kernel[previous].needsIOBitmapUpdate {
       context.state.cpus[cpu].tss.setBase(context.state.cpus[cpu].tss.layout.invalid, counts: &context.counts)
     }
