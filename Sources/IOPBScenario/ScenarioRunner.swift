@@ -51,7 +51,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
       let thread: ThreadID
       do { thread = try machine.spawn(credentials: credentials, on: cpu) } catch { throw failure(error) }
       bind(name, thread)
-      record.machineSteps.append("spawn \(name) on cpu\(cpu)")
+      record.machineSteps.append("spawn \(name) on \(cpu)")
     case .syscall(let name, let call):
       let thread = try resolve(name)
       try prepare(thread, into: &record)

@@ -49,7 +49,7 @@ import Testing
       if reference.kernel.threads.filter(\.isAlive).count < 2 {
         let credentials: Credentials = (generator.uniform(0...1) == 1) ? .root : .user
         let cpu = CPUID(rawValue: generator.uniform(0...(reference.cpuCount - 1)))
-        log.append("spawn \(credentials) on cpu\(cpu)")
+        log.append("spawn \(credentials) on \(cpu)")
         _ = try? reference.spawn(credentials: credentials, on: cpu)
         for index in others.indices { _ = try? others[index].spawn(credentials: credentials, on: cpu) }
         continue
