@@ -80,19 +80,22 @@ public struct XenPVStrategy: SwitchStrategy {
   /// `xen_update_io_bitmap()`: the native update, then `PHYSDEVOP_set_iobitmap`.
   public func returnToUser(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
     guard guest.updatesAtReturn(of: thread, kernel: context.kernel) else { return }
+    let faults = context.faults.count
     guest.update(
       &context.state.guest.cpus[cpu].tss, for: thread, on: cpu, kernel: &context.kernel, counts: &context.counts,
       faults: &context.faults)
-    tellXen(on: cpu, state: &context.state, counts: &context.counts)
+    // A fault in the native half ends xen_update_io_bitmap() before its hypercall.
+    if context.faults.count == faults { tellXen(on: cpu, state: &context.state, counts: &context.counts) }
   }
 
   /// A failed fork's `tss_update_io_bitmap()` for current before 8b68e978718f: the paravirt
   /// update, `xen_update_io_bitmap()`, whichever way current's flag sends the native half.
   public func failedForkUpdatedTSS(on cpu: CPUID, current: ThreadID, in context: inout Context) {
+    let faults = context.faults.count
     guest.updateOrInvalidate(
       &context.state.guest.cpus[cpu].tss, for: current, on: cpu, kernel: &context.kernel, counts: &context.counts,
       faults: &context.faults)
-    tellXen(on: cpu, state: &context.state, counts: &context.counts)
+    if context.faults.count == faults { tellXen(on: cpu, state: &context.state, counts: &context.counts) }
   }
 
   /// `xen_update_io_bitmap()`'s hypercall after the native update: `PHYSDEVOP_set_iobitmap`

@@ -279,6 +279,7 @@ import Testing
       #expect(!machine.kernel[t].needsIOBitmapUpdate)
       #expect(Int(machine.tss(on: 0).ioMapBase) == LinuxTSSLayout(portCount: 65536).invalid)
       #expect(machine.counts.taskRegisterLoads == 0)
+      #expect(machine.counts.hypercalls == 0)
       // The fault is the step's: the next one reports nothing.
       #expect(try machine.apply(.access(cpu: 0, IOAccess(port: 0x80))).violations == [])
     }
