@@ -36,5 +36,14 @@ public struct KernelFault: Sendable, Hashable, CustomStringConvertible {
       cpu: cpu, thread: thread)
   }
 
+  /// `native_tss_update_io_bitmap()` reading `iobm->sequence` of a bitmap already freed: no
+  /// kernel rule lets that happen (the kernel invariants report a freed bitmap still pointed
+  /// at), but the model says so rather than copying from nothing.
+  public static func freedBitmapRead(cpu: CPUID, thread: ThreadID) -> KernelFault {
+    KernelFault(
+      function: "native_tss_update_io_bitmap()",
+      what: "use after free of iobm->sequence in native_tss_update_io_bitmap()", cpu: cpu, thread: thread)
+  }
+
   public var description: String { what }
 }

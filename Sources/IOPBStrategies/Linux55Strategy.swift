@@ -166,7 +166,12 @@ public struct Linux55Strategy: SwitchStrategy {
   ) {
     if kernel[thread].ioplEmulation == 3 {
       tss.setBase(tss.layout.validAll, counts: &counts)
-    } else if let id = kernel[thread].ioBitmap, let bitmap = kernel.bitmaps[id] {
+    } else if let id = kernel[thread].ioBitmap {
+      guard let bitmap = kernel.bitmaps[id] else {
+        // A pointer to a freed bitmap: no WARN, the read of iobm->sequence is a use after free.
+        faults.append(.freedBitmapRead(cpu: cpu, thread: thread))
+        return
+      }
       counts.sequenceCompares += 1
       copyIfStale(bitmap, id: id, into: &tss, counts: &counts)
       tss.setBase(tss.layout.validMap, counts: &counts)
