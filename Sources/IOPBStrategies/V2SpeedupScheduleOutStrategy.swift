@@ -33,8 +33,11 @@ import IOPBKernel
 /// level 3 installs the bitmap as a switch would; an `ioperm` that drops every port copies the
 /// ones over the old extent as 06/16 did but then stores the invalid base, since the kernel
 /// model (≥ 5.5) frees the bitmap and clears the flag where 06/16 kept an all-ones bitmap;
-/// Andy's first point (preemption between the base store and the copy) is not modelled, a
-/// system call being one step. Not in ``StrategyCatalog/all``: a checker target
+/// a first `ioperm` turning ports off allocates nothing in the kernel model (V3's "Avoid bitmap
+/// allocation if no permissions are set"), where 06/16 allocated an all-ones bitmap, made the
+/// base valid and copied 8 bytes, reaching the same hole with any arguments; Andy's first point
+/// (preemption between the base store and the copy) is not modelled, a system call being one
+/// step. Not in ``StrategyCatalog/all``: a checker target
 /// (``StrategyCatalog/variants``).
 public struct V2SpeedupScheduleOutStrategy: SwitchStrategy {
   public struct State: PerCPUTSSState {
