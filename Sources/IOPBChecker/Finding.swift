@@ -27,6 +27,8 @@ public enum Finding: Sendable, Hashable {
       case .leak: "leak"
       case .wrongDenial: "wrong-denial"
       case .interruptFlagChanged: "interrupt-flag"
+      case .kernelFault: "kernel-fault"
+      case .referenceDiverged: "reference-diverged"
       }
     case .invariants: "invariant"
     case .machineError: "step-failed"

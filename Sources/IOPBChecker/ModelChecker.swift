@@ -57,7 +57,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     let result: StepResult
     do { result = try machine.apply(step) } catch { return (.machineError(error), false) }
     var explained = false
-    if let violation = result.violation {
+    for violation in result.violations {
       if machine.limitationExplains(violation) { explained = true } else { return (.violation(violation), false) }
     }
     let broken = machine.invariantViolations()

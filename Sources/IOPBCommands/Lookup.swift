@@ -20,10 +20,12 @@ enum Lookup {
     return workloads
   }
 
-  /// The catalogue's strategy called `name`.
+  /// The strategy called `name`: one of the catalogue's, or one of its variants (the mutants'
+  /// designs among them).
   static func strategy(named name: String) throws(ValidationError) -> any SwitchStrategy {
     guard let strategy = StrategyCatalog.strategy(named: name) else {
-      throw ValidationError("unknown strategy '\(name)'; known: \(StrategyCatalog.names.joined(separator: ", "))")
+      throw ValidationError(
+        "unknown strategy '\(name)'; known: \(StrategyCatalog.names.joined(separator: ", ")); variants: \(StrategyCatalog.variantNames.joined(separator: ", "))")
     }
     return strategy
   }

@@ -75,6 +75,7 @@ extension Kernel {
     encoder.encode(thread.ioplEmulation)
     encoder.encode(thread.needsIOBitmapUpdate)
     encoder.encode(thread.isAlive)
+    encoder.encode(thread.isIOWorker)
     encoder.encode(thread.ioBitmap) { encoder, id in
       if naming {
         encoder.encode(id.rawValue)

@@ -5,7 +5,8 @@ extension Kernel {
   /// unsigned long), then EPERM (turning on without CAP_SYS_RAWIO or under lockdown). Turning
   /// off without a bitmap allocates nothing. A shared bitmap is duplicated first (ENOMEM
   /// possible even when turning off). The sequence is bumped on every successful change; a
-  /// bitmap whose bits are all set again is dropped.
+  /// bitmap whose bits are all set again is dropped. ``KernelDeviation/noCopyOnWrite`` writes a
+  /// shared bitmap in place, ``KernelDeviation/noSequenceBump`` keeps its sequence.
   public mutating func ioperm(
     _ caller: ThreadID, from: UInt64, count: UInt64, turnOn: Bool
   ) throws(Errno) -> SyscallEffect {
@@ -25,7 +26,7 @@ extension Kernel {
     var copiedOnWrite = false
     if let current = self[caller].ioBitmap, let existing = bitmaps[current] {
       bitmap = existing
-      if existing.referenceCount > 1 {
+      if existing.referenceCount > 1, !configuration.deviations.contains(.noCopyOnWrite) {
         // Copy on write: kmemdup, then io_bitmap_exit(current) drops the shared original.
         try allocate()
         exitIOBitmap(caller)
@@ -46,12 +47,14 @@ extension Kernel {
 
     bitmap.set(allowed: turnOn, from: Int(from), count: Int(count))
     guard let lastWord = bitmap.lastWordWithZeroBit else {
-      // Every port denied again: io_bitmap_exit(current) frees it.
+      // Every port denied again: io_bitmap_exit(current) drops it, freeing it unless another
+      // thread still points at it (only without copy on write: then with the bits written).
+      bitmaps[id] = bitmap
       exitIOBitmap(caller)
       return SyscallEffect(permissionsChanged: true, copiedOnWrite: copiedOnWrite)
     }
     bitmap.maxBytes = (lastWord + 1) * 8
-    bitmap.sequence = nextSequence()
+    if !configuration.deviations.contains(.noSequenceBump) { bitmap.sequence = nextSequence() }
     bitmaps[id] = bitmap
     return SyscallEffect(permissionsChanged: true, copiedOnWrite: copiedOnWrite)
   }

@@ -1,32 +1,90 @@
+/// What `copy_process()` creates.
+public enum CloneKind: Sendable, Hashable {
+  /// `fork()`: the first thread of a new process.
+  case process
+  /// `clone(CLONE_THREAD)`: another thread of the caller's process.
+  case thread
+  /// `create_io_thread()` (io_uring, io-wq): an I/O worker in the caller's process
+  /// (``KernelThread/isIOWorker``).
+  case ioWorker
+}
+
 extension Kernel {
-  /// `fork()` (or, with `sameProcess`, `clone(CLONE_THREAD)`) by `parent`, as `copy_thread()`
-  /// and `io_bitmap_share()` do it: the child inherits the emulated level and credentials; if
-  /// the parent has TIF_IO_BITMAP the child gets it too and shares the bitmap by reference.
-  /// An injected allocation failure makes the call fail with ENOMEM and change nothing (the
-  /// child's reference is dropped without touching the parent, since Linux 2020/2025 fixes).
+  /// `copy_process()` by `parent` (current), in the order that matters for I/O permissions:
+  /// `arch_dup_task_struct()` copies current's `thread_struct` and flags (so the emulated level
+  /// is inherited), `copy_thread()` clears the bitmap pointer and, since 8b68e978718f,
+  /// TIF_IO_BITMAP, returns early for an I/O worker (`args->fn`), and otherwise, when current
+  /// has TIF_IO_BITMAP, `io_bitmap_share()` takes a reference on current's bitmap and sets the
+  /// child's flag.
+  ///
+  /// An injected allocation failure strikes after `copy_thread()`, as `alloc_pid()` does for
+  /// Jay Lang's clone3() reproducer (4bfe6cce133c): `copy_process()`'s error path runs
+  /// `exit_thread(child)`, which tests current's flag and then runs `io_bitmap_exit(child)`:
+  /// the child's reference is dropped and, since 8b68e978718f, no TSS is touched. The child is
+  /// never added and takes no thread or process number. Under
+  /// ``KernelDeviation/failedForkDropsParentBitmap`` the cleanup acts on current instead, and
+  /// under ``KernelDeviation/ioWorkerInheritsFlag`` it updates current's TSS; the returned
+  /// effect says so even though the call failed.
+  public mutating func clone(_ parent: ThreadID, as kind: CloneKind) -> (error: Errno?, effect: SyscallEffect) {
+    let source = self[parent]
+    let process = kind == .process ? ProcessID(rawValue: nextProcess) : source.process
+    var child = KernelThread(
+      id: ThreadID(rawValue: threads.count), process: process, credentials: source.credentials,
+      isIOWorker: kind == .ioWorker)
+    // arch_dup_task_struct(): a copy of current.
+    child.ioplEmulation = source.ioplEmulation
+    child.needsIOBitmapUpdate = source.needsIOBitmapUpdate
+    // copy_thread(): p->thread.io_bitmap = NULL; clear_tsk_thread_flag(p, TIF_IO_BITMAP).
+    child.ioBitmap = nil
+    if !configuration.deviations.contains(.ioWorkerInheritsFlag) { child.needsIOBitmapUpdate = false }
+    if configuration.deviations.contains(.forkDropsPermissions) {
+      child.ioplEmulation = 0
+      child.needsIOBitmapUpdate = false
+    } else if kind != .ioWorker, source.needsIOBitmapUpdate {
+      // io_bitmap_share(p): "Can be NULL when current->thread.iopl_emul == 3".
+      if let shared = source.ioBitmap { bitmaps[shared]?.referenceCount += 1 }
+      child.ioBitmap = source.ioBitmap
+      child.needsIOBitmapUpdate = true
+    }
+    do throws(Errno) {
+      try allocate()
+    } catch {
+      return (error, cleanUpFailedFork(by: parent, child: child))
+    }
+    threads.append(child)
+    if kind == .process { nextProcess += 1 }
+    return (nil, SyscallEffect(createdThread: child.id))
+  }
+
+  /// `fork()` (or, with `sameProcess`, `clone(CLONE_THREAD)`) by `parent`: ``clone(_:as:)``
+  /// throwing its error. The effect of a failure (only under deviations) is dropped; the
+  /// machine calls ``clone(_:as:)`` itself.
   public mutating func fork(_ parent: ThreadID, sameProcess: Bool = false) throws(Errno)
     -> SyscallEffect
   {
-    try allocate()
-    let source = self[parent]
-    let process: ProcessID
-    if sameProcess {
-      process = source.process
-    } else {
-      process = ProcessID(rawValue: nextProcess)
-      nextProcess += 1
+    let (error, effect) = clone(parent, as: sameProcess ? .thread : .process)
+    if let error { throw error }
+    return effect
+  }
+
+  /// `exit_thread(child)` on `copy_process()`'s error path, with current (`parent`) still the
+  /// caller: nothing unless current has TIF_IO_BITMAP; then `io_bitmap_exit(child)`.
+  mutating func cleanUpFailedFork(by parent: ThreadID, child: KernelThread) -> SyscallEffect {
+    guard self[parent].needsIOBitmapUpdate else { return .none }
+    if configuration.deviations.contains(.failedForkDropsParentBitmap) {
+      // Before 4bfe6cce133c: io_bitmap_exit(void) on current; the share's reference leaks.
+      exitIOBitmap(parent)
+      return SyscallEffect(permissionsChanged: true)
     }
-    let child = addThread(process: process, credentials: source.credentials)
-    if configuration.deviations.contains(.forkDropsPermissions) {
-      return SyscallEffect(createdThread: child)
+    var effect = SyscallEffect.none
+    // Before 8b68e978718f, io_bitmap_exit(child) ran task_update_io_bitmap(child): with the
+    // child's pointer gone, its flag stays only at level 3; otherwise it is cleared and
+    // tss_update_io_bitmap() runs, which reads current.
+    if configuration.deviations.contains(.ioWorkerInheritsFlag), child.ioplEmulation != 3 {
+      effect.failedForkUpdatedTSS = true
     }
-    self[child].ioplEmulation = source.ioplEmulation
-    if source.needsIOBitmapUpdate {
-      if let shared = source.ioBitmap { bitmaps[shared]?.referenceCount += 1 }
-      self[child].ioBitmap = source.ioBitmap
-      self[child].needsIOBitmapUpdate = true
-    }
-    return SyscallEffect(createdThread: child)
+    if let shared = child.ioBitmap { dropReference(to: shared) }
+    return effect
   }
 
   /// `execve()` by `caller`: nothing in the exec path touches the bitmap, the level or the flag,

@@ -94,9 +94,14 @@ public struct Kernel: Sendable, Hashable {
     let old = self[id].ioBitmap
     self[id].ioBitmap = nil
     updateIOBitmapFlag(id)
-    guard let old, var bitmap = bitmaps[old] else { return }
+    if let old { dropReference(to: old) }
+  }
+
+  /// `refcount_dec_and_test()` then `kfree()`: one reference to `id` fewer, freed at zero.
+  mutating func dropReference(to id: BitmapID) {
+    guard var bitmap = bitmaps[id] else { return }
     bitmap.referenceCount -= 1
-    bitmaps[old] = bitmap.referenceCount == 0 ? nil : bitmap
+    bitmaps[id] = bitmap.referenceCount == 0 ? nil : bitmap
   }
 
   // MARK: Entitlement
@@ -126,18 +131,24 @@ public struct SyscallEffect: Sendable, Hashable {
   /// Exited threads whose `exit_thread()` ran `io_bitmap_exit()` (they had TIF_IO_BITMAP): the
   /// TSS of the CPU each dies on gets its update.
   public var ioBitmapExits: Set<ThreadID>
-  /// The thread the call created (fork, clone).
+  /// The thread the call created (fork, clone, `create_io_thread()`).
   public var createdThread: ThreadID?
+  /// A failed fork's cleanup ran `tss_update_io_bitmap()` for current, the caller, on its CPU:
+  /// `io_bitmap_exit(child)` → `task_update_io_bitmap(child)` with the child's flag cleared,
+  /// before 8b68e978718f (``KernelDeviation/ioWorkerInheritsFlag``). The update reads current's
+  /// flag, level and bitmap, not the child's.
+  public var failedForkUpdatedTSS: Bool
 
   public init(
     permissionsChanged: Bool = false, copiedOnWrite: Bool = false, exitedThreads: [ThreadID] = [],
-    ioBitmapExits: Set<ThreadID> = [], createdThread: ThreadID? = nil
+    ioBitmapExits: Set<ThreadID> = [], createdThread: ThreadID? = nil, failedForkUpdatedTSS: Bool = false
   ) {
     self.permissionsChanged = permissionsChanged
     self.copiedOnWrite = copiedOnWrite
     self.exitedThreads = exitedThreads
     self.ioBitmapExits = ioBitmapExits
     self.createdThread = createdThread
+    self.failedForkUpdatedTSS = failedForkUpdatedTSS
   }
 
   public static let none = SyscallEffect()

@@ -4,6 +4,11 @@ public struct KernelThread: Sendable, Hashable {
   public internal(set) var id: ThreadID
   /// The thread group; threads of one process share it, `fork` starts a new one.
   public internal(set) var process: ProcessID
+  /// An I/O worker (`PF_IO_WORKER`): a thread of its creator's process that io_uring starts with
+  /// `create_io_thread()` and that runs only in the kernel. It never returns to user mode, so it
+  /// makes no system call and no port access, and `copy_thread()` returns before
+  /// `io_bitmap_share()` for it (`args->fn`): it never holds a bitmap.
+  public let isIOWorker: Bool
   public var credentials: Credentials
   /// The bitmap this thread points at (`thread.io_bitmap`), nil when it has none.
   public var ioBitmap: BitmapID?
@@ -14,9 +19,10 @@ public struct KernelThread: Sendable, Hashable {
   /// False once the thread has exited.
   public var isAlive: Bool
 
-  public init(id: ThreadID, process: ProcessID, credentials: Credentials) {
+  public init(id: ThreadID, process: ProcessID, credentials: Credentials, isIOWorker: Bool = false) {
     self.id = id
     self.process = process
+    self.isIOWorker = isIOWorker
     self.credentials = credentials
     ioBitmap = nil
     ioplEmulation = 0

@@ -100,7 +100,14 @@ extension Machine {
         if slot.current != nil { steps.append(EnabledStep(.switch, .contextSwitch(cpu: cpu, to: nil))) }
       }
       if let thread = slot.current {
-        if !slot.inUserMode {
+        if kernel[thread].isIOWorker {
+          if offers(.ioworker) {
+            if live.count < menu.maxThreads {
+              steps.append(EnabledStep(.ioworker, actor: thread, .ioWorker(thread, .createWorker(cpu: cpu))))
+            }
+            steps.append(EnabledStep(.ioworker, actor: thread, .ioWorker(thread, .exit)))
+          }
+        } else if !slot.inUserMode {
           if offers(.return) { steps.append(EnabledStep(.return, .returnToUser(cpu: cpu))) }
         } else if menu.scheduling == .explicit {
           appendActions(of: thread, on: cpu, menu: menu, liveCount: live.count, offers: offers, to: &steps)
@@ -109,7 +116,7 @@ extension Machine {
       if offers(.vmexit) { steps.append(EnabledStep(.vmexit, .vmExit(cpu: cpu))) }
     }
     if menu.scheduling == .implicit {
-      for thread in live {
+      for thread in live where !kernel[thread].isIOWorker {
         appendActions(of: thread, on: homeCPU(of: thread), menu: menu, liveCount: live.count, offers: offers, to: &steps)
       }
     }
@@ -140,6 +147,9 @@ extension Machine {
       }
       if offers(.thread) {
         for target in targets { call(.thread, .thread(cpu: target)) }
+      }
+      if offers(.ioworker) {
+        for target in targets { call(.ioworker, .ioWorker(cpu: target)) }
       }
     }
     if offers(.exec) { call(.exec, .exec) }

@@ -7,30 +7,55 @@ import IOPBStrategies
 ///
 /// Every user port access is decided twice: by ``IOPermissionCheck`` on the TSS bytes the
 /// strategy keeps, and by ``Kernel/entitles(_:ports:)``. A disagreement is a ``Violation``.
-/// The machine owns the strategy's ``StrategyContext`` and lends it to each hook.
+/// The machine owns the strategy's ``StrategyContext`` and lends it to each hook; the faults a
+/// hook reports into it come back with the step as violations too.
+///
+/// A kernel with deviations (``KernelConfiguration/deviations``) is judged against a reference
+/// kernel (``reference``): the same configuration without them, taking every spawn, system call,
+/// I/O worker step and injected allocation failure the kernel takes. Both create the same
+/// threads in the same order, so thread numbers name the same threads in both, and the double
+/// check's entitlement comes from the reference: a deviation that changes what a thread is
+/// entitled to (a child without its parent's ports, a bitmap changed under a thread that shares
+/// it) shows as a violation even when the CPU agrees with the deviating kernel. If the two stop
+/// creating the same threads (a fork that fails in one and not in the other, when a deviation
+/// consumed an injected failure differently), the step reports
+/// ``IOPBStrategies/Violation/Kind/referenceDiverged(created:referenceCreated:)`` and the
+/// machine drops the reference, judging by the deviating kernel from then on.
 public struct Machine<Strategy: SwitchStrategy>: Sendable {
   public let strategy: Strategy
   /// The kernel, the strategy's state and the operations counted so far.
   public private(set) var context: StrategyContext<Strategy.State>
   /// What each CPU runs.
   public private(set) var cpus: PerCPU<CPUSlot>
+  /// The kernel without the deviations, which entitlement comes from; nil without deviations
+  /// or once it diverged.
+  public private(set) var reference: Kernel?
   private var homeCPUs: [CPUID]
 
-  /// A booted machine with `cpuCount` idle CPUs and no threads.
+  /// A booted machine with `cpuCount` idle CPUs and no threads; with a reference kernel when
+  /// `kernel` has deviations.
   public init(strategy: Strategy, cpuCount: Int, kernel: KernelConfiguration = KernelConfiguration()) {
     self.strategy = strategy
     context = StrategyContext(
       kernel: Kernel(configuration: kernel), state: strategy.makeState(cpuCount: cpuCount, kernel: kernel))
     cpus = PerCPU(repeating: .idle, count: cpuCount)
     homeCPUs = []
+    if !kernel.deviations.isEmpty {
+      var faithful = kernel
+      faithful.deviations = []
+      reference = Kernel(configuration: faithful)
+    }
   }
 
   /// Everything that decides the machine's future, without the counts; setting it restores a
   /// state taken from a machine of the same strategy (a checker's backtracking).
   public var state: MachineState<Strategy.State> {
-    get { MachineState(kernel: context.kernel, strategy: context.state, cpus: cpus, homeCPU: homeCPUs) }
+    get {
+      MachineState(kernel: context.kernel, reference: reference, strategy: context.state, cpus: cpus, homeCPU: homeCPUs)
+    }
     set {
       context.kernel = newValue.kernel
+      reference = newValue.reference
       context.state = newValue.strategy
       cpus = newValue.cpus
       homeCPUs = newValue.homeCPU
@@ -57,6 +82,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   public mutating func spawn(credentials: Credentials, on cpu: CPUID) throws(MachineError) -> ThreadID {
     try checkCPU(cpu)
     let thread = context.kernel.spawnProcess(credentials: credentials)
+    _ = reference?.spawnProcess(credentials: credentials)
     homeCPUs.append(cpu)
     return thread
   }
@@ -68,9 +94,11 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     homeCPUs[thread.rawValue] = cpu
   }
 
-  /// The steps that bring `thread` onto its home CPU, and into user mode when `userMode`:
-  /// what a scheduler does before the thread can act. Empty when it is already there.
+  /// The steps that bring `thread` onto its home CPU, and into user mode when `userMode` and it
+  /// is not an I/O worker: what a scheduler does before the thread can act. Empty when it is
+  /// already there.
   public func preparation(for thread: ThreadID, userMode: Bool = true) -> [MachineStep] {
+    let userMode = userMode && !context.kernel[thread].isIOWorker
     var steps: [MachineStep] = []
     let home = homeCPU(of: thread)
     let running = runningCPU(of: thread)
@@ -86,16 +114,33 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     return steps
   }
 
-  /// Takes one step.
+  /// Takes one step. The result carries, after any violation of the step itself, every fault
+  /// the strategy's code reported during it (``IOPBStrategies/Violation/Kind/kernelFault(_:)``).
   public mutating func apply(_ step: MachineStep) throws(MachineError) -> StepResult {
+    var result: StepResult
+    do {
+      result = try take(step)
+    } catch {
+      context.faults = []
+      throw error
+    }
+    result.violations += context.faults.map { Violation(.kernelFault($0), cpu: $0.cpu, thread: $0.thread) }
+    context.faults = []
+    return result
+  }
+
+  private mutating func take(_ step: MachineStep) throws(MachineError) -> StepResult {
     switch step {
     case .syscall(let thread, let call):
-      return StepResult(outcome: try syscall(call, by: thread))
+      return try syscall(call, by: thread)
+    case .ioWorker(let thread, let action):
+      return try ioWorkerStep(action, by: thread)
     case .contextSwitch(let cpu, let next):
       try contextSwitch(on: cpu, to: next)
     case .returnToUser(let cpu):
       let thread = try current(on: cpu)
       guard !cpus[cpu].inUserMode else { throw .notInKernel(cpu: cpu) }
+      guard !context.kernel[thread].isIOWorker else { throw .ioWorkerStaysInKernel(thread) }
       returnToUser(on: cpu, thread: thread)
       cpus[cpu].inUserMode = true
     case .access(let cpu, let access):
@@ -113,49 +158,68 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       strategy.vmExit(on: cpu, current: cpus[cpu].current, in: &context)
     case .failNextAllocation:
       context.kernel.pendingAllocationFailures += 1
+      reference?.pendingAllocationFailures += 1
     }
     return StepResult(outcome: .done)
   }
 
   // MARK: Steps
 
-  private mutating func syscall(_ call: Syscall, by thread: ThreadID) throws(MachineError) -> StepOutcome {
+  private mutating func syscall(_ call: Syscall, by thread: ThreadID) throws(MachineError) -> StepResult {
     try checkAlive(thread)
     guard let cpu = runningCPU(of: thread) else { throw .notRunning(thread) }
     guard cpus[cpu].inUserMode else { throw .notInUserMode(cpu: cpu) }
-    if case .fork(let target) = call { try checkCPU(target) }
-    if case .thread(let target) = call { try checkCPU(target) }
+    if let target = call.placement { try checkCPU(target) }
     cpus[cpu].inUserMode = false
+    return inKernel(call, by: thread, on: cpu)
+  }
+
+  /// A step of the I/O worker `thread`, which must be current on its CPU (it is always in the
+  /// kernel): the same kernel work as a user thread's `create_io_thread()` or exit.
+  private mutating func ioWorkerStep(_ action: IOWorkerAction, by thread: ThreadID) throws(MachineError) -> StepResult {
+    try checkAlive(thread)
+    guard context.kernel[thread].isIOWorker else { throw .notIOWorker(thread) }
+    guard let cpu = runningCPU(of: thread) else { throw .notRunning(thread) }
+    switch action {
+    case .createWorker(let target):
+      try checkCPU(target)
+      return inKernel(.ioWorker(cpu: target), by: thread, on: cpu)
+    case .exit:
+      return inKernel(.exit, by: thread, on: cpu)
+    }
+  }
+
+  /// The kernel side of `call` by `thread`, current on `cpu` in the kernel, on the kernel and in
+  /// step on the reference kernel, then the strategy's hooks for what it did.
+  private mutating func inKernel(_ call: Syscall, by thread: ThreadID, on cpu: CPUID) -> StepResult {
     let bitmapsBefore = Set(context.kernel.bitmaps.keys)
     defer { bitmapsMayHaveBeenFreed(since: bitmapsBefore, on: cpu) }
-    let effect: SyscallEffect
-    do throws(Errno) {
-      switch call {
-      case .ioperm(let from, let count, let on):
-        effect = try context.kernel.ioperm(thread, from: from, count: count, turnOn: on)
-      case .iopl(let level):
-        effect = try context.kernel.iopl(thread, level: level)
-      case .fork(let target), .thread(let target):
-        let sameProcess = if case .thread = call { true } else { false }
-        effect = try context.kernel.fork(thread, sameProcess: sameProcess)
-        homeCPUs.append(target)
-      case .exec:
-        effect = context.kernel.exec(thread)
-      case .exit:
-        let exit = context.kernel.exit(thread)
-        retire(thread, on: cpu, updatingTSS: exit.ioBitmapExits.contains(thread))
-        strategy.threadExited(thread, on: cpu, in: &context)
-        return .syscall(nil, created: nil)
-      case .setresuid(let uid):
-        effect = try context.kernel.setresuid(thread, uid: uid)
+    let (error, effect) = Self.perform(call, by: thread, on: &context.kernel)
+    var violations: [Violation] = []
+    if var mirror = reference.take() {
+      let mirrored = Self.perform(call, by: thread, on: &mirror).effect
+      if mirrored.createdThread == effect.createdThread {
+        reference = mirror
+      } else {
+        violations.append(
+          Violation(
+            .referenceDiverged(created: effect.createdThread, referenceCreated: mirrored.createdThread), cpu: cpu,
+            thread: thread))
       }
-    } catch {
-      return .syscall(error, created: nil)
     }
+    if case .exit = call {
+      retire(thread, on: cpu, updatingTSS: effect.ioBitmapExits.contains(thread))
+      strategy.threadExited(thread, on: cpu, in: &context)
+      return StepResult(outcome: .syscall(nil, created: nil), violations: violations)
+    }
+    if effect.createdThread != nil, let target = call.placement { homeCPUs.append(target) }
     for exited in effect.exitedThreads {
       let running = runningCPU(of: exited)
       if let running { retire(exited, on: running, updatingTSS: effect.ioBitmapExits.contains(exited)) }
       strategy.threadExited(exited, on: running ?? cpu, in: &context)
+    }
+    if effect.failedForkUpdatedTSS {
+      strategy.failedForkUpdatedTSS(on: cpu, current: thread, in: &context)
     }
     if effect.copiedOnWrite {
       strategy.bitmapCopiedOnWrite(on: cpu, thread: thread, in: &context)
@@ -163,7 +227,29 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     if effect.permissionsChanged {
       strategy.permissionsChanged(on: cpu, thread: thread, in: &context)
     }
-    return .syscall(nil, created: effect.createdThread)
+    return StepResult(outcome: .syscall(error, created: effect.createdThread), violations: violations)
+  }
+
+  /// `call` on `kernel`: its errno, if it failed, and what it did (a failed fork may have done
+  /// something under a deviation).
+  private static func perform(_ call: Syscall, by thread: ThreadID, on kernel: inout Kernel) -> (
+    error: Errno?, effect: SyscallEffect
+  ) {
+    do throws(Errno) {
+      switch call {
+      case .ioperm(let from, let count, let on):
+        return (nil, try kernel.ioperm(thread, from: from, count: count, turnOn: on))
+      case .iopl(let level): return (nil, try kernel.iopl(thread, level: level))
+      case .fork: return kernel.clone(thread, as: .process)
+      case .thread: return kernel.clone(thread, as: .thread)
+      case .ioWorker: return kernel.clone(thread, as: .ioWorker)
+      case .exec: return (nil, kernel.exec(thread))
+      case .exit: return (nil, kernel.exit(thread))
+      case .setresuid(let uid): return (nil, try kernel.setresuid(thread, uid: uid))
+      }
+    } catch {
+      return (error, .none)
+    }
   }
 
   /// An exited thread's last moments on `cpu`: `io_bitmap_exit()`'s TSS side when it ran
@@ -225,7 +311,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       }
       if !decision.isAllowed { signalDelivered(to: thread, on: cpu) }
     }
-    let entitled = context.kernel.entitles(thread, ports: access.ports)
+    let entitled = (reference ?? context.kernel).entitles(thread, ports: access.ports)
     let outcome = AccessOutcome(decision: decision, entitled: entitled, restarted: restarted)
     var violation: Violation?
     if decision.isAllowed != entitled {

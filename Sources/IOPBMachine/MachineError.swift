@@ -18,6 +18,10 @@ public enum MachineError: Error, Sendable, Hashable, CustomStringConvertible {
   case notInUserMode(cpu: CPUID)
   /// The step needs the current thread of the CPU in the kernel.
   case notInKernel(cpu: CPUID)
+  /// An I/O worker never returns to user mode.
+  case ioWorkerStaysInKernel(ThreadID)
+  /// The step is an I/O worker's, and the thread is a user thread.
+  case notIOWorker(ThreadID)
 
   public var description: String { description(naming: \.description) }
 
@@ -33,6 +37,8 @@ public enum MachineError: Error, Sendable, Hashable, CustomStringConvertible {
     case .noSuchPort(let port, let count): "port 0x\(String(port, radix: 16)) does not exist: the machine has \(count) ports"
     case .notInUserMode(let cpu): "the thread on \(cpu) is not in user mode"
     case .notInKernel(let cpu): "the thread on \(cpu) is already in user mode"
+    case .ioWorkerStaysInKernel(let thread): "\(name(thread)) is an I/O worker: it never returns to user mode"
+    case .notIOWorker(let thread): "\(name(thread)) is not an I/O worker"
     }
   }
 }

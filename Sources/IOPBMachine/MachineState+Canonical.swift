@@ -37,9 +37,20 @@ extension MachineState {
   @inlinable
   public func renumbered<Strategy: SwitchStrategy>(by renumbering: Renumbering, strategy: Strategy) -> Self
   where Strategy.State == StrategyState {
-    if renumbering.isIdentity(for: kernel) { return self }
+    // The reference kernel creates the same threads in the same order; its bitmaps and
+    // sequences are its own.
+    let referenceRenumbering = reference.map { reference in
+      reference.renumbering(
+        threadOrder: renumbering.threadOrder.filter { reference.isAlive($0) }, cpuOrder: renumbering.cpuOrder)
+    }
+    if renumbering.isIdentity(for: kernel),
+      zip(reference.map { [$0] } ?? [], referenceRenumbering.map { [$0] } ?? []).allSatisfy({ $1.isIdentity(for: $0) })
+    {
+      return self
+    }
     var state = self
     state.kernel = kernel.renumbered(by: renumbering)
+    if let reference, let referenceRenumbering { state.reference = reference.renumbered(by: referenceRenumbering) }
     state.strategy = strategy.renumbered(self.strategy, by: renumbering)
     state.cpus = renumbering.moved(cpus) { slot in
       CPUSlot(current: slot.current.map(renumbering.thread), inUserMode: slot.inUserMode)
@@ -52,6 +63,7 @@ extension MachineState {
   @inlinable
   public func encode(into encoder: inout StateEncoder) where StrategyState: CanonicalState {
     kernel.encode(into: &encoder)
+    encoder.encode(reference) { $1.encode(into: &$0) }
     strategy.encode(into: &encoder)
     for slot in cpus {
       encoder.encode(slot.current) { $0.encode($1.rawValue) }
@@ -88,6 +100,7 @@ extension MachineState {
     for thread in live {
       var encoder = StateEncoder()
       kernel.signature(of: thread, into: &encoder)
+      if let reference, reference.isAlive(thread) { reference.signature(of: thread, into: &encoder) }
       let cpu = running(thread)
       encoder.encode(cpu != nil)
       encoder.encode(cpu.map { cpus[$0].inUserMode } ?? false)

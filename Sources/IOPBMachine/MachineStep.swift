@@ -21,6 +21,9 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
   case vmExit(cpu: CPUID)
   /// The next kernel allocation fails (fault injection).
   case failNextAllocation
+  /// The I/O worker `thread`, current on its CPU and in the kernel (where it always is), acts as
+  /// io-wq does: it starts another worker or exits.
+  case ioWorker(ThreadID, IOWorkerAction)
 
   public var description: String { description(naming: \.description) }
 
@@ -35,6 +38,23 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
     case .migrate(let thread, let cpu): "\(name(thread)): migrate to \(cpu)"
     case .vmExit(let cpu): "\(cpu): VM exit"
     case .failNextAllocation: "fail next allocation"
+    case .ioWorker(let thread, let action): "\(name(thread)): \(action)"
+    }
+  }
+}
+
+/// What an I/O worker does by itself, in the kernel.
+public enum IOWorkerAction: Sendable, Hashable, CustomStringConvertible {
+  /// `create_io_thread()` from the worker (io-wq's `create_io_worker()` runs in a worker's
+  /// context too): another worker of the same process, placed on `cpu`.
+  case createWorker(cpu: CPUID)
+  /// The worker leaves `io_wq_worker()` and exits (`do_exit()` → `exit_thread()`).
+  case exit
+
+  public var description: String {
+    switch self {
+    case .createWorker(let cpu): "create_io_thread() → \(cpu)"
+    case .exit: "exit()"
     }
   }
 }

@@ -30,6 +30,10 @@ public struct StepMenu: Sendable, Hashable {
     case vmexit
     /// The next kernel allocation fails (one pending at a time).
     case enomem
+    /// I/O workers (io_uring's `create_io_thread()`): a thread in user mode creates one below
+    /// the thread bound; a worker current on its CPU (always in the kernel) creates another
+    /// or exits.
+    case ioworker
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
       (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)

@@ -2,7 +2,8 @@ import IOPBKernel
 
 /// The result of one machine step.
 public enum StepOutcome: Sendable, Hashable, CustomStringConvertible {
-  /// A system call returned 0 or an errno; `created` is a new thread (fork, clone).
+  /// A system call, or an I/O worker's `create_io_thread()`, returned 0 or an errno; `created`
+  /// is a new thread (fork, clone, I/O worker).
   case syscall(Errno?, created: ThreadID?)
   case access(AccessOutcome)
   case interruptFlag(InterruptFlagOutcome)

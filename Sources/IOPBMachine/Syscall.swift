@@ -17,6 +17,18 @@ public enum Syscall: Sendable, Hashable, CustomStringConvertible {
   case exit
   /// `setresuid(uid, uid, uid)` as the raw system call.
   case setresuid(uid: UInt32)
+  /// io_uring (`io_uring_setup()`, or `io_uring_enter()` queueing work) starting an I/O worker
+  /// for the caller with `create_io_thread()`: a thread of the caller's process that stays in
+  /// the kernel (``IOPBKernel/KernelThread/isIOWorker``), placed on `cpu`.
+  case ioWorker(cpu: CPUID)
+
+  /// The CPU the call places the thread it creates on.
+  public var placement: CPUID? {
+    switch self {
+    case .fork(let cpu), .thread(let cpu), .ioWorker(let cpu): cpu
+    case .ioperm, .iopl, .exec, .exit, .setresuid: nil
+    }
+  }
 
   public var description: String {
     switch self {
@@ -28,6 +40,7 @@ public enum Syscall: Sendable, Hashable, CustomStringConvertible {
     case .exec: "execve()"
     case .exit: "exit()"
     case .setresuid(let uid): "setresuid(\(uid), \(uid), \(uid))"
+    case .ioWorker(let cpu): "create_io_thread() → \(cpu)"
     }
   }
 }

@@ -52,6 +52,7 @@ public struct GuestProgram: Sendable, Hashable {
           case .exec: line = "exec"
           case .exit: line = "exit"
           case .setresuid(let uid): line = "setresuid \(uid)"
+          case .ioWorker: line = nil  // model-only: supportedPrefix cuts before it
           }
           line = line.map { "step \(number) \(id) \($0)" }
         case .migrate(let name, let cpu):
@@ -68,7 +69,7 @@ public struct GuestProgram: Sendable, Hashable {
           // The model's switch also moves the thread there; the guest pins it the same way.
           home[name] = cpu
           line = "step \(number) \(actor(name)) migrate \(cpu.rawValue)"
-        case .contextSwitch, .returnToUser, .vmExit, .failNextAllocation:
+        case .contextSwitch, .returnToUser, .vmExit, .failNextAllocation, .ioWorker:
           line = nil
         }
         if let line {

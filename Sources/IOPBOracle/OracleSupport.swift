@@ -6,6 +6,14 @@ public enum OracleSupport {
   /// CPUs the guest is booted with.
   public static let guestCPUs = 2
 
+  /// The kernel deviations a run on the guest can show, in ``KernelDeviation/allCases`` order:
+  /// all but those that act only when a fork fails after `copy_thread()` or through I/O
+  /// workers, since the guest can inject no allocation failure and its agent starts no io_uring
+  /// (`inject enomem` and `ioworker` steps are model-only).
+  public static let observableDeviations: [KernelDeviation] = KernelDeviation.allCases.filter {
+    $0 != .failedForkDropsParentBitmap && $0 != .ioWorkerInheritsFlag
+  }
+
   /// Why `scenario` cannot run on the guest, or nil when it can.
   public static func unsupportedReason(_ scenario: Scenario) -> String? {
     let defaults = KernelConfiguration()
@@ -18,12 +26,13 @@ public enum OracleSupport {
   }
 
   /// The longest prefix of `scenario` the guest can run, and why it stops early (nil when the
-  /// whole scenario fits). VM exits and injected allocation failures are model-only.
+  /// whole scenario fits). VM exits, injected allocation failures and I/O workers are
+  /// model-only.
   public static func supportedPrefix(_ scenario: Scenario) -> (scenario: Scenario, cut: String?) {
     guard
       let index = scenario.steps.firstIndex(where: { step in
         switch step.action {
-        case .vmExit, .failNextAllocation: true
+        case .vmExit, .failNextAllocation, .ioWorker, .syscall(_, .ioWorker): true
         default: false
         }
       })

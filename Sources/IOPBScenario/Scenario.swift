@@ -6,6 +6,7 @@ public struct Scenario: Sendable, Hashable {
   /// Where the scenario came from, used in every message (a path, or a generated name).
   public var source: String
   public var cpuCount = 1
+  /// The kernel's configuration, with the deviations of `config deviation NAME` lines.
   public var kernel = KernelConfiguration()
   public var steps: [ScenarioStep] = []
 

@@ -5,6 +5,8 @@ import IOPBKernel
 public enum ScenarioAction: Sendable, Hashable {
   case process(name: String, cpu: CPUID, credentials: Credentials)
   case syscall(thread: String, ScenarioCall)
+  /// A step of an I/O worker, in the kernel.
+  case ioWorker(thread: String, ScenarioWorkerCall)
   case migrate(thread: String, cpu: CPUID)
   case access(thread: String, IOAccess)
   case interruptFlag(thread: String, InterruptFlagInstruction)
@@ -16,7 +18,7 @@ public enum ScenarioAction: Sendable, Hashable {
   /// The thread that acts, for thread steps.
   public var actor: String? {
     switch self {
-    case .syscall(let thread, _), .migrate(let thread, _), .access(let thread, _),
+    case .syscall(let thread, _), .ioWorker(let thread, _), .migrate(let thread, _), .access(let thread, _),
       .interruptFlag(let thread, _):
       thread
     default: nil

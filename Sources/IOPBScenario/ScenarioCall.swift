@@ -9,4 +9,13 @@ public enum ScenarioCall: Sendable, Hashable {
   case exec
   case exit
   case setresuid(uid: UInt32)
+  /// io_uring's `create_io_thread()` for the caller: a new I/O worker CHILD.
+  case ioWorker(child: String, cpu: CPUID?)
+}
+
+/// What an I/O worker does in a scenario (`W: ioworker W2 [cpuN]`, `W: exit`).
+public enum ScenarioWorkerCall: Sendable, Hashable {
+  /// `create_io_thread()` from the worker: a new I/O worker CHILD.
+  case ioWorker(child: String, cpu: CPUID?)
+  case exit
 }

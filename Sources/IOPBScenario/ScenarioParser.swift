@@ -11,6 +11,8 @@ public struct ScenarioParser {
   private var scenario: Scenario
   private var errors: [ScenarioError] = []
   private var names: Set<String> = []
+  /// Names of the threads `ioworker` steps create.
+  private var workers: Set<String> = []
   private var sawStep = false
   private var line = 0
 
@@ -87,8 +89,8 @@ public struct ScenarioParser {
 
   private static func accepts(_ action: ScenarioAction, _ expectation: Expectation) -> Bool {
     switch (action, expectation) {
-    case (.syscall(_, .exit), _): false
-    case (.syscall, .ok), (.syscall, .errno): true
+    case (.syscall(_, .exit), _), (.ioWorker(_, .exit), _): false
+    case (.syscall, .ok), (.syscall, .errno), (.ioWorker, .ok), (.ioWorker, .errno): true
     case (.access, .allow), (.access, .deny): true
     case (.interruptFlag, .interruptFlag): true
     default: false
@@ -124,6 +126,7 @@ public struct ScenarioParser {
         return nil
       }
       sawStep = true
+      if workers.contains(name) { return parseWorkerStep(name, Array(tokens.dropFirst())) }
       return parseThreadStep(name, Array(tokens.dropFirst()))
     }
     switch head.text {
@@ -149,7 +152,12 @@ public struct ScenarioParser {
       }
       return nil
     case "config":
-      guard arity(tokens, 2, usage: "config lockdown|no-iopl-ioperm|no-cli-sti-fixup") else {
+      let deviation = tokens.count > 1 && tokens[1].text == "deviation"
+      guard
+        arity(
+          tokens, deviation ? 3 : 2,
+          usage: deviation ? "config deviation NAME" : "config lockdown|no-iopl-ioperm|no-cli-sti-fixup|deviation NAME")
+      else {
         return nil
       }
       if sawStep {
@@ -160,9 +168,17 @@ public struct ScenarioParser {
       case "lockdown": scenario.kernel.lockdown = true
       case "no-iopl-ioperm": scenario.kernel.ioplIoperm = false
       case "no-cli-sti-fixup": scenario.kernel.fakesCLISTIAtLevel3 = false
+      case "deviation":
+        guard let flipped = KernelDeviation(rawValue: String(tokens[2].text)) else {
+          error(
+            "unknown deviation '\(tokens[2].text)' (\(KernelDeviation.allCases.map(\.rawValue).joined(separator: ", ")))",
+            column: tokens[2].column)
+          return nil
+        }
+        scenario.kernel.deviations.insert(flipped)
       default:
         error(
-          "unknown config '\(tokens[1].text)' (lockdown, no-iopl-ioperm, no-cli-sti-fixup)",
+          "unknown config '\(tokens[1].text)' (lockdown, no-iopl-ioperm, no-cli-sti-fixup, deviation NAME)",
           column: tokens[1].column)
       }
       return nil
@@ -251,13 +267,16 @@ public struct ScenarioParser {
     case "migrate":
       guard arity(tokens, 2, usage: "migrate cpuN"), let cpu = cpu(tokens[1]) else { return nil }
       return .migrate(thread: thread, cpu: cpu)
+    case "ioworker":
+      guard let (child, target) = newWorker(tokens) else { return nil }
+      return .syscall(thread: thread, .ioWorker(child: child, cpu: target))
     case "cli", "sti":
       guard arity(tokens, 1, usage: String(op.text)) else { return nil }
       return .interruptFlag(thread: thread, op.text == "cli" ? .cli : .sti)
     default:
       guard let (instruction, width) = Self.portInstruction(op.text) else {
         error(
-          "unknown operation '\(op.text)': expected ioperm, iopl, fork, thread, exec, exit, setresuid, migrate, cli, sti or a port instruction (inb, outw, insl, …)",
+          "unknown operation '\(op.text)': expected ioperm, iopl, fork, thread, ioworker, exec, exit, setresuid, migrate, cli, sti or a port instruction (inb, outw, insl, …)",
           column: op.column)
         return nil
       }
@@ -266,6 +285,44 @@ public struct ScenarioParser {
       else { return nil }
       return .access(thread: thread, IOAccess(instruction, port: UInt16(port), width: width))
     }
+  }
+
+  /// A step of the I/O worker `thread`: it stays in the kernel, so it can only start another
+  /// worker, exit, or be moved to another CPU.
+  private mutating func parseWorkerStep(_ thread: String, _ tokens: [Token]) -> ScenarioAction? {
+    let op = tokens[0]
+    switch op.text {
+    case "ioworker":
+      guard let (child, target) = newWorker(tokens) else { return nil }
+      return .ioWorker(thread: thread, .ioWorker(child: child, cpu: target))
+    case "exit":
+      guard arity(tokens, 1, usage: "exit") else { return nil }
+      return .ioWorker(thread: thread, .exit)
+    case "migrate":
+      guard arity(tokens, 2, usage: "migrate cpuN"), let cpu = cpu(tokens[1]) else { return nil }
+      return .migrate(thread: thread, cpu: cpu)
+    default:
+      error(
+        "'\(thread)' is an I/O worker: it never returns to user mode, so it can only ioworker, exit or migrate",
+        column: op.column)
+      return nil
+    }
+  }
+
+  /// `ioworker CHILD [cpuN]`: the new worker's name, recorded as a worker, and its CPU.
+  private mutating func newWorker(_ tokens: [Token]) -> (String, CPUID?)? {
+    guard tokens.count == 2 || tokens.count == 3 else {
+      error("usage: ioworker CHILD [cpuN]", column: tokens[0].column)
+      return nil
+    }
+    guard let child = newName(tokens[1]) else { return nil }
+    var target: CPUID?
+    if tokens.count == 3 {
+      guard let cpu = cpu(tokens[2]) else { return nil }
+      target = cpu
+    }
+    workers.insert(child)
+    return (child, target)
   }
 
   private static func portInstruction(_ text: Substring) -> (IOInstruction, IOAccessWidth)? {

@@ -51,7 +51,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
       let thread: ThreadID
       do { thread = try machine.spawn(credentials: credentials, on: cpu) } catch { throw failure(error) }
       bind(name, thread)
-      record.machineSteps.append("spawn \(name) on cpu\(cpu)")
+      record.machineSteps.append("spawn \(name) on \(cpu)")
     case .syscall(let name, let call):
       let thread = try resolve(name)
       try prepare(thread, into: &record)
@@ -64,13 +64,25 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
       case .exec: machineCall = .exec
       case .exit: machineCall = .exit
       case .setresuid(let uid): machineCall = .setresuid(uid: uid)
+      case .ioWorker(_, let cpu): machineCall = .ioWorker(cpu: cpu ?? machine.homeCPU(of: thread))
       }
       try take(.syscall(thread, machineCall), into: &record)
       if case .syscall(_, let created?) = record.outcome {
         switch call {
-        case .fork(let child, _), .thread(let child, _): bind(child, created)
+        case .fork(let child, _), .thread(let child, _), .ioWorker(let child, _): bind(child, created)
         default: break
         }
+      }
+    case .ioWorker(let name, let call):
+      // The worker is brought onto its CPU and stays in the kernel.
+      let thread = try resolve(name)
+      try prepare(thread, into: &record)
+      switch call {
+      case .ioWorker(let child, let cpu):
+        try take(.ioWorker(thread, .createWorker(cpu: cpu ?? machine.homeCPU(of: thread))), into: &record)
+        if case .syscall(_, let created?) = record.outcome { bind(child, created) }
+      case .exit:
+        try take(.ioWorker(thread, .exit), into: &record)
       }
     case .migrate(let name, let cpu):
       let thread = try resolve(name)
@@ -98,6 +110,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
     return record
   }
 
+  /// Brings `thread` onto its CPU and, unless it is an I/O worker, into user mode.
   private mutating func prepare(_ thread: ThreadID, into record: inout StepRecord) throws(StepFailure) {
     for step in machine.preparation(for: thread) { try take(step, into: &record) }
   }
@@ -107,7 +120,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
     do { result = try machine.apply(step) } catch { throw failure(error) }
     record.machineSteps.append(describe(step) + (result.outcome == .done ? "" : " → \(result.outcome)"))
     if result.outcome != .done { record.outcome = result.outcome }
-    if let violation = result.violation { record.violations.append(violation) }
+    record.violations += result.violations
   }
 
   private func failure(_ error: MachineError) -> StepFailure {

@@ -49,6 +49,7 @@ public struct ScenarioWriter: Sendable {
       case .exec: lines.append("\(name): exec\(outcome)")
       case .exit: lines.append("\(name): exit")
       case .setresuid(let uid): lines.append("\(name): setresuid \(uid)\(outcome)")
+      case .ioWorker(let cpu): lines.append("\(name): ioworker \(created) \(cpu)\(outcome)")
       }
     case .contextSwitch(let cpu, let thread):
       lines.append("switch \(cpu) \(thread.map(Self.name) ?? "idle")")
@@ -61,6 +62,15 @@ public struct ScenarioWriter: Sendable {
       lines.append("\(current(cpu)): \(instruction.rawValue)")
     case .migrate(let thread, let cpu):
       lines.append("\(Self.name(thread)): migrate \(cpu)")
+    case .ioWorker(let worker, let action):
+      switch action {
+      case .createWorker(let cpu):
+        let created: String
+        if case .syscall(_, let child?)? = result?.outcome { created = Self.name(child) } else { created = "t\(before.kernel.threads.count)" }
+        lines.append("\(Self.name(worker)): ioworker \(created) \(cpu)\(outcome)")
+      case .exit:
+        lines.append("\(Self.name(worker)): exit")
+      }
     case .vmExit(let cpu):
       lines.append("vmexit \(cpu)")
     case .failNextAllocation:

@@ -414,7 +414,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       Self.accumulate(machine.counts, since: before, into: &sample)
       cpus[cpu].sample = sample
     }
-    if let violation = stepResult.violation {
+    for violation in stepResult.violations {
       let line = "at \(now) µs: \(violation)"
       result.violations.append(line)
       if !machine.limitationExplains(violation) { result.unexplainedViolations.append(line) }

@@ -175,3 +175,26 @@ extension PrivateTSSTable: CanonicalState {
     }
   }
 }
+
+extension V2SpeedupScheduleOutStrategy.State: CanonicalState {
+  /// Extents of threads that no longer exist are dropped: nothing reads them again.
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var state = self
+    state.cpus = renumbering.moved(cpus) { $0.renumbered(by: renumbering) }
+    state.ioBitmapMax = [:]
+    for (thread, extent) in ioBitmapMax {
+      let renamed = renumbering.thread(thread)
+      if renamed.rawValue != Renumbering.goneID { state.ioBitmapMax[renamed] = extent }
+    }
+    return state
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    for record in cpus { record.encode(into: &encoder) }
+    encoder.encode(ioBitmapMax.count)
+    for (thread, extent) in ioBitmapMax.sorted(by: { $0.key < $1.key }) {
+      encoder.encode(thread.rawValue)
+      encoder.encode(extent)
+    }
+  }
+}

@@ -27,12 +27,22 @@ public struct Linux55Strategy: SwitchStrategy {
     /// Switch-out leaves the base valid: the XSA-329 shape (the TSS and what the hardware
     /// consults drift apart when a bitmap user is switched out).
     case keepsBaseOnSwitchOut = "keeps-base-on-switch-out"
-    /// The copy covers only the incoming `max`, not `prev_max`: the shape of the stale-bits hole
-    /// Andy Lutomirski found in V2 06/16 (there in `ksys_ioperm()`'s first call, which copied
-    /// only the caller's range over another thread's bits), injected at the exit-to-user copy.
+    /// `tss_copy_io_bitmap()` copies only the incoming `max`, forgetting `prev_max`, so the zero
+    /// bits the previous bitmap left beyond it stay in the TSS: what tglx's V1 4/9 comment
+    /// ("If the previous task which used an io bitmap had more bits permitted, then the copy
+    /// needs to cover those as well so they get turned off") guards against. Not the hole Andy
+    /// Lutomirski found in V2 06/16, which was in `ksys_ioperm()`'s in-place copy and is its own
+    /// design, ``V2SpeedupScheduleOutStrategy`` (`v2-06-16`).
     case copiesOnlyIncomingMax = "copies-only-incoming-max"
     /// Exit to user never calls `refresh_tss_limit()` after a VM exit.
     case skipsLimitRefresh = "skips-limit-refresh"
+    /// The per-CPU record remembers which bitmap was copied in (its ``BitmapID``) instead of
+    /// its sequence: `prev_sequence` holds `id + 1` (0: none), as 2.6.9's `io_bitmap_owner`
+    /// pointer in the TSS did. An `ioperm` that changes an unshared bitmap in place keeps its
+    /// identity, so the new contents are never copied: what Linus's "some sequence counter, so
+    /// that when the process updates its bitmap, it invalidates that case" (V1 thread, reference
+    /// §6.3) and Andy's "might point to freed memory" on V2 08/16 are about.
+    case tracksBitmapIdentity = "tracks-bitmap-identity"
   }
 
   /// The defects injected into this instance; empty for the real design.
@@ -80,7 +90,9 @@ public struct Linux55Strategy: SwitchStrategy {
 
   public func returnToUser(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
     guard updatesAtReturn(of: thread, kernel: context.kernel) else { return }
-    update(&context.state.cpus[cpu].tss, for: thread, kernel: context.kernel, counts: &context.counts)
+    update(
+      &context.state.cpus[cpu].tss, for: thread, on: cpu, kernel: &context.kernel, counts: &context.counts,
+      faults: &context.faults)
   }
 
   public func permissionsChanged(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
@@ -102,6 +114,14 @@ public struct Linux55Strategy: SwitchStrategy {
     }
   }
 
+  /// A failed fork's `task_update_io_bitmap(child)` before 8b68e978718f: `tss_update_io_bitmap()`
+  /// for current, the creator (``updateOrInvalidate(_:for:on:kernel:counts:faults:)``).
+  public func failedForkUpdatedTSS(on cpu: CPUID, current: ThreadID, in context: inout Context) {
+    updateOrInvalidate(
+      &context.state.cpus[cpu].tss, for: current, on: cpu, kernel: &context.kernel, counts: &context.counts,
+      faults: &context.faults)
+  }
+
   /// `invalidate_tss_limit()`: reload at once for a thread with TIF_IO_BITMAP, otherwise defer.
   public func vmExit(on cpu: CPUID, current: ThreadID?, in context: inout Context) {
     let uses = current.map { context.kernel[$0].needsIOBitmapUpdate } ?? false
@@ -115,49 +135,99 @@ public struct Linux55Strategy: SwitchStrategy {
     tss.setBase(tss.layout.invalid, counts: &counts)
   }
 
-  /// `native_tss_update_io_bitmap()` for `thread`, which has TIF_IO_BITMAP: `mapall` at level 3,
-  /// else the bitmap (copied when ``BitmapTSS/prevSequence`` differs), then
+  /// `native_tss_update_io_bitmap()` called for current `thread` whatever its flag: with
+  /// TIF_IO_BITMAP clear, `native_tss_invalidate_io_bitmap()` and return (no limit refresh);
+  /// otherwise ``update(_:for:on:kernel:counts:faults:)``.
+  public func updateOrInvalidate(
+    _ tss: inout BitmapTSS, for thread: ThreadID, on cpu: CPUID, kernel: inout Kernel,
+    counts: inout OperationCounts, faults: inout [KernelFault]
+  ) {
+    if kernel[thread].needsIOBitmapUpdate {
+      update(&tss, for: thread, on: cpu, kernel: &kernel, counts: &counts, faults: &faults)
+    } else {
+      invalidate(&tss, counts: &counts)
+    }
+  }
+
+  /// `native_tss_update_io_bitmap()` on `cpu` for current `thread`, which has TIF_IO_BITMAP:
+  /// `mapall` at level 3, else the bitmap (copied when ``BitmapTSS/prevSequence`` differs), then
   /// `refresh_tss_limit()`.
+  ///
+  /// Without a bitmap below level 3 it takes 8b68e978718f's `WARN_ON_ONCE(!iobm)` branch
+  /// exactly: `clear_thread_flag(TIF_IO_BITMAP)` on the thread in `kernel`,
+  /// `native_tss_invalidate_io_bitmap()`, and, since the branch has no `return`, the read of
+  /// `iobm->sequence` through NULL, appended to `faults` (``KernelFault/nullBitmapAfterWarning(cpu:thread:)``);
+  /// the function stops there. Unreachable while the kernel keeps TIF_IO_BITMAP ⇒ (a bitmap or
+  /// level 3); a failed fork by an I/O worker that inherited the flag reaches it
+  /// (``KernelDeviation/ioWorkerInheritsFlag``, the syzbot report behind 8b68e978718f).
   public func update(
-    _ tss: inout BitmapTSS, for thread: ThreadID, kernel: Kernel, counts: inout OperationCounts
+    _ tss: inout BitmapTSS, for thread: ThreadID, on cpu: CPUID, kernel: inout Kernel,
+    counts: inout OperationCounts, faults: inout [KernelFault]
   ) {
     if kernel[thread].ioplEmulation == 3 {
       tss.setBase(tss.layout.validAll, counts: &counts)
-    } else if let bitmap = kernel.bitmap(of: thread) {
+    } else if let id = kernel[thread].ioBitmap {
+      guard let bitmap = kernel.bitmaps[id] else {
+        // A pointer to a freed bitmap: no WARN, the read of iobm->sequence is a use after free.
+        faults.append(.freedBitmapRead(cpu: cpu, thread: thread))
+        return
+      }
       counts.sequenceCompares += 1
-      copyIfStale(bitmap, into: &tss, counts: &counts)
+      copyIfStale(bitmap, id: id, into: &tss, counts: &counts)
       tss.setBase(tss.layout.validMap, counts: &counts)
     } else {
-      // WARN_ON_ONCE(!iobm) since 8b68e978718f: cannot happen with a consistent flag.
-      tss.setBase(tss.layout.invalid, counts: &counts)
+      kernel[thread].needsIOBitmapUpdate = false
+      invalidate(&tss, counts: &counts)
+      faults.append(.nullBitmapAfterWarning(cpu: cpu, thread: thread))
+      return
     }
     if !defects.contains(.skipsLimitRefresh) { tss.refreshLimit(counts: &counts) }
   }
 
+  /// What the CPU's `prev_sequence` records for bitmap `id`: its sequence, or `id + 1` with
+  /// ``Defect/tracksBitmapIdentity``.
+  public func recordedTag(of bitmap: IOBitmap, id: BitmapID) -> UInt64 {
+    defects.contains(.tracksBitmapIdentity) ? UInt64(id.rawValue + 1) : bitmap.sequence
+  }
+
   /// `tss_copy_io_bitmap()` when `prev_sequence` differs: copy max(prev_max, max) bytes (only
-  /// `max` with the stale-bits defect) and record the new max and sequence.
-  func copyIfStale(_ bitmap: IOBitmap, into tss: inout BitmapTSS, counts: inout OperationCounts) {
-    guard tss.prevSequence != bitmap.sequence else { return }
+  /// `max` with ``Defect/copiesOnlyIncomingMax``) and record the new max and sequence (the
+  /// identity with ``Defect/tracksBitmapIdentity``).
+  func copyIfStale(_ bitmap: IOBitmap, id: BitmapID, into tss: inout BitmapTSS, counts: inout OperationCounts) {
+    let tag = recordedTag(of: bitmap, id: id)
+    guard tss.prevSequence != tag else { return }
     tss.copyOver(bitmap, coveringPrevious: !defects.contains(.copiesOnlyIncomingMax), counts: &counts)
-    tss.prevSequence = bitmap.sequence
+    tss.prevSequence = tag
+  }
+
+  /// The bitmap a TSS whose `prev_sequence` holds `tag` claims to hold, if it is still
+  /// allocated: the one with that sequence (the lowest id should several share it, which only
+  /// ``KernelDeviation/noSequenceBump`` allows), or with ``Defect/tracksBitmapIdentity`` the
+  /// one whose id is `tag - 1`. Nil for 0, nothing copied yet.
+  public func claimedBitmap(_ tag: UInt64, in kernel: Kernel) -> (BitmapID, IOBitmap)? {
+    guard tag != 0 else { return nil }
+    if defects.contains(.tracksBitmapIdentity) {
+      guard let raw = Int(exactly: tag - 1) else { return nil }
+      let id = BitmapID(rawValue: raw)
+      return kernel.bitmaps[id].map { (id, $0) }
+    }
+    return kernel.bitmaps.filter { $0.value.sequence == tag }.min { $0.key < $1.key }.map { ($0.key, $0.value) }
   }
 
   // MARK: Invariants
 
   /// I1 and I2 of every TSS (``BitmapTSS/invariantViolations(at:)``), then I3 (the bytes equal
-  /// those of the bitmap whose sequence the TSS records) and I4 (a valid base only for a current
-  /// thread with TIF_IO_BITMAP), from the reference §4.3.
+  /// those of the bitmap whose sequence the TSS records, ``claimedBitmap(_:in:)``: with
+  /// ``Defect/tracksBitmapIdentity`` the bitmap whose identity it records, so an in-place change
+  /// the defect skipped shows as I3) and I4 (a valid base only for a current thread with
+  /// TIF_IO_BITMAP), from the reference §4.3.
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
     var problems = state.layoutViolations
     for cpu in state.cpus.indices {
       let tss = state.cpus[cpu].tss
-      let sequence = tss.prevSequence
-      if sequence != 0,
-        let (id, source) = kernel.bitmaps.first(where: { $0.value.sequence == sequence }),
-        !tss.holds(source, bytes: tss.dirtyBytes)
-      {
+      if let (id, source) = claimedBitmap(tss.prevSequence, in: kernel), !tss.holds(source, bytes: tss.dirtyBytes) {
         problems.append(InvariantViolation(.bytesDiffer(from: id), at: .cpu(cpu)))
       }
       if tss.base == tss.layout.validMap || tss.base == tss.layout.validAll {

@@ -12,10 +12,13 @@ public enum PortView: Sendable, Hashable {
   /// together name its contents exactly (allocations are never reused in the model).
   case map(BitmapID, sequence: UInt64)
 
-  /// The view of `thread` in `kernel` now.
+  /// The view of `thread` in `kernel` now: nothing for an I/O worker, which never runs in user
+  /// mode, whatever level it inherited.
   public init(of thread: ThreadID, in kernel: Kernel) {
     let state = kernel[thread]
-    if state.ioplEmulation == 3 {
+    if state.isIOWorker {
+      self = .none
+    } else if state.ioplEmulation == 3 {
       self = .all
     } else if let id = state.ioBitmap, let bitmap = kernel.bitmaps[id] {
       self = .map(id, sequence: bitmap.sequence)

@@ -50,6 +50,11 @@ public protocol SwitchStrategy: Sendable, Hashable {
   /// on the way.
   func bitmapCopiedOnWrite(on cpu: CPUID, thread: ThreadID, in context: inout Context)
 
+  /// A failed fork's cleanup ran `tss_update_io_bitmap()` for `current`, the creator, on `cpu`
+  /// (``SyscallEffect/failedForkUpdatedTSS``: before 8b68e978718f). Nothing by default: only
+  /// Linux ≥ 5.5's `native_tss_update_io_bitmap()` runs there.
+  func failedForkUpdatedTSS(on cpu: CPUID, current: ThreadID, in context: inout Context)
+
   /// A VM exit on `cpu` left the TR limit at 0x67 while `current` ran KVM.
   func vmExit(on cpu: CPUID, current: ThreadID?, in context: inout Context)
 
@@ -99,6 +104,8 @@ extension SwitchStrategy {
   public func portAccessed(on cpu: CPUID, thread: ThreadID, access: IOAccess, in context: inout Context) {}
 
   public func bitmapCopiedOnWrite(on cpu: CPUID, thread: ThreadID, in context: inout Context) {}
+
+  public func failedForkUpdatedTSS(on cpu: CPUID, current: ThreadID, in context: inout Context) {}
 
   public func bitmapsFreed(_ bitmaps: [BitmapID], on cpu: CPUID, in context: inout Context) {}
 

@@ -2,7 +2,8 @@ import IOPBCPU
 import IOPBKernel
 
 /// A failure of the double check: what the CPU did to a thread in user mode on a CPU, against
-/// what Linux ≥ 5.5 entitles the thread to (invariant I5 of the reference §4.3).
+/// what Linux ≥ 5.5 entitles the thread to (invariant I5 of the reference §4.3); or a fault of
+/// the modelled kernel code, or the loss of the reference kernel the entitlement comes from.
 ///
 /// The machine reports these; a strategy judges whether a limitation it declares explains one
 /// (``SwitchStrategy/limitationExplains(_:kernel:state:)``).
@@ -14,6 +15,14 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
     case wrongDenial(IOAccess, IOPermissionDecision)
     /// User mode executed CLI or STI: it changed the interrupt flag.
     case interruptFlagChanged(InterruptFlagInstruction)
+    /// The modelled kernel code faulted (a NULL dereference): never acceptable, whatever the
+    /// design's limitations.
+    case kernelFault(KernelFault)
+    /// The kernel with deviations and its reference kernel without them no longer create the
+    /// same threads (a fork that failed in one and not in the other), so their thread numbers
+    /// stop naming the same threads; `created` and `referenceCreated` are what each created in
+    /// the step. From then on the machine judges entitlement by the deviating kernel.
+    case referenceDiverged(created: ThreadID?, referenceCreated: ThreadID?)
   }
 
   public var kind: Kind
@@ -30,7 +39,7 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
   public var ports: ClosedRange<Int>? {
     switch kind {
     case .leak(let access, _), .wrongDenial(let access, _): access.ports
-    case .interruptFlagChanged: nil
+    case .interruptFlagChanged, .kernelFault, .referenceDiverged: nil
     }
   }
 
@@ -51,6 +60,10 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
       "WRONG DENIAL: \(thread) on \(cpu) \(access) \(decision) but the thread is entitled"
     case .interruptFlagChanged(let instruction):
       "IF CHANGED: \(thread) on \(cpu) executed \(instruction.rawValue) in user mode"
+    case .kernelFault(let fault):
+      "KERNEL FAULT: \(thread) on \(cpu): \(fault)"
+    case .referenceDiverged(let created, let referenceCreated):
+      "REFERENCE DIVERGED: \(thread) on \(cpu): the kernel created \(created.map(name) ?? "no thread"), the reference kernel \(referenceCreated.map(name) ?? "no thread")"
     }
   }
 }

@@ -54,7 +54,7 @@ public struct WindowsNTStrategy: SwitchStrategy {
       switch violation.kind {
       case .interruptFlagChanged: return true
       case .leak: return (violation.ports?.upperBound ?? 0) >= kernel.portCount
-      case .wrongDenial: return false
+      case .wrongDenial, .kernelFault, .referenceDiverged: return false
       }
     }
     guard let ports = violation.ports, state.cpus.indices.contains(violation.cpu),

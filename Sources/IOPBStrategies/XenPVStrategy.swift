@@ -80,10 +80,30 @@ public struct XenPVStrategy: SwitchStrategy {
   /// `xen_update_io_bitmap()`: the native update, then `PHYSDEVOP_set_iobitmap`.
   public func returnToUser(on cpu: CPUID, thread: ThreadID, in context: inout Context) {
     guard guest.updatesAtReturn(of: thread, kernel: context.kernel) else { return }
-    guest.update(&context.state.guest.cpus[cpu].tss, for: thread, kernel: context.kernel, counts: &context.counts)
-    let tss = context.state.guest.cpus[cpu].tss
-    context.state.xen[cpu] = tss.base == tss.layout.invalid ? nil : XenView(offset: tss.base, ports: tss.layout.bitmapBytes * 8)
-    context.counts.hypercalls += 1
+    let faults = context.faults.count
+    guest.update(
+      &context.state.guest.cpus[cpu].tss, for: thread, on: cpu, kernel: &context.kernel, counts: &context.counts,
+      faults: &context.faults)
+    // A fault in the native half ends xen_update_io_bitmap() before its hypercall.
+    if context.faults.count == faults { tellXen(on: cpu, state: &context.state, counts: &context.counts) }
+  }
+
+  /// A failed fork's `tss_update_io_bitmap()` for current before 8b68e978718f: the paravirt
+  /// update, `xen_update_io_bitmap()`, whichever way current's flag sends the native half.
+  public func failedForkUpdatedTSS(on cpu: CPUID, current: ThreadID, in context: inout Context) {
+    let faults = context.faults.count
+    guest.updateOrInvalidate(
+      &context.state.guest.cpus[cpu].tss, for: current, on: cpu, kernel: &context.kernel, counts: &context.counts,
+      faults: &context.faults)
+    if context.faults.count == faults { tellXen(on: cpu, state: &context.state, counts: &context.counts) }
+  }
+
+  /// `xen_update_io_bitmap()`'s hypercall after the native update: `PHYSDEVOP_set_iobitmap`
+  /// with the base the update left, 0 ports for an invalid one.
+  func tellXen(on cpu: CPUID, state: inout State, counts: inout OperationCounts) {
+    let tss = state.guest.cpus[cpu].tss
+    state.xen[cpu] = tss.base == tss.layout.invalid ? nil : XenView(offset: tss.base, ports: tss.layout.bitmapBytes * 8)
+    counts.hypercalls += 1
   }
 
   /// `task_update_io_bitmap()` → `tss_update_io_bitmap()`, the paravirt update, which tells

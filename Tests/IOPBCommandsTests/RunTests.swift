@@ -70,6 +70,19 @@ func iopbRun(_ arguments: [String]) throws -> CommandOutput {
     #expect(report.exitCode == 64)
   }
 
+  /// A mutant runs from the command line: its design by name, its deviations in the file.
+  @Test(arguments: [
+    ("linux-5.5+tracks-bitmap-identity", "", 1), ("linux-5.5", "", 0),
+    ("linux-5.5", "config deviation no-sequence-bump\n", 1), ("v2-06-16", "", 1), ("xen-pv+xsa-329", "", 0),
+  ])
+  func mutantsRunByNameWithDeviationsInTheFile(_ strategy: String, _ header: String, _ exitCode: Int32) throws {
+    let file = try temporaryFile(
+      header + "process a cpu0\na: ioperm 0x80 1 on -> ok\na: inb 0x80 -> allow\na: ioperm 0x81 1 on -> ok\na: inb 0x81 -> allow\n")
+    let report = try iopbRun([file, "--strategy", strategy])
+    #expect(report.exitCode == exitCode, "\(report.output)")
+    #expect(report.output.hasPrefix("== \(file) (\(strategy), 1 cpu, 65536 ports)"))
+  }
+
   @Test func unknownStrategyIsAUsageError() throws {
     #expect(throws: (any Error).self) { try IOPB.parseAsRoot(["run", "--strategy", "nope", "x.scn"]) }
     do {

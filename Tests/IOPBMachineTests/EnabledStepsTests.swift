@@ -55,7 +55,8 @@ import Testing
     }
   }
 
-  /// Under implicit scheduling a thread's action runs with its actor current and in user mode.
+  /// Under implicit scheduling a thread's action runs with its actor current and in user mode
+  /// (an I/O worker's, current in the kernel).
   @Test(arguments: [UInt64(4), 5])
   func implicitActionsFindTheirActorInUserMode(seed: UInt64) throws {
     let menu = Self.menu(.implicit)
@@ -68,7 +69,8 @@ import Testing
         // The action comes last; a migration comes first and leaves its thread ready to act.
         for step in isMigration ? steps : Array(steps.dropLast()) { _ = try machine.apply(step) }
         let cpu = machine.homeCPU(of: actor)
-        #expect(machine.cpus[cpu].current == actor && machine.cpus[cpu].inUserMode, "seed \(seed): \(enabled)")
+        let userMode = !machine.kernel[actor].isIOWorker
+        #expect(machine.cpus[cpu].current == actor && machine.cpus[cpu].inUserMode == userMode, "seed \(seed): \(enabled)")
       }
     }
   }
@@ -109,7 +111,7 @@ import Testing
       .contextSwitch(cpu: 0, to: b), .contextSwitch(cpu: 0, to: nil),
       .syscall(a, .ioperm(from: 7, count: 2, turnOn: true)), .syscall(a, .ioperm(from: 7, count: 2, turnOn: false)),
       .syscall(a, .iopl(level: 0)), .syscall(a, .iopl(level: 3)), .syscall(a, .fork(cpu: 0)),
-      .syscall(a, .thread(cpu: 0)), .syscall(a, .exec), .syscall(a, .exit), .syscall(a, .setresuid(uid: 1000)),
+      .syscall(a, .thread(cpu: 0)), .syscall(a, .ioWorker(cpu: 0)), .syscall(a, .exec), .syscall(a, .exit), .syscall(a, .setresuid(uid: 1000)),
       .access(cpu: 0, IOAccess(port: 7)), .access(cpu: 0, IOAccess(port: 8, width: .word)),
       .access(cpu: 0, IOAccess(port: 7, width: .dword)), .interruptFlag(cpu: 0, .cli), .vmExit(cpu: 0),
       .failNextAllocation,

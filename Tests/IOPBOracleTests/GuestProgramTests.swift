@@ -90,7 +90,14 @@ import Testing
     #expect(report.summary.hasSuffix("0 disagreements, 9 steps not reached"))
   }
 
-  @Test(arguments: KernelDeviation.allCases)
+  /// The deviations a guest can show: the others need a failed fork or an I/O worker.
+  @Test func onlyFailedForkAndIOWorkerDeviationsAreOutOfTheGuestsReach() {
+    #expect(
+      Set(KernelDeviation.allCases).subtracting(OracleSupport.observableDeviations)
+        == [.failedForkDropsParentBitmap, .ioWorkerInheritsFlag])
+  }
+
+  @Test(arguments: OracleSupport.observableDeviations)
   func everyDeviationChangesAPredictionOfTheSelftestsOrErrnoOrder(_ deviation: KernelDeviation) throws {
     let probe = try ScenarioParser.parse(
       """
@@ -100,6 +107,8 @@ import Testing
       r: ioperm 0x80 1 1
       r: fork c
       c: inb 0x80
+      c: ioperm 0x81 1 1
+      r: inb 0x81
       r: exec
       r: inb 0x80
       """, source: "probe.scn")

@@ -1,3 +1,4 @@
+import IOPBKernel
 import IOPBScenario
 import Testing
 
@@ -17,7 +18,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     MalformedCase(text: "process a cpu0\nb: inb 0x80", expected: "t.scn:2:1: error: unknown thread 'b'"),
     MalformedCase(text: "process a cpu0\na: inb 0x10000", expected: "t.scn:2:8: error: 0x10000 is larger than 65535"),
     MalformedCase(text: "ports 128\nprocess a cpu0\na: inb 128", expected: "t.scn:3:8: error: 128 is larger than 127"),
-    MalformedCase(text: "process a cpu0\na: inq 0x80", expected: "t.scn:2:4: error: unknown operation 'inq': expected ioperm, iopl, fork, thread, exec, exit, setresuid, migrate, cli, sti or a port instruction (inb, outw, insl, …)"),
+    MalformedCase(text: "process a cpu0\na: inq 0x80", expected: "t.scn:2:4: error: unknown operation 'inq': expected ioperm, iopl, fork, thread, ioworker, exec, exit, setresuid, migrate, cli, sti or a port instruction (inb, outw, insl, …)"),
     MalformedCase(text: "process a cpu0\na: inb 0x80 -> ok", expected: "t.scn:2:1: error: this step cannot have the outcome 'ok'"),
     MalformedCase(text: "process a cpu0\na: inb 0x80 -> maybe", expected: "t.scn:2:16: error: unknown outcome 'maybe' (ok, EINVAL, EPERM, ENOMEM, ENOSYS, allow, deny, gp, nop, exec)"),
     MalformedCase(text: "process a cpu0\na: exit -> ok", expected: "t.scn:2:1: error: this step cannot have the outcome 'ok'"),
@@ -28,7 +29,15 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     MalformedCase(text: "process a cpu0\nconfig lockdown", expected: "t.scn:2:1: error: 'config' must come before every process and step"),
     MalformedCase(text: "process idle cpu0", expected: "t.scn:1:9: error: 'idle' is a reserved name"),
     MalformedCase(text: "process é cpu0", expected: "t.scn:1:9: error: 'é' is not a valid thread name"),
-    MalformedCase(text: "config turbo", expected: "t.scn:1:8: error: unknown config 'turbo' (lockdown, no-iopl-ioperm, no-cli-sti-fixup)"),
+    MalformedCase(text: "config turbo", expected: "t.scn:1:8: error: unknown config 'turbo' (lockdown, no-iopl-ioperm, no-cli-sti-fixup, deviation NAME)"),
+    MalformedCase(text: "config deviation", expected: "t.scn:1:1: error: usage: config deviation NAME"),
+    MalformedCase(text: "config deviation no-such-rule", expected: "t.scn:1:18: error: unknown deviation 'no-such-rule' (eperm-before-einval, fork-drops-permissions, exec-drops-permissions, no-sequence-bump, no-copy-on-write, failed-fork-drops-parent-bitmap, io-worker-inherits-flag)"),
+    MalformedCase(text: "config lockdown on", expected: "t.scn:1:17: error: usage: config lockdown|no-iopl-ioperm|no-cli-sti-fixup|deviation NAME"),
+    MalformedCase(text: "process a cpu0\na: ioworker w\nw: inb 0x80", expected: "t.scn:3:4: error: 'w' is an I/O worker: it never returns to user mode, so it can only ioworker, exit or migrate"),
+    MalformedCase(text: "process a cpu0\na: ioworker", expected: "t.scn:2:4: error: usage: ioworker CHILD [cpuN]"),
+    MalformedCase(text: "process a cpu0\na: ioworker w cpu3", expected: "t.scn:2:15: error: cpu3 does not exist: the scenario has 1 cpu(s)"),
+    MalformedCase(text: "process a cpu0\na: ioworker w\nw: exit -> ok", expected: "t.scn:3:1: error: this step cannot have the outcome 'ok'"),
+    MalformedCase(text: "process a cpu0\na: ioworker a", expected: "t.scn:2:13: error: thread 'a' is already defined"),
     MalformedCase(text: "-> ok", expected: "t.scn:1:1: error: an expectation needs a step before it"),
     MalformedCase(text: "switch core0 idle", expected: "t.scn:1:8: error: expected a CPU such as cpu0, found 'core0'"),
     MalformedCase(text: "inject eperm", expected: "t.scn:1:8: error: only 'inject enomem' is known"),
@@ -87,5 +96,30 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     #expect(scenario.steps[2].action == .syscall(thread: "a", .iopl(level: .max)))
     #expect(scenario.steps[3].location == SourceLocation(line: 8, column: 1))
     #expect(scenario.steps[4].action == .contextSwitch(cpu: 0, to: nil))
+  }
+
+  @Test func deviationsAndIOWorkersParse() throws {
+    let scenario = try ScenarioParser.parse(
+      """
+      cpus 2
+      config deviation io-worker-inherits-flag
+      config deviation no-sequence-bump
+      process t cpu0
+      t: ioworker w cpu1 -> ok
+      w: ioworker w2 -> ENOMEM
+      w: migrate cpu0
+      w2: exit
+      switch cpu1 w
+      """, source: "t.scn")
+    #expect(scenario.kernel.deviations == [.ioWorkerInheritsFlag, .noSequenceBump])
+    #expect(scenario.steps.map(\.action) == [
+      .process(name: "t", cpu: 0, credentials: .root),
+      .syscall(thread: "t", .ioWorker(child: "w", cpu: 1)),
+      .ioWorker(thread: "w", .ioWorker(child: "w2", cpu: nil)),
+      .migrate(thread: "w", cpu: 0),
+      .ioWorker(thread: "w2", .exit),
+      .contextSwitch(cpu: 1, to: "w"),
+    ])
+    #expect(scenario.steps[2].expectation == .errno(.noMemory))
   }
 }

@@ -23,6 +23,8 @@ import Testing
         case .leak(let access, _): "leak by \(name) \(access)"
         case .wrongDenial(let access, _): "wrong denial of \(name) \(access)"
         case .interruptFlagChanged(let instruction): "\(instruction.rawValue) by \(name)"
+        case .kernelFault(let fault): "fault by \(name): \(fault)"
+        case .referenceDiverged: "reference diverged at \(name)"
         }
       }
     }

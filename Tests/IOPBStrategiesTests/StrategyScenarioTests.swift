@@ -26,7 +26,7 @@ import Testing
 
   /// Why a step failed: the violation the double check reported, or else what went wrong.
   enum Failure: Sendable, Equatable {
-    case wrongDenial, leak, interruptFlagChanged
+    case wrongDenial, leak, interruptFlagChanged, kernelFault, referenceDiverged
     /// Violations of more than one kind on the line.
     case mixedViolations
     /// No violation, but the expected outcome was not met.
@@ -76,6 +76,8 @@ import Testing
     case .wrongDenial: .wrongDenial
     case .interruptFlagChanged: .interruptFlagChanged
     case .leak: .leak
+    case .kernelFault: .kernelFault
+    case .referenceDiverged: .referenceDiverged
     }
   }
 
