@@ -65,7 +65,7 @@ let package = Package(
     // CLFLUSH for `iopb calibrate`'s cache-cold copies; no Swift spelling exists for it.
     .target(
       name: "IOPBChecker",
-      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBMachine", "IOPBSimulator", "IOPBScenario"]),
+      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBMachine", "IOPBSimulator", "IOPBScenario", "IOPBText"]),
     .target(name: "CCacheFlush"),
     .target(
       name: "IOPBCommands",

@@ -19,6 +19,9 @@ public struct CheckConfiguration: Sendable, Hashable {
   public var ranges: [ClosedRange<Int>]?
   public var symmetry: Symmetry = .all
   public var storage: StateStore.Storage = .exact
+  /// Judge the design's and the kernel's invariants after every step; without them only what
+  /// a program or the kernel can observe counts: the double check and kernel faults.
+  public var checksInvariants = true
   /// Kernel rules flipped (mutants); entitlement still follows Linux.
   public var deviations: Set<KernelDeviation> = []
   /// Stop once this many states are stored.

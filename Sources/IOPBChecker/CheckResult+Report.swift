@@ -14,6 +14,7 @@ extension CheckConfiguration {
       "\(threads) thread\(threads == 1 ? "" : "s") at most", "\(ports) ports", "ranges \(ranges)", "ops \(ops)",
     ]
     if let depth { parts.append("depth \(depth)") }
+    if !checksInvariants { parts.append("invariants off") }
     if !deviations.isEmpty { parts.append("deviations " + deviations.map(\.rawValue).sorted().joined(separator: ",")) }
     parts.append("symmetry " + (symmetry.isEmpty ? "off" : [symmetry.contains(.threads) ? "threads" : nil, symmetry.contains(.cpus) ? "cpus" : nil].compactMap { $0 }.joined(separator: "+")))
     parts.append("\(storage.rawValue) storage")
@@ -80,7 +81,7 @@ extension CheckResult {
       "ports": configuration.ports, "ranges": ranges, "ops": configuration.operations.sorted().map(\.rawValue),
       "symmetry": configuration.symmetry.isEmpty ? "off" : configuration.symmetry == .all ? "threads+cpus" : configuration.symmetry.contains(.threads) ? "threads" : "cpus",
       "storage": configuration.storage.rawValue, "deviations": configuration.deviations.map(\.rawValue).sorted(),
-      "summary": configuration.summary,
+      "summary": configuration.summary, "invariants": configuration.checksInvariants,
     ]
     if let depth = configuration.depth { bounds["depth"] = depth }
     if let shard = configuration.shard { bounds["shard"] = ["index": shard.index, "count": shard.count] }

@@ -53,13 +53,16 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
   }
 
   /// Takes `step` on `machine` and judges it.
-  public static func take(_ step: MachineStep, on machine: inout Machine<Strategy>) -> (finding: Finding?, explained: Bool) {
+  public static func take(
+    _ step: MachineStep, on machine: inout Machine<Strategy>, checkingInvariants: Bool = true
+  ) -> (finding: Finding?, explained: Bool) {
     let result: StepResult
     do { result = try machine.apply(step) } catch { return (.machineError(error), false) }
     var explained = false
     for violation in result.violations {
       if machine.limitationExplains(violation) { explained = true } else { return (.violation(violation), false) }
     }
+    guard checkingInvariants else { return (nil, explained) }
     let broken = machine.invariantViolations()
     return (broken.isEmpty ? nil : .invariants(broken), explained)
   }
@@ -72,7 +75,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
       machine.state = state
       for enabled in machine.enabledSteps(menu) {
         machine.state = state
-        let (finding, explained) = Self.take(enabled.step, on: &machine)
+        let (finding, explained) = Self.take(enabled.step, on: &machine, checkingInvariants: configuration.checksInvariants)
         successors.append(Successor(parent: index, target: canonical(machine.state), finding: finding, explained: explained))
       }
     }
@@ -96,7 +99,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     symmetryCandidates += initial.candidates
     _ = store.insert(initial.bytes)
     parents.append(-1)
-    let initialBroken = initialMachine().invariantViolations()
+    let initialBroken = configuration.checksInvariants ? initialMachine().invariantViolations() : []
     if !initialBroken.isEmpty { found = (-1, initial.bytes, .invariants(initialBroken)) }
 
     var frontier: [(Int, MachineState<Strategy.State>)] = [(0, initial.state)]
@@ -217,7 +220,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     if parent >= 0 {
       for step in machine.enabledSteps(menu).map(\.step) {
         var candidate = machine
-        guard let candidateFinding = Self.take(step, on: &candidate).finding, candidateFinding.kind == finding.kind,
+        guard let candidateFinding = Self.take(step, on: &candidate, checkingInvariants: configuration.checksInvariants).finding, candidateFinding.kind == finding.kind,
           canonical(candidate.state).bytes == target
         else { continue }
         let before = machine

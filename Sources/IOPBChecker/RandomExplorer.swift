@@ -48,7 +48,7 @@ public struct RandomExplorer<Strategy: SwitchStrategy>: Sendable {
         let step = enabled[random.uniform(0...(enabled.count - 1))]
         path.append(step)
         taken += 1
-        let (finding, explained) = ModelChecker<Strategy>.take(step, on: &machine)
+        let (finding, explained) = ModelChecker<Strategy>.take(step, on: &machine, checkingInvariants: checker.configuration.checksInvariants)
         if explained { limitationHits += 1 }
         if finding != nil {
           failing = path
@@ -85,7 +85,7 @@ public struct RandomExplorer<Strategy: SwitchStrategy>: Sendable {
     let menu = checker.configuration.menu
     for (index, step) in path.enumerated() {
       guard machine.enabledSteps(menu).contains(where: { $0.step == step }) else { return nil }
-      let (finding, _) = ModelChecker<Strategy>.take(step, on: &machine)
+      let (finding, _) = ModelChecker<Strategy>.take(step, on: &machine, checkingInvariants: checker.configuration.checksInvariants)
       if let finding { return index == path.count - 1 ? finding : nil }
     }
     return nil
@@ -123,7 +123,7 @@ public struct RandomExplorer<Strategy: SwitchStrategy>: Sendable {
     for step in path {
       let before = machine
       var judged = machine
-      last = ModelChecker<Strategy>.take(step, on: &judged).finding
+      last = ModelChecker<Strategy>.take(step, on: &judged, checkingInvariants: checker.configuration.checksInvariants).finding
       writer.record(step, before: before, result: try? machine.apply(step))
     }
     guard let last else { return nil }

@@ -49,6 +49,7 @@ extension IOPB.Check {
     var deviations: [String] = []
 
     @Flag(help: "Turn symmetry reduction off.") var noSymmetry = false
+    @Flag(help: "Judge only what is observable (the double check, kernel faults), not the invariants.") var noInvariants = false
     @Flag(help: "Store 64-bit fingerprints instead of whole states (hash compaction).") var fingerprint = false
     @Option(help: "Stop after this many states.") var maxStates: Int?
     @Option(help: "Stop when resident memory exceeds this many MiB.") var maxMemory: Int?
@@ -58,6 +59,8 @@ extension IOPB.Check {
     @Option(help: "Output format: text or json.") var format = "text"
     @Flag(help: "Leave out time, rate and memory, so identical runs print identical bytes.") var noMeasurements = false
     @Option(help: "Write the counterexample scenario to this file.") var counterexample: String?
+    @Flag(help: "Run every catalogued mutant (known bugs) within the bounds and tabulate what was caught.") var mutants = false
+    @Option(help: "With --mutants: write each counterexample to DIR/MUTANT.scn.") var save: String?
     @Flag(help: "Random walks instead of exhaustive search (for bounds too large to exhaust).") var random = false
     @Option(help: "Seed of the random walks.") var seed: UInt64 = 1
     @Option(help: "Steps of random walks in all.") var steps = 100_000
@@ -108,6 +111,7 @@ extension IOPB.Check {
         configuration.deviations.insert(deviation)
       }
       configuration.symmetry = noSymmetry ? [] : .all
+      configuration.checksInvariants = !noInvariants
       configuration.storage = fingerprint ? .fingerprint : .exact
       configuration.maxStates = maxStates
       configuration.maxMemory = maxMemory.map { $0 * 1_048_576 }
@@ -131,6 +135,7 @@ extension IOPB.Check {
       let configuration: CheckConfiguration
       let chosen: any SwitchStrategy
       do { (configuration, chosen) = try configurationAndStrategy() } catch { return .usage(error.message) }
+      if mutants { return await runMutants(configuration, progress: progress) }
       let result = await Self.check(chosen, configuration, random: random ? (seed, steps) : nil, progress: progress)
       var diagnostics = ""
       if let path = counterexample, let scenario = result.counterexample?.scenario {
@@ -141,6 +146,28 @@ extension IOPB.Check {
       }
       let output = format == "json" ? result.json(measurements: !noMeasurements) : result.text(measurements: !noMeasurements)
       return CommandOutput(output: output, diagnostics: diagnostics, exitCode: Self.exitCode(result.verdict))
+    }
+
+    /// `--mutants`: exit 0 when every mutant met its expectation, 1 otherwise.
+    func runMutants(_ configuration: CheckConfiguration, progress: (@Sendable (String) -> Void)?) async -> CommandOutput {
+      let status: (@Sendable (String) -> Void)? = progress.map { report in { @Sendable name in report("mutant \(name)") } }
+      let run = await MutantRun.run(configuration: configuration, progress: status)
+      var diagnostics: [String] = []
+      if let save {
+        do {
+          try FileManager.default.createDirectory(atPath: save, withIntermediateDirectories: true)
+          for row in run.rows {
+            guard let scenario = row.result.counterexample?.scenario else { continue }
+            let path = save + "/" + row.mutant.name + ".scn"
+            try scenario.write(toFile: path, atomically: true, encoding: .utf8)
+          }
+        } catch {
+          return CommandOutput(diagnostics: "error: cannot write into \(save): \(error.localizedDescription)", exitCode: CommandOutput.cannotCreate)
+        }
+        diagnostics.append("counterexamples written to \(save)/")
+      }
+      let output = format == "json" ? CheckResult.render(run.jsonObject(measurements: !noMeasurements)) : run.text(measurements: !noMeasurements)
+      return CommandOutput(output: output, diagnostics: diagnostics.joined(separator: "\n"), exitCode: run.passed ? 0 : 1)
     }
 
     static func exitCode(_ verdict: CheckVerdict) -> Int32 {

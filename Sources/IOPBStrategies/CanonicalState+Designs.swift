@@ -198,3 +198,31 @@ extension V2SpeedupScheduleOutStrategy.State: CanonicalState {
     }
   }
 }
+
+extension Linux55Strategy {
+  /// With ``Defect/tracksBitmapIdentity`` the TSS's `prev_sequence` field holds a bitmap's
+  /// number plus one (0 for none), which is renamed as a bitmap; a freed bitmap's becomes a
+  /// value no bitmap has. Otherwise the field is a sequence.
+  public func renumbered(_ state: State, by renumbering: Renumbering) -> State {
+    guard defects.contains(.tracksBitmapIdentity) else { return state.renumbered(by: renumbering) }
+    var state = state
+    state.cpus = renumbering.moved(state.cpus) { record in
+      var tss = record.tss
+      if tss.prevSequence != 0 {
+        let renamed = renumbering.bitmap(BitmapID(rawValue: Int(tss.prevSequence) - 1))
+        tss.prevSequence = renamed.rawValue == Renumbering.goneID ? Renumbering.goneSequence : UInt64(renamed.rawValue + 1)
+      }
+      return PlainCPU(tss: tss)
+    }
+    return state
+  }
+}
+
+extension XenPVStrategy {
+  /// The guest's state as the guest design renames it (its defects included).
+  public func renumbered(_ state: State, by renumbering: Renumbering) -> State {
+    var renamed = state.renumbered(by: renumbering)
+    renamed.guest = guest.renumbered(state.guest, by: renumbering)
+    return renamed
+  }
+}

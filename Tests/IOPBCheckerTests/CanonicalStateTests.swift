@@ -7,9 +7,10 @@ import Testing
 
 /// A machine of `strategy` with `processes` root threads on CPU 0 (and CPU 1 if there are two).
 func bootedMachine<Strategy: SwitchStrategy>(
-  _ strategy: Strategy, cpus: Int = 1, processes: Int = 2, ports: Int = 128
+  _ strategy: Strategy, cpus: Int = 1, processes: Int = 2, ports: Int = 128, deviations: Set<KernelDeviation> = []
 ) throws -> Machine<Strategy> {
-  var machine = Machine(strategy: strategy, cpuCount: cpus, kernel: KernelConfiguration(portCount: ports))
+  var machine = Machine(
+    strategy: strategy, cpuCount: cpus, kernel: KernelConfiguration(portCount: ports, deviations: deviations))
   for index in 0..<processes { _ = try machine.spawn(credentials: .root, on: CPUID(rawValue: index % cpus)) }
   return machine
 }
@@ -82,17 +83,25 @@ let port7off = Syscall.ioperm(from: 7, count: 2, turnOn: false)
   /// from the canonical state after every step behaves exactly as the original: the same
   /// steps enabled in the same order, the same outcomes and violations, and the same canonical
   /// state after each step (so renaming never changes what a design does).
-  @Test(arguments: StrategyCatalog.all.map(\.name))
+  @Test(arguments: (StrategyCatalog.all + StrategyCatalog.variants).map(\.name))
   func canonicalFormIsIdempotentAndBehavesAsTheOriginal(_ name: String) throws {
     let strategy = try #require(StrategyCatalog.strategy(named: name))
     try walk(strategy, seed: 2019)
   }
 
-  private func walk(_ strategy: some SwitchStrategy, seed: UInt64) throws {
-    let menu = StepMenu(ranges: StepMenu.defaultRanges(portCount: 128), portCount: 128, maxThreads: 4)
+  /// The same for every mutant, whose kernel deviations bring a reference kernel along.
+  @Test(arguments: MutantCatalog.all.map(\.name))
+  func canonicalFormOfEveryMutantBehavesAsTheOriginal(_ name: String) throws {
+    let mutant = try #require(MutantCatalog.mutant(named: name))
+    try walk(mutant.strategy, seed: 2020, deviations: mutant.deviations)
+  }
+
+  private func walk(_ strategy: some SwitchStrategy, seed: UInt64, deviations: Set<KernelDeviation> = []) throws {
+    var menu = StepMenu(ranges: StepMenu.defaultRanges(portCount: 128), portCount: 128, maxThreads: 4)
+    menu.weights = [:]
     var random = SimulationRandom(seed: seed)
     for walk in 0..<12 {
-      var original = try bootedMachine(strategy, cpus: 2)
+      var original = try bootedMachine(strategy, cpus: 2, deviations: deviations)
       var shadow = original
       for step in 0..<50 {
         let context = Comment(rawValue: "\(strategy.name), seed \(seed), walk \(walk), step \(step)")
