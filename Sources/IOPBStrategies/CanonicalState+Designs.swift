@@ -208,8 +208,8 @@ extension Linux55Strategy {
     var state = state
     state.cpus = renumbering.moved(state.cpus) { record in
       var tss = record.tss
-      if tss.prevSequence != 0 {
-        let renamed = renumbering.bitmap(BitmapID(rawValue: Int(tss.prevSequence) - 1))
+      if tss.prevSequence != 0, let held = Int(exactly: tss.prevSequence) {
+        let renamed = renumbering.bitmap(BitmapID(rawValue: held - 1))
         tss.prevSequence = renamed.rawValue == Renumbering.goneID ? Renumbering.goneSequence : UInt64(renamed.rawValue + 1)
       }
       return PlainCPU(tss: tss)
