@@ -47,14 +47,10 @@ public struct MutantRun: Sendable {
       progress?(mutant.name)
       var bounds = configuration
       bounds.deviations.formUnion(mutant.deviations)
-      let result = await check(mutant.strategy, bounds)
+      let result = await bounds.check(mutant.strategy)
       run.rows.append(Row(mutant: mutant, result: result))
     }
     return run
-  }
-
-  private static func check(_ strategy: some SwitchStrategy, _ configuration: CheckConfiguration) async -> CheckResult {
-    await ModelChecker(strategy: strategy, configuration: configuration).run()
   }
 
   /// True when every mutant met its expectation.

@@ -193,7 +193,7 @@ extension IOPB.Check {
         return RandomExplorer(strategy: strategy, configuration: configuration, seed: random.seed, steps: random.steps)
           .run(progress: status)
       }
-      return await ModelChecker(strategy: strategy, configuration: configuration).run(progress: status)
+      return await configuration.check(strategy, progress: status)
     }
 
     /// A status line rewritten in place on a terminal's standard error; nothing on a pipe.
