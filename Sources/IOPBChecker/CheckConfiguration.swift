@@ -10,10 +10,11 @@ public struct CheckConfiguration: Sendable, Hashable {
   public var cpus = 2
   public var processes = 2
   /// Live threads at most (the initial ones included).
-  public var threads = 3
+  public var threads = 2
   public var ports = 128
-  /// Steps from the initial state at most; nil explores until no new state appears.
-  public var depth: Int?
+  /// Steps from the initial state at most; nil explores until no new state appears. The
+  /// default keeps a run of every design to about a minute (docs/checker.md).
+  public var depth: Int? = 14
   public var operations = Set(StepMenu.Operation.allCases)
   /// The ranges `ioperm` turns on and off; nil for ``StepMenu/defaultRanges(portCount:)``.
   public var ranges: [ClosedRange<Int>]?

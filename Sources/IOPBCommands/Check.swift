@@ -35,9 +35,9 @@ extension IOPB.Check {
 
     @Option(help: "CPUs (1–8).") var cpus = 2
     @Option(help: "Processes at boot, one root thread each (1–6).") var processes = 2
-    @Option(help: "Live threads at most (fork and clone stop there).") var threads = 3
+    @Option(help: "Live threads at most (fork and clone stop there).") var threads = 2
     @Option(help: "I/O ports the kernel manages (a multiple of 64).") var ports = 128
-    @Option(help: "Steps from boot at most (default: until no new state).") var depth: Int?
+    @Option(help: "Steps from boot at most (default 14; 0 explores until no new state appears).") var depth = 14
 
     @Option(help: "Operations, comma-separated (default all: \(StepMenu.Operation.allCases.map(\.rawValue).joined(separator: ","))).")
     var ops: String?
@@ -81,7 +81,7 @@ extension IOPB.Check {
       configuration.processes = processes
       configuration.threads = threads
       configuration.ports = ports
-      configuration.depth = depth
+      configuration.depth = depth == 0 ? nil : depth
       configuration.jobs = jobs
       if let ops {
         var operations = Set<StepMenu.Operation>()
