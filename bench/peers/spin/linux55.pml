@@ -6,15 +6,19 @@
  * One process runs a loop of d_step alternatives; each alternative is one machine step
  * (`MachineStep` with its parameters), so one SPIN transition is one iopb transition and every
  * stored state sits at the loop head.  After a step the state is put in iopb's canonical form
- * (dead threads, processes and bitmaps dropped and the rest kept in creation order; sequences
- * renumbered to what the code can observe) and the properties are asserted.
+ * (exited threads dropped, threads in creation order, processes and bitmaps numbered by first
+ * use, sequences reduced to the equalities the code can observe) and the properties asserted.
  *
  * Bounds (give them with -D to `spin -a`; defaults in brackets):
- *   NCPU [2] CPUs (1..4), NPROC [2] initial processes, NTHR [3] live threads at most (1..6),
- *   NPORTS [128] ports (a multiple of 64, 64..1024), NRANGES [3 for 128 ports, 2 for 64] and
- *   R<i>LO/R<i>HI for i < NRANGES (at most 4): the ranges ioperm and the accesses use
- *   [7-8,63-64,127 for 128 ports; 7-8,63 for 64].
- * Mutants (at most one): COPY_ONLY_NEW_MAX, NO_SEQUENCE_BUMP, SKIP_LIMIT_REFRESH, TRACK_IDENTITY.
+ *   NCPU [2] CPUs (1..4), NPROC [2] processes at boot, NTHR [3] live threads at most (1..6),
+ *   NPORTS [128] ports (a multiple of 64, 64..1024);
+ *   NRANGES and R<i>LO, R<i>HI for i < NRANGES (at most 4): the ranges ioperm turns on and off
+ *   [7-8,63-64,NPORTS-1; for 64 ports 7-8,63];
+ *   NPROBES and P<i>PORT, P<i>W for i < NPROBES (at most 12): the port accesses (first port,
+ *   width 1, 2 or 4) [without NPROBES: inb lo, inw hi, inl lo of each range].
+ *   NO_MIGRATE: switches only to threads placed on that CPU (iopb's --ops without migrate).
+ * Mutants (at most one): COPY_ONLY_NEW_MAX, NO_SEQUENCE_BUMP, SKIP_LIMIT_REFRESH, TRACK_IDENTITY,
+ * KEEP_BASE_ON_SWITCH_OUT (each described where it acts).
  * NO_INVARIANTS: assert only the double check (not the kernel and TSS invariants).
  */
 
@@ -44,8 +48,8 @@
 #define R0HI 8
 #define R1LO 63
 #define R1HI 64
-#define R2LO 127
-#define R2HI 127
+#define R2LO (NPORTS - 1)
+#define R2HI (NPORTS - 1)
 #endif
 #endif
 
@@ -62,6 +66,11 @@
 #error "NRANGES must be 1..4"
 #endif
 
+#if defined(COPY_ONLY_NEW_MAX) + defined(NO_SEQUENCE_BUMP) + defined(SKIP_LIMIT_REFRESH) + \
+    defined(TRACK_IDENTITY) + defined(KEEP_BASE_ON_SWITCH_OUT) > 1
+#error "at most one mutant at a time"
+#endif
+
 #define MB (NPORTS / 8)         /* bytes of one bitmap: IO_BITMAP_BYTES */
 #define NWORDS (NPORTS / 64)    /* longs of one bitmap: IO_BITMAP_LONGS */
 
@@ -72,7 +81,8 @@
 /* Thread slot t (0 <= t < nthr, in creation order): */
 byte tbm[NTHR];       /* 0: no bitmap (thread.io_bitmap == NULL); b+1: bitmap slot b */
 byte tfl[NTHR];       /* F_* flags below */
-byte tprocx[NTHR];    /* process XOR t (so thread t of the boot state, process t, holds 0) */
+byte tprocx[NTHR];    /* process (numbered by first use) XOR t: the boot state's thread t, of
+                         process t, holds 0 */
 byte thomex[NTHR];    /* home CPU XOR (t mod NCPU) (boot placement, CPU t mod N, holds 0) */
 #define F_TIF   1     /* TIF_IO_BITMAP */
 #define F_IOPL3 2     /* thread.iopl_emul == 3 (only levels 0 and 3 are reachable) */
@@ -97,7 +107,7 @@ byte tss[NCPU * MB] = 255;   /* io_bitmap.bitmap of CPU c at [c*MB, c*MB+MB) */
 /* Not represented because no step changes them: the TSS hardware part but its base, the extra
  * all-ones long after the map (layout invariant I1's tail) and mapall (I2). */
 
-/* Bitmap slot b (0 <= b < nbm, in allocation order): struct io_bitmap */
+/* Bitmap slot b (0 <= b < nbm, in order of first use by the threads): struct io_bitmap */
 byte bbits[NTHR * MB] = 255; /* bitmap of slot b at [b*MB, b*MB+MB); bit 1 = denied */
 byte brc[NTHR];              /* refcnt */
 byte bmax[NTHR];             /* max, in longs */
@@ -120,9 +130,10 @@ hidden int i, j, w, q, n;
 hidden int fb, fx, ft;                /* free_bitmap */
 hidden int eb;                        /* exit_io_bitmap */
 hidden int xd, xc, xran;              /* thread_exit */
-hidden int rd, ri, rp, rc, rt, rlive; /* remove_thread */
-hidden int si, ss, sk;                /* canon */
-hidden byte smap[SEQCAP];
+hidden int rd, ri, rc;                /* remove_thread */
+hidden int si, sj, ss, sk;            /* canon */
+hidden byte smap[SEQCAP], pmap[NTHR], bperm[NTHR], binv[NTHR];
+hidden byte tbits[NTHR * MB], trc[NTHR], tmax[NTHR], tseq[NTHR];
 hidden int ib, nb, cow, done, lw;     /* ioperm */
 hidden int ut, ub, un;                /* exit_to_user_work, update */
 hidden int ci, cj, cr;                /* check */
@@ -200,7 +211,7 @@ inline update(c, t) {
         :: cpseq[c] != bseq[ub] ->
            /* tss_copy_io_bitmap(): memcpy max(prev_max, max) bytes */
 #ifdef COPY_ONLY_NEW_MAX
-           un = bmax[ub];
+           un = bmax[ub];     /* mutant: only the incoming max, the stale-bits hole's shape */
 #else
            un = (cpmax[c] > bmax[ub] -> cpmax[c] : bmax[ub]);
 #endif
@@ -213,7 +224,7 @@ inline update(c, t) {
      :: else -> cbase[c] = B_INVALID   /* WARN_ON_ONCE(!iobm): unreachable with a sound flag */
      fi
   fi;
-#ifndef SKIP_LIMIT_REFRESH
+#ifndef SKIP_LIMIT_REFRESH           /* mutant: never refresh_tss_limit() after a VM exit */
   cfl[c] = cfl[c] & ~C_LIM67           /* refresh_tss_limit(): force_reload_TR() if invalid */
 #endif
 }
@@ -230,19 +241,20 @@ inline exit_to_user_work(c) {
 /* __switch_to() away from CPU c's current thread: switch_to_bitmap() invalidates when it has
  * TIF_IO_BITMAP (Linux55Strategy.contextSwitch); the incoming thread starts in the kernel. */
 inline switch_out(c) {
+#ifndef KEEP_BASE_ON_SWITCH_OUT      /* mutant: switch-out leaves the base valid */
   if
   :: ccur[c] != 0 && TIF(ccur[c] - 1) -> INVALIDATE(c)
   :: else -> skip
   fi;
+#endif
   cfl[c] = cfl[c] & ~C_USER
 }
 
 /* -------------------------------------------------------------------------- threads */
 
-/* Drop dead thread slot rd: later threads move down one (creation order is kept), CPUs follow,
- * and its process goes when it was the last thread of it. */
+/* Drop dead thread slot rd: later threads move down one (creation order is kept) and CPUs
+ * follow; canon() renumbers the processes. */
 inline remove_thread() {
-  rp = PROC(rd);
   for (ri : rd .. nthr - 2) {
     tbm[ri] = tbm[ri + 1];
     tfl[ri] = tfl[ri + 1];
@@ -258,29 +270,12 @@ inline remove_thread() {
     :: else -> skip
     fi
   }
-  rlive = 0;
-  for (rt : 0 .. nthr - 1) {
-    if
-    :: PROC(rt) == rp -> rlive = 1
-    :: else -> skip
-    fi
-  }
-  if
-  :: !rlive ->
-     for (rt : 0 .. nthr - 1) {
-       if
-       :: PROC(rt) > rp -> tprocx[rt] = (PROC(rt) - 1) ^ rt
-       :: else -> skip
-       fi
-     }
-     nproc--
-  :: else -> skip
-  fi
+  skip
 }
 
 /* Thread xd exits (Kernel.exit: exit_thread() runs io_bitmap_exit() only with TIF_IO_BITMAP),
- * then leaves the CPU it runs on (Machine.retire): the TSS base ends INVALID when io_bitmap_exit
- * ran, through task_update_io_bitmap() below level 3 or through the switch at level 3. */
+ * then leaves the CPU it runs on (Machine.retire): task_update_io_bitmap() invalidates when the
+ * flag went clear, then the switch to idle invalidates when it stayed set (level 3). */
 inline thread_exit() {
   xran = TIF(xd);
   if
@@ -291,11 +286,11 @@ inline thread_exit() {
     if
     :: ccur[xc] == xd + 1 ->
        if
-       :: xran -> INVALIDATE(xc)
+       :: xran && !TIF(xd) -> INVALIDATE(xc)
        :: else -> skip
        fi;
-       ccur[xc] = 0;
-       cfl[xc] = cfl[xc] & ~C_USER
+       switch_out(xc);
+       ccur[xc] = 0
     :: else -> skip
     fi
   }
@@ -305,28 +300,71 @@ inline thread_exit() {
 
 /* --------------------------------------------------------------------------- canonical form */
 
-/* Sequences become what the code can observe, equality: the live bitmaps' sequences 1..k in
- * thread order (0 stays 0, the boot value), a prev_sequence no live bitmap holds becomes GONE,
- * the counter becomes k.  Equalities among live values, with 0 and with future values (always
- * fresh) are kept, so the renumbered system behaves as the original. */
+/* iopb's canonical form (Kernel.renumbering, MachineState.canonical without symmetry): threads
+ * stay in creation order (remove_thread keeps them so); processes and bitmaps are numbered by
+ * first use in thread order (bitmaps no thread points at, which only a defect leaves, after them
+ * in slot order); sequences become what the code can observe, equality: the live bitmaps'
+ * sequences 1..k in bitmap order (0, the boot value, stays 0), a prev_sequence no live bitmap
+ * carries becomes GONE, and the counter becomes k.  Equalities among live values, with 0 and
+ * with future values (always fresh) are kept, so the renumbered system behaves as the original. */
 inline canon() {
-  for (si : 0 .. SEQCAP - 1) { smap[si] = UNMAPPED }
-  smap[0] = 0;
+  /* processes */
+  for (si : 0 .. NTHR - 1) { pmap[si] = UNMAPPED }
+  sk = 0;
+  for (si : 0 .. nthr - 1) {
+    ss = PROC(si);
+    if
+    :: pmap[ss] == UNMAPPED -> pmap[ss] = sk; sk++
+    :: else -> skip
+    fi;
+    tprocx[si] = pmap[ss] ^ si
+  }
+  nproc = sk;
+  /* bitmaps: bperm[new] = old slot, binv[old] = new slot */
+  for (si : 0 .. NTHR - 1) { binv[si] = UNMAPPED }
   sk = 0;
   for (si : 0 .. nthr - 1) {
     if
-    :: tbm[si] != 0 ->
-       ss = bseq[tbm[si] - 1];
-       if
-       :: smap[ss] == UNMAPPED -> sk++; smap[ss] = sk
-       :: else -> skip
-       fi
+    :: tbm[si] != 0 && binv[tbm[si] - 1] == UNMAPPED -> binv[tbm[si] - 1] = sk; bperm[sk] = tbm[si] - 1; sk++
     :: else -> skip
     fi
   }
   for (si : 0 .. nbm - 1) {
     if
-    :: smap[bseq[si]] == UNMAPPED -> sk++; smap[bseq[si]] = sk   /* unreferenced: refcount check fails */
+    :: binv[si] == UNMAPPED -> binv[si] = sk; bperm[sk] = si; sk++
+    :: else -> skip
+    fi
+  }
+  sj = 0;                                 /* does the order change? */
+  for (si : 0 .. nbm - 1) {
+    if
+    :: bperm[si] != si -> sj = 1
+    :: else -> skip
+    fi
+  }
+  if
+  :: sj ->
+     for (si : 0 .. nbm * MB - 1) { tbits[si] = bbits[si] }
+     for (si : 0 .. nbm - 1) { trc[si] = brc[si]; tmax[si] = bmax[si]; tseq[si] = bseq[si] }
+     for (si : 0 .. nbm - 1) {
+       for (ss : 0 .. MB - 1) { bbits[si * MB + ss] = tbits[bperm[si] * MB + ss] }
+       brc[si] = trc[bperm[si]]; bmax[si] = tmax[bperm[si]]; bseq[si] = tseq[bperm[si]]
+     }
+     for (si : 0 .. nthr - 1) {
+       if
+       :: tbm[si] != 0 -> tbm[si] = binv[tbm[si] - 1] + 1
+       :: else -> skip
+       fi
+     }
+  :: else -> skip
+  fi;
+  /* sequences */
+  for (si : 0 .. SEQCAP - 1) { smap[si] = UNMAPPED }
+  smap[0] = 0;
+  sk = 0;
+  for (si : 0 .. nbm - 1) {
+    if
+    :: smap[bseq[si]] == UNMAPPED -> sk++; smap[bseq[si]] = sk
     :: else -> skip
     fi;
     bseq[si] = smap[bseq[si]]
@@ -444,6 +482,8 @@ inline ioperm(from, num, on) {
               for (i : 0 .. MB - 1) { bbits[nb * MB + i] = bbits[ib * MB + i] }
               bmax[nb] = bmax[ib];
 #ifdef TRACK_IDENTITY
+              /* mutant: the CPU records which object it copied, not its sequence; an object
+               * gets its number when allocated and keeps it through in-place changes */
               next_sequence(bseq[nb]);                 /* a new object */
 #else
               bseq[nb] = bseq[ib];
@@ -495,7 +535,7 @@ inline ioperm(from, num, on) {
         :: else ->
            bmax[ib] = lw + 1;
 #if defined(NO_SEQUENCE_BUMP) || defined(TRACK_IDENTITY)
-           skip
+           skip                                        /* mutant: no new sequence */
 #else
            next_sequence(bseq[ib])
 #endif
@@ -612,29 +652,39 @@ inline access(port, width) {
 }
 
 /* -------------------------------------------------------------------------------- steps */
+/* The steps Machine.enabledSteps offers with every operation on (StepMenu), each a d_step whose
+ * first expression is its enabling condition. */
 
 #define IN_USER(c) (ccur[c] != 0 && (cfl[c] & C_USER))
 #define RUNS_ON(t, c) (ccur[c] == (t) + 1)
-/* thread t is not running on a CPU other than c */
-#define NOT_ELSEWHERE(t, c) \
-  (((c) == 0 || !RUNS_ON(t, 0)) && \
-   ((c) == 1 || NCPU <= 1 || !RUNS_ON(t, 1)) && \
-   ((c) == 2 || NCPU <= 2 || !RUNS_ON(t, 2)) && \
-   ((c) == 3 || NCPU <= 3 || !RUNS_ON(t, 3)))
+#define RUNS_NOWHERE(t) \
+  (!RUNS_ON(t, 0) && (NCPU <= 1 || !RUNS_ON(t, 1)) && \
+   (NCPU <= 2 || !RUNS_ON(t, 2)) && (NCPU <= 3 || !RUNS_ON(t, 3)))
+#ifdef NO_MIGRATE
+#define MAY_RUN_ON(t, c) (HOME(t) == (c))   /* --ops without migrate: each thread stays home */
+#else
+#define MAY_RUN_ON(t, c) true
+#endif
 
 /* A system call by the thread in user mode on CPU c: it enters the kernel and stays there. */
 #define SYSCALL(c, guard, call) \
   :: d_step { IN_USER(c) && (guard) -> sc = c; st = ccur[c] - 1; cfl[c] = cfl[c] & ~C_USER; \
               call; canon(); check() }
-#define USER_ACCESS(c, port, width) \
+/* A port access by the thread in user mode on CPU c (StepMenu.probes). */
+#define PROBE(c, port, width) \
   :: d_step { IN_USER(c) -> sc = c; st = ccur[c] - 1; access(port, width); check() }
 
+/* ioperm on and off of range lo-hi; without an explicit probe list, its probes too. */
+#ifdef NPROBES
+#define RANGE_STEPS(c, lo, hi) \
+  SYSCALL(c, true, ioperm(lo, (hi) - (lo) + 1, 1)) \
+  SYSCALL(c, true, ioperm(lo, (hi) - (lo) + 1, 0))
+#else
 #define RANGE_STEPS(c, lo, hi) \
   SYSCALL(c, true, ioperm(lo, (hi) - (lo) + 1, 1)) \
   SYSCALL(c, true, ioperm(lo, (hi) - (lo) + 1, 0)) \
-  USER_ACCESS(c, lo, 1) \
-  USER_ACCESS(c, hi, 2) \
-  USER_ACCESS(c, lo, 4)
+  PROBE(c, lo, 1) PROBE(c, hi, 2) PROBE(c, lo, 4)
+#endif
 
 #if NRANGES > 1
 #define RANGE1(c) RANGE_STEPS(c, R1LO, R1HI)
@@ -652,48 +702,106 @@ inline access(port, width) {
 #define RANGE3(c)
 #endif
 
-/* switch on CPU c to thread t, and migrate thread t to CPU c */
-#define THREAD_STEPS(t, c) \
-  :: d_step { (t) < nthr && !RUNS_ON(t, c) && NOT_ELSEWHERE(t, c) -> \
-              switch_out(c); ccur[c] = (t) + 1; thomex[t] = (c) ^ ((t) % NCPU); check() } \
-  :: d_step { (t) < nthr && HOME(t) != (c) -> \
-              thomex[t] = (c) ^ ((t) % NCPU); \
-              for (xc : 0 .. NCPU - 1) { \
-                if \
-                :: RUNS_ON(t, xc) -> switch_out(xc); ccur[xc] = 0 \
-                :: else \
-                fi \
-              }; \
-              check() }
+/* An explicit probe list: NPROBES (at most 12) and P<i>PORT, P<i>W. */
+#ifdef NPROBES
+#define PROBE_I(c, i) PROBE(c, P##i##PORT, P##i##W)
+#if NPROBES > 0
+#define PROBES0(c) PROBE_I(c, 0)
+#else
+#define PROBES0(c)
+#endif
+#if NPROBES > 1
+#define PROBES1(c) PROBES0(c) PROBE_I(c, 1)
+#else
+#define PROBES1(c) PROBES0(c)
+#endif
+#if NPROBES > 2
+#define PROBES2(c) PROBES1(c) PROBE_I(c, 2)
+#else
+#define PROBES2(c) PROBES1(c)
+#endif
+#if NPROBES > 3
+#define PROBES3(c) PROBES2(c) PROBE_I(c, 3)
+#else
+#define PROBES3(c) PROBES2(c)
+#endif
+#if NPROBES > 4
+#define PROBES4(c) PROBES3(c) PROBE_I(c, 4)
+#else
+#define PROBES4(c) PROBES3(c)
+#endif
+#if NPROBES > 5
+#define PROBES5(c) PROBES4(c) PROBE_I(c, 5)
+#else
+#define PROBES5(c) PROBES4(c)
+#endif
+#if NPROBES > 6
+#define PROBES6(c) PROBES5(c) PROBE_I(c, 6)
+#else
+#define PROBES6(c) PROBES5(c)
+#endif
+#if NPROBES > 7
+#define PROBES7(c) PROBES6(c) PROBE_I(c, 7)
+#else
+#define PROBES7(c) PROBES6(c)
+#endif
+#if NPROBES > 8
+#define PROBES8(c) PROBES7(c) PROBE_I(c, 8)
+#else
+#define PROBES8(c) PROBES7(c)
+#endif
+#if NPROBES > 9
+#define PROBES9(c) PROBES8(c) PROBE_I(c, 9)
+#else
+#define PROBES9(c) PROBES8(c)
+#endif
+#if NPROBES > 10
+#define PROBES10(c) PROBES9(c) PROBE_I(c, 10)
+#else
+#define PROBES10(c) PROBES9(c)
+#endif
+#if NPROBES > 11
+#define PROBES(c) PROBES10(c) PROBE_I(c, 11)
+#else
+#define PROBES(c) PROBES10(c)
+#endif
+#else
+#define PROBES(c)
+#endif
+
+/* switch on CPU c to thread t, which runs nowhere (it becomes the thread's home CPU) */
+#define SWITCH_TO(t, c) \
+  :: d_step { (t) < nthr && RUNS_NOWHERE(t) && MAY_RUN_ON(t, c) -> \
+              switch_out(c); ccur[c] = (t) + 1; thomex[t] = (c) ^ ((t) % NCPU); check() }
 
 #if NTHR > 1
-#define THREAD1(c) THREAD_STEPS(1, c)
+#define SWITCH1(c) SWITCH_TO(1, c)
 #else
-#define THREAD1(c)
+#define SWITCH1(c)
 #endif
 #if NTHR > 2
-#define THREAD2(c) THREAD_STEPS(2, c)
+#define SWITCH2(c) SWITCH_TO(2, c)
 #else
-#define THREAD2(c)
+#define SWITCH2(c)
 #endif
 #if NTHR > 3
-#define THREAD3(c) THREAD_STEPS(3, c)
+#define SWITCH3(c) SWITCH_TO(3, c)
 #else
-#define THREAD3(c)
+#define SWITCH3(c)
 #endif
 #if NTHR > 4
-#define THREAD4(c) THREAD_STEPS(4, c)
+#define SWITCH4(c) SWITCH_TO(4, c)
 #else
-#define THREAD4(c)
+#define SWITCH4(c)
 #endif
 #if NTHR > 5
-#define THREAD5(c) THREAD_STEPS(5, c)
+#define SWITCH5(c) SWITCH_TO(5, c)
 #else
-#define THREAD5(c)
+#define SWITCH5(c)
 #endif
 
 #define CPU_STEPS(c) \
-  THREAD_STEPS(0, c) THREAD1(c) THREAD2(c) THREAD3(c) THREAD4(c) THREAD5(c) \
+  SWITCH_TO(0, c) SWITCH1(c) SWITCH2(c) SWITCH3(c) SWITCH4(c) SWITCH5(c) \
   :: d_step { ccur[c] != 0 -> switch_out(c); ccur[c] = 0; check() } \
   :: d_step { ccur[c] != 0 && !(cfl[c] & C_USER) -> \
               exit_to_user_work(c); cfl[c] = cfl[c] | C_USER; check() } \
@@ -705,6 +813,7 @@ inline access(port, width) {
   SYSCALL(c, true, exec()) \
   SYSCALL(c, true, xd = st; thread_exit()) \
   SYSCALL(c, true, tfl[st] = tfl[st] | F_USER) \
+  PROBES(c) \
   :: d_step { IN_USER(c) -> sc = c; st = ccur[c] - 1; exit_to_user_work(c); check() } \
   :: d_step { true -> \
               cfl[c] = cfl[c] & ~C_USER; \
