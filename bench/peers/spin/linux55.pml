@@ -72,7 +72,6 @@
 #endif
 
 #define MB (NPORTS / 8)         /* bytes of one bitmap: IO_BITMAP_BYTES */
-#define NWORDS (NPORTS / 64)    /* longs of one bitmap: IO_BITMAP_LONGS */
 
 /* ----------------------------------------------------------------------------- encodings */
 /* Every encoding is chosen so that the boot state is the declarations' initial values: SPIN then
@@ -126,7 +125,7 @@ byte pend = 0;        /* an allocation failure is pending (Kernel.pendingAllocat
 /* ------------------------------------------------------------------------------- scratch */
 /* Hidden: not in the state vector.  Every use writes before it reads, within one d_step. */
 hidden int st, sc;                    /* the stepping thread and its CPU */
-hidden int i, j, w, q, n;
+hidden int i, j, q, n;
 hidden int fb, fx, ft;                /* free_bitmap */
 hidden int eb;                        /* exit_io_bitmap */
 hidden int xd, xc, xran;              /* thread_exit */
@@ -666,8 +665,15 @@ inline access(port, width) {
 #define MAY_RUN_ON(t, c) true
 #endif
 
-/* A system call by the thread in user mode on CPU c: it enters the kernel and stays there. */
+/* A system call by the thread in user mode on CPU c: it enters the kernel and stays there.
+ * SYSCALL_RENUMBERING for the calls that can free a bitmap, end a thread or take a sequence
+ * (ioperm, execve, exit); the others keep the canonical form: iopl and setresuid rename nothing,
+ * and fork/clone append the newest thread, whose process is either its parent's or new (the
+ * next number by first use) and whose bitmap, if any, is its parent's. */
 #define SYSCALL(c, guard, call) \
+  :: d_step { IN_USER(c) && (guard) -> sc = c; st = ccur[c] - 1; cfl[c] = cfl[c] & ~C_USER; \
+              call; check() }
+#define SYSCALL_RENUMBERING(c, guard, call) \
   :: d_step { IN_USER(c) && (guard) -> sc = c; st = ccur[c] - 1; cfl[c] = cfl[c] & ~C_USER; \
               call; canon(); check() }
 /* A port access by the thread in user mode on CPU c (StepMenu.probes). */
@@ -677,12 +683,12 @@ inline access(port, width) {
 /* ioperm on and off of range lo-hi; without an explicit probe list, its probes too. */
 #ifdef NPROBES
 #define RANGE_STEPS(c, lo, hi) \
-  SYSCALL(c, true, ioperm(lo, (hi) - (lo) + 1, 1)) \
-  SYSCALL(c, true, ioperm(lo, (hi) - (lo) + 1, 0))
+  SYSCALL_RENUMBERING(c, true, ioperm(lo, (hi) - (lo) + 1, 1)) \
+  SYSCALL_RENUMBERING(c, true, ioperm(lo, (hi) - (lo) + 1, 0))
 #else
 #define RANGE_STEPS(c, lo, hi) \
-  SYSCALL(c, true, ioperm(lo, (hi) - (lo) + 1, 1)) \
-  SYSCALL(c, true, ioperm(lo, (hi) - (lo) + 1, 0)) \
+  SYSCALL_RENUMBERING(c, true, ioperm(lo, (hi) - (lo) + 1, 1)) \
+  SYSCALL_RENUMBERING(c, true, ioperm(lo, (hi) - (lo) + 1, 0)) \
   PROBE(c, lo, 1) PROBE(c, hi, 2) PROBE(c, lo, 4)
 #endif
 
@@ -810,8 +816,8 @@ inline access(port, width) {
   SYSCALL(c, true, iopl(3)) \
   SYSCALL(c, nthr < NTHR, fork(0)) \
   SYSCALL(c, nthr < NTHR, fork(1)) \
-  SYSCALL(c, true, exec()) \
-  SYSCALL(c, true, xd = st; thread_exit()) \
+  SYSCALL_RENUMBERING(c, true, exec()) \
+  SYSCALL_RENUMBERING(c, true, xd = st; thread_exit()) \
   SYSCALL(c, true, tfl[st] = tfl[st] | F_USER) \
   PROBES(c) \
   :: d_step { IN_USER(c) -> sc = c; st = ccur[c] - 1; exit_to_user_work(c); check() } \
