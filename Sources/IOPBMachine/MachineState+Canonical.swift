@@ -150,7 +150,7 @@ extension MachineState {
   }
 
   /// `items` sorted by `key` (stably) and cut where the key changes.
-  @inlinable @usableFromInline
+  @inlinable
   static func groups<Item>(_ items: [Item], by key: (Item) -> [UInt8]) -> [[Item]] {
     let keys = items.map(key)
     let order = items.indices.sorted { lhs, rhs in
@@ -170,7 +170,7 @@ extension MachineState {
   }
 
   /// Every concatenation of one permutation of each group, groups in order.
-  @inlinable @usableFromInline
+  @inlinable
   static func orderings<Item>(_ groups: [[Item]]) -> [[Item]] {
     var orderings: [[Item]] = [[]]
     for group in groups {
@@ -189,7 +189,7 @@ extension MachineState {
     return orderings
   }
 
-  @inlinable @usableFromInline
+  @inlinable
   static func permutations<Item>(_ items: [Item]) -> [[Item]] {
     guard items.count > 1 else { return [items] }
     return items.indices.flatMap { index in

@@ -14,12 +14,15 @@ func smallBounds(cpus: Int = 1, ports: Int = 128, threads: Int = 2) -> CheckConf
   configuration.processes = 2
   configuration.threads = threads
   configuration.ports = ports
+  configuration.depth = nil
   return configuration
 }
 
 @Suite struct ModelCheckerTests {
   @Test func linux55PassesSmallBoundsAndClosesTheSpace() async {
-    let result = await ModelChecker(strategy: Linux55Strategy(), configuration: smallBounds(ports: 64)).run()
+    var bounds = smallBounds(ports: 64)
+    bounds.operations = [.switch, .return, .ioperm, .iopl, .fork, .exit, .access, .vmexit, .enomem]
+    let result = await ModelChecker(strategy: Linux55Strategy(), configuration: bounds).run()
     #expect(result.verdict == .noViolation)
     #expect(result.closed)
     #expect(result.states > 1000)
