@@ -3,6 +3,8 @@ import Foundation
 import IOPBChecker
 import IOPBKernel
 import IOPBMachine
+import IOPBOracle
+import IOPBScenario
 import IOPBStrategies
 
 extension IOPB {
@@ -144,8 +146,23 @@ extension IOPB.Check {
         }
         diagnostics = "counterexample written to \(path)"
       }
+      if let scenario = result.counterexample?.scenario {
+        diagnostics += (diagnostics.isEmpty ? "" : "\n") + Self.oracleNote(scenario, file: counterexample)
+      }
       let output = format == "json" ? result.json(measurements: !noMeasurements) : result.text(measurements: !noMeasurements)
       return CommandOutput(output: output, diagnostics: diagnostics, exitCode: Self.exitCode(result.verdict))
+    }
+
+    /// Whether the real kernel can replay `scenario` (`iopb oracle`), and why not: the guest
+    /// runs 65536 ports on at most two CPUs, schedules threads itself (explicit switches and
+    /// returns become its own), and cannot show VM exits, injected failures or I/O workers.
+    static func oracleNote(_ scenario: String, file: String?) -> String {
+      guard let parsed = try? ScenarioParser.parse(scenario, source: file ?? "counterexample") else {
+        return "oracle: the counterexample does not parse as a scenario (a bug; please report it)"
+      }
+      if let reason = OracleSupport.unsupportedReason(parsed) { return "oracle: not runnable on the real kernel: \(reason)" }
+      if let cut = OracleSupport.supportedPrefix(parsed).cut { return "oracle: only a prefix runs on the real kernel: \(cut)" }
+      return "oracle: runnable on the real kernel: iopb oracle \(file ?? "FILE")"
     }
 
     /// `--mutants`: exit 0 when every mutant met its expectation, 1 otherwise.
