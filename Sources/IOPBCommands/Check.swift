@@ -12,6 +12,12 @@ extension IOPB {
   public struct Check: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
       abstract: "Model-check a design within bounds: no leak, no wrong denial, no broken invariant.",
+      discussion: """
+        `iopb check [OPTIONS]` runs `explore`, whose options (--strategy, --cpus, --processes, \
+        --threads, --ports, --depth, --ops, --ranges, --mutants, --random, --shard, --format, …) \
+        `iopb check explore --help` lists. docs/checker.md describes the bounds, the output and \
+        the exit statuses.
+        """,
       subcommands: [Explore.self, Merge.self], defaultSubcommand: Explore.self)
 
     public init() {}
