@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The states a search has visited, numbered in the order they were first inserted.
 ///
 /// ``Storage/exact`` keeps every state's bytes in one arena with an open-addressing index, so
@@ -72,7 +78,12 @@ public struct StateStore: Sendable {
     let start = index == 0 ? 0 : ends[index - 1]
     let end = ends[index]
     guard end - start == bytes.count else { return false }
-    return arena[start..<end].elementsEqual(bytes)
+    return arena.withUnsafeBytes { stored in
+      bytes.withUnsafeBytes { candidate in
+        guard let storedBase = stored.baseAddress, let candidateBase = candidate.baseAddress else { return bytes.isEmpty }
+        return memcmp(storedBase + start, candidateBase, bytes.count) == 0
+      }
+    }
   }
 
   private mutating func grow() {
