@@ -234,7 +234,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     let comments = [
       "Counterexample found by `iopb check --strategy \(strategy.name)`: \(steps.count) steps from boot.",
       "The last step breaks the model: \(concreteFinding.description(naming: ScenarioWriter.name))",
-      "Replay: iopb run --strategy \(strategy.name) --trace FILE",
+      "Replay: iopb run --strategy \(strategy.name)\(configuration.checksInvariants ? "" : " --no-invariants") --trace FILE",
     ]
     return Counterexample(steps: steps, finding: concreteFinding, scenario: writer.text(comments: comments))
   }

@@ -130,7 +130,7 @@ public struct RandomExplorer<Strategy: SwitchStrategy>: Sendable {
     let comments = [
       "Counterexample found by `iopb check --random --seed \(seed) --strategy \(checker.strategy.name)`, shrunk to \(path.count) steps.",
       "The last step breaks the model: \(last.description(naming: ScenarioWriter.name))",
-      "Replay: iopb run --strategy \(checker.strategy.name) --trace FILE",
+      "Replay: iopb run --strategy \(checker.strategy.name)\(checker.configuration.checksInvariants ? "" : " --no-invariants") --trace FILE",
     ]
     return Counterexample(steps: path, finding: last, scenario: writer.text(comments: comments))
   }

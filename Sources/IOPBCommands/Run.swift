@@ -21,6 +21,10 @@ extension IOPB {
     @Flag(name: .long, help: "Show the machine steps behind every scenario step.")
     var trace = false
 
+    /// Judge only the double check and kernel faults, as `iopb check --no-invariants` does.
+    @Flag(help: "Do not check the design's and the kernel's invariants after each step.")
+    var noInvariants = false
+
     public init() {}
 
     /// Rejects an unknown strategy name.
@@ -45,7 +49,7 @@ extension IOPB {
           diagnostics += error.errors.map(\.description)
           continue
         }
-        let run = Self.runScenario(scenario, chosen)
+        let run = Self.runScenario(scenario, chosen, checksInvariants: !noInvariants)
         output.append(run.render(trace: trace))
         if let error = run.error {
           malformed = true
@@ -63,8 +67,12 @@ extension IOPB {
       try execute().emit()
     }
 
-    private static func runScenario(_ scenario: Scenario, _ strategy: some SwitchStrategy) -> ScenarioRun {
-      ScenarioRunner.run(scenario, strategy: strategy)
+    private static func runScenario(
+      _ scenario: Scenario, _ strategy: some SwitchStrategy, checksInvariants: Bool
+    ) -> ScenarioRun {
+      var runner = ScenarioRunner(scenario, strategy: strategy)
+      runner.checksInvariants = checksInvariants
+      return runner.run()
     }
   }
 }

@@ -114,3 +114,31 @@ func smallBounds(cpus: Int = 1, ports: Int = 128, threads: Int = 2) -> CheckConf
     #expect(run.failures.map(\.step.location.line) == [run.records.last?.step.location.line], "seed \(seed)")
   }
 }
+
+@Suite struct MutantCatalogTests {
+  /// Every mutant the catalogue says must be caught is, with invariants judged and without, and
+  /// its counterexample replays and fails at its last step only.
+  @Test(arguments: MutantCatalog.all.filter { $0.expectation == .caught }.map(\.name), [true, false])
+  func everyMutantIsCaughtAndItsCounterexampleReplays(_ name: String, checksInvariants: Bool) async throws {
+    let mutant = try #require(MutantCatalog.mutant(named: name))
+    var bounds = smallBounds()
+    bounds.depth = 14
+    bounds.checksInvariants = checksInvariants
+    bounds.deviations = mutant.deviations
+    let result = await bounds.check(mutant.strategy)
+    #expect(result.verdict == .violation)
+    let counterexample = try #require(result.counterexample)
+    let scenario = try ScenarioParser.parse(counterexample.scenario, source: "\(name).scn")
+    let run = replay(scenario, mutant.strategy, checksInvariants: checksInvariants)
+    #expect(run.error == nil)
+    #expect(run.records.count == counterexample.steps.count + 2, "\(name): two process lines, then the steps")
+    let failing = run.failures.map(\.step.location.line)
+    #expect(failing == [run.records.last?.step.location.line ?? 0], "\(name): the replay fails at lines \(failing)")
+  }
+
+  private func replay(_ scenario: Scenario, _ strategy: some SwitchStrategy, checksInvariants: Bool) -> ScenarioRun {
+    var runner = ScenarioRunner(scenario, strategy: strategy)
+    runner.checksInvariants = checksInvariants
+    return runner.run()
+  }
+}
