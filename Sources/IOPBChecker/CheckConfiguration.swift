@@ -57,7 +57,9 @@ public struct CheckConfiguration: Sendable, Hashable {
     for range in ranges ?? [] where range.lowerBound < 0 || range.upperBound >= ports {
       problems.append("range \(range.lowerBound)-\(range.upperBound) lies outside ports 0…\(ports - 1)")
     }
-    if jobs < 1 { problems.append("--jobs must be at least 1") }
+    if !(1...64).contains(jobs) { problems.append("--jobs must be 1…64, not \(jobs)") }
+    if let maxStates, maxStates < 1 { problems.append("--max-states must be positive") }
+    if let timeout, !(timeout > 0) { problems.append("--timeout must be a positive number of seconds") }
     if let shard, !(0..<shard.count).contains(shard.index) { problems.append("--shard \(shard) names no shard") }
     return problems
   }

@@ -122,7 +122,10 @@ extension IOPB.Check {
       configuration.checksInvariants = !noInvariants
       configuration.storage = fingerprint ? .fingerprint : .exact
       configuration.maxStates = maxStates
-      configuration.maxMemory = maxMemory.map { $0 * 1_048_576 }
+      if let maxMemory {
+        guard (1...(1 << 30)).contains(maxMemory) else { throw ValidationError("--max-memory must be 1…\(1 << 30) MiB, not \(maxMemory)") }
+        configuration.maxMemory = maxMemory * 1_048_576
+      }
       configuration.timeout = timeout
       if let shard {
         guard let parsed = Shard(shard) else { throw ValidationError("--shard must be i/n, not '\(shard)'") }

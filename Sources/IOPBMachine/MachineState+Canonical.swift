@@ -129,6 +129,12 @@ extension MachineState {
     } else {
       cpuGroups = identityCPUs.map { [$0] }
     }
+    // Orderings to compare: the product of the groups' factorials. Past a bound the state
+    // keeps its creation order: sound (the form still behaves as the state), only less reduced.
+    let orderingCount = (threadGroups.map(\.count) + cpuGroups.map(\.count)).reduce(1) { product, size in
+      min(Self.maximumOrderings + 1, product * (1...max(size, 1)).reduce(1) { min(Self.maximumOrderings + 1, $0 * $1) })
+    }
+    if orderingCount > Self.maximumOrderings { return canonical(strategy: strategy, symmetry: []) }
     var best: CanonicalMachineState<StrategyState>?
     var candidates = 0
     for cpuOrder in Self.orderings(cpuGroups) {
@@ -148,6 +154,9 @@ extension MachineState {
     result.candidates = candidates
     return result
   }
+
+  /// The most orderings of interchangeable threads and CPUs one canonical form compares (5!).
+  @usableFromInline static var maximumOrderings: Int { 120 }
 
   /// `items` sorted by `key` (stably) and cut where the key changes.
   @inlinable

@@ -19,6 +19,10 @@ func iopbCheck(_ arguments: [String]) async throws -> CommandOutput {
     UsageCase(arguments: ["--deviation", "nope"], message: "unknown deviation 'nope'"),
     UsageCase(arguments: ["--shard", "3/2"], message: "--shard 3/2 names no shard"),
     UsageCase(arguments: ["--format", "xml"], message: "--format must be text or json"),
+    UsageCase(arguments: ["--jobs", "9223372036854775807"], message: "--jobs must be 1…64"),
+    UsageCase(arguments: ["--max-memory", "9223372036854775807"], message: "--max-memory must be 1…"),
+    UsageCase(arguments: ["--timeout=-1"], message: "--timeout must be a positive number of seconds"),
+    UsageCase(arguments: ["--max-states", "0"], message: "--max-states must be positive"),
   ]
 
   @Test(arguments: badFlags)
