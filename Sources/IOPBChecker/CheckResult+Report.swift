@@ -52,7 +52,7 @@ extension CheckResult {
     if case .random(let seed) = mode {
       lines[0] += "; random walks, seed \(seed)"
     } else if !configuration.symmetry.isEmpty {
-      lines.append("symmetry: \(symmetryCandidates) renamings compared over \(transitions + 1) canonicalisations")
+      lines.append("symmetry: \(symmetryCandidates) renamings compared")
     }
     if configuration.storage == .fingerprint || mode != .exhaustive {
       lines.append("fingerprint storage: probability of a missed state ≤ \(Self.scientific(omissionProbability))")

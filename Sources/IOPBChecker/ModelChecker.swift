@@ -47,14 +47,18 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
   /// One step from a stored state: where it leads and what it broke.
   struct Successor: Sendable {
     var parent: Int
-    var target: CanonicalMachineState<Strategy.State>
+    /// Where the step leads; nil when it changed nothing the state holds (the stored parent
+    /// itself), which needs no canonical form.
+    var target: CanonicalMachineState<Strategy.State>?
     var finding: Finding?
     var explained: Bool
   }
 
-  /// Takes `step` on `machine` and judges it.
+  /// Takes `step` on `machine` and judges it. When the step leaves the machine in `unchangedFrom`
+  /// (a state whose invariants were judged already), the invariants are not judged again.
   public static func take(
-    _ step: MachineStep, on machine: inout Machine<Strategy>, checkingInvariants: Bool = true
+    _ step: MachineStep, on machine: inout Machine<Strategy>, checkingInvariants: Bool = true,
+    unchangedFrom previous: MachineState<Strategy.State>? = nil
   ) -> (finding: Finding?, explained: Bool) {
     let result: StepResult
     do { result = try machine.apply(step) } catch { return (.machineError(error), false) }
@@ -62,7 +66,7 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     for violation in result.violations {
       if machine.limitationExplains(violation) { explained = true } else { return (.violation(violation), false) }
     }
-    guard checkingInvariants else { return (nil, explained) }
+    guard checkingInvariants, previous.map({ machine.state != $0 }) ?? true else { return (nil, explained) }
     let broken = machine.invariantViolations()
     return (broken.isEmpty ? nil : .invariants(broken), explained)
   }
@@ -75,8 +79,11 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
       machine.state = state
       for enabled in machine.enabledSteps(menu) {
         machine.state = state
-        let (finding, explained) = Self.take(enabled.step, on: &machine, checkingInvariants: configuration.checksInvariants)
-        successors.append(Successor(parent: index, target: canonical(machine.state), finding: finding, explained: explained))
+        let (finding, explained) = Self.take(
+          enabled.step, on: &machine, checkingInvariants: configuration.checksInvariants, unchangedFrom: state)
+        let unchanged = finding == nil && machine.state == state
+        successors.append(
+          Successor(parent: index, target: unchanged ? nil : canonical(machine.state), finding: finding, explained: explained))
       }
     }
     return successors
@@ -121,16 +128,17 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
         let successors = await expandInParallel(batch)
         for successor in successors {
           transitions += 1
-          symmetryCandidates += successor.target.candidates
           if successor.explained { limitationHits += 1 }
+          guard let target = successor.target else { continue }
+          symmetryCandidates += target.candidates
           if let finding = successor.finding {
-            found = (successor.parent, successor.target.bytes, finding)
+            found = (successor.parent, target.bytes, finding)
             break levels
           }
-          let (index, inserted) = store.insert(successor.target.bytes)
+          let (index, inserted) = store.insert(target.bytes)
           if inserted {
             parents.append(Int32(successor.parent))
-            next.append((index, successor.target.state))
+            next.append((index, target.state))
           }
         }
         let now = clock.now
