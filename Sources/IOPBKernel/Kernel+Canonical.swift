@@ -13,8 +13,8 @@ extension Kernel {
       if let bitmap = self[id].ioBitmap, bitmaps[bitmap] != nil { renumbering.assign(bitmap: bitmap) }
     }
     for id in bitmaps.keys.sorted() { renumbering.assign(bitmap: id) }
-    for (_, bitmap) in bitmaps.sorted(by: { renumbering.bitmap($0.key).rawValue < renumbering.bitmap($1.key).rawValue }) {
-      if bitmap.sequence != 0 { renumbering.assign(sequence: bitmap.sequence) }
+    for id in renumbering.bitmapOrder {
+      if let sequence = bitmaps[id]?.sequence { renumbering.assign(sequence: sequence) }
     }
     return renumbering
   }

@@ -24,6 +24,8 @@ public struct Renumbering: Sendable, Hashable {
   private var bitmapMap: [Int] = []
   private var sequences: [UInt64] = []
   private let cpuMap: [Int]
+  /// The bitmaps with dense numbers, in the order of those numbers.
+  public private(set) var bitmapOrder: [BitmapID] = []
   /// How many processes and bitmaps got dense numbers; the next fresh number of each.
   public private(set) var processCount = 0
   public private(set) var bitmapCount = 0
@@ -54,6 +56,7 @@ public struct Renumbering: Sendable, Hashable {
   public mutating func assign(bitmap: BitmapID) {
     if Self.lookup(bitmapMap, bitmap.rawValue) == nil {
       Self.set(&bitmapMap, bitmap.rawValue, bitmapCount)
+      bitmapOrder.append(bitmap)
       bitmapCount += 1
     }
   }

@@ -43,14 +43,11 @@ extension MachineState {
       reference.renumbering(
         threadOrder: renumbering.threadOrder.filter { reference.isAlive($0) }, cpuOrder: renumbering.cpuOrder)
     }
-    if renumbering.isIdentity(for: kernel),
-      zip(reference.map { [$0] } ?? [], referenceRenumbering.map { [$0] } ?? []).allSatisfy({ $1.isIdentity(for: $0) })
-    {
-      return self
-    }
+    let referenceIsIdentity = reference.map { referenceRenumbering?.isIdentity(for: $0) ?? false } ?? true
+    if referenceIsIdentity, renumbering.isIdentity(for: kernel) { return self }
     var state = self
     state.kernel = kernel.renumbered(by: renumbering)
-    if let reference, let referenceRenumbering { state.reference = reference.renumbered(by: referenceRenumbering) }
+    if let referenceRenumbering { state.reference = reference?.renumbered(by: referenceRenumbering) }
     state.strategy = strategy.renumbered(self.strategy, by: renumbering)
     state.cpus = renumbering.moved(cpus) { slot in
       CPUSlot(current: slot.current.map(renumbering.thread), inUserMode: slot.inUserMode)
@@ -86,15 +83,9 @@ extension MachineState {
   public func canonical<Strategy: SwitchStrategy>(
     strategy: Strategy, symmetry: Symmetry = []
   ) -> CanonicalMachineState<StrategyState> where Strategy.State == StrategyState {
-    let live = Array(kernel.liveThreads)
+    let live = kernel.liveThreads
     let identityCPUs = Array(0..<cpus.count)
-    guard !symmetry.isEmpty else {
-      let renumbered = self.renumbered(
-        by: kernel.renumbering(threadOrder: live, cpuOrder: identityCPUs), strategy: strategy)
-      var encoder = StateEncoder()
-      renumbered.encode(into: &encoder)
-      return CanonicalMachineState(state: renumbered, bytes: encoder.bytes, candidates: 1)
-    }
+    guard !symmetry.isEmpty else { return form(threadOrder: live, cpuOrder: identityCPUs, strategy: strategy) }
     func running(_ thread: ThreadID) -> CPUID? { cpus.indices.first { cpus[$0].current == thread } }
     var threadSignatures: [ThreadID: [UInt8]] = [:]
     for thread in live {
@@ -131,28 +122,36 @@ extension MachineState {
     }
     // Orderings to compare: the product of the groups' factorials. Past a bound the state
     // keeps its creation order: sound (the form still behaves as the state), only less reduced.
-    let orderingCount = (threadGroups.map(\.count) + cpuGroups.map(\.count)).reduce(1) { product, size in
-      min(Self.maximumOrderings + 1, product * (1...max(size, 1)).reduce(1) { min(Self.maximumOrderings + 1, $0 * $1) })
+    var orderingCount = 1
+    for size in threadGroups.map(\.count) + cpuGroups.map(\.count) {
+      for factor in 1...max(size, 1) { orderingCount = min(orderingCount * factor, Self.maximumOrderings + 1) }
     }
-    if orderingCount > Self.maximumOrderings { return canonical(strategy: strategy, symmetry: []) }
-    var best: CanonicalMachineState<StrategyState>?
-    var candidates = 0
-    for cpuOrder in Self.orderings(cpuGroups) {
-      for threadOrder in Self.orderings(threadGroups) {
-        candidates += 1
-        let renumbered = self.renumbered(
-          by: kernel.renumbering(threadOrder: threadOrder, cpuOrder: cpuOrder), strategy: strategy)
-        var encoder = StateEncoder()
-        renumbered.encode(into: &encoder)
-        if best.map({ encoder.bytes.lexicographicallyPrecedes($0.bytes) }) ?? true {
-          best = CanonicalMachineState(state: renumbered, bytes: encoder.bytes, candidates: 0)
-        }
+    guard orderingCount <= Self.maximumOrderings else {
+      return form(threadOrder: live, cpuOrder: identityCPUs, strategy: strategy)
+    }
+    // Each has at least one ordering: the groups are never empty.
+    let cpuOrders = Self.orderings(cpuGroups)
+    let threadOrders = Self.orderings(threadGroups)
+    var best = form(threadOrder: threadOrders[0], cpuOrder: cpuOrders[0], strategy: strategy)
+    for (cpuIndex, cpuOrder) in cpuOrders.enumerated() {
+      for (threadIndex, threadOrder) in threadOrders.enumerated() where cpuIndex + threadIndex > 0 {
+        let candidate = form(threadOrder: threadOrder, cpuOrder: cpuOrder, strategy: strategy)
+        if candidate.bytes.lexicographicallyPrecedes(best.bytes) { best = candidate }
       }
     }
-    // Both orderings yield at least one order (of empty groups if need be).
-    var result = best ?? CanonicalMachineState(state: self, bytes: [], candidates: 0)
-    result.candidates = candidates
-    return result
+    best.candidates = cpuOrders.count * threadOrders.count
+    return best
+  }
+
+  /// The state renamed so that its live threads and CPUs come in the given orders, encoded.
+  @inlinable
+  func form<Strategy: SwitchStrategy>(
+    threadOrder: [ThreadID], cpuOrder: [Int], strategy: Strategy
+  ) -> CanonicalMachineState<StrategyState> where Strategy.State == StrategyState {
+    let renumbered = renumbered(by: kernel.renumbering(threadOrder: threadOrder, cpuOrder: cpuOrder), strategy: strategy)
+    var encoder = StateEncoder()
+    renumbered.encode(into: &encoder)
+    return CanonicalMachineState(state: renumbered, bytes: encoder.bytes, candidates: 1)
   }
 
   /// The most orderings of interchangeable threads and CPUs one canonical form compares (5!).
