@@ -16,10 +16,16 @@ extension CheckConfiguration {
     if let depth { parts.append("depth \(depth)") }
     if !checksInvariants { parts.append("invariants off") }
     if !deviations.isEmpty { parts.append("deviations " + deviations.map(\.rawValue).sorted().joined(separator: ",")) }
-    parts.append("symmetry " + (symmetry.isEmpty ? "off" : [symmetry.contains(.threads) ? "threads" : nil, symmetry.contains(.cpus) ? "cpus" : nil].compactMap { $0 }.joined(separator: "+")))
+    parts.append("symmetry " + symmetryName)
     parts.append("\(storage.rawValue) storage")
     if let shard { parts.append("shard \(shard)") }
     return parts.joined(separator: ", ")
+  }
+
+  /// `off`, `threads`, `cpus` or `threads+cpus`, as the report and the JSON say it.
+  var symmetryName: String {
+    let parts = [symmetry.contains(.threads) ? "threads" : nil, symmetry.contains(.cpus) ? "cpus" : nil].compactMap { $0 }
+    return parts.isEmpty ? "off" : parts.joined(separator: "+")
   }
 
   static func rangeText(_ range: ClosedRange<Int>) -> String {
@@ -79,7 +85,7 @@ extension CheckResult {
     var bounds: [String: Any] = [
       "cpus": configuration.cpus, "processes": configuration.processes, "threads": configuration.threads,
       "ports": configuration.ports, "ranges": ranges, "ops": configuration.operations.sorted().map(\.rawValue),
-      "symmetry": configuration.symmetry.isEmpty ? "off" : configuration.symmetry == .all ? "threads+cpus" : configuration.symmetry.contains(.threads) ? "threads" : "cpus",
+      "symmetry": configuration.symmetryName,
       "storage": configuration.storage.rawValue, "deviations": configuration.deviations.map(\.rawValue).sorted(),
       "summary": configuration.summary, "invariants": configuration.checksInvariants,
     ]

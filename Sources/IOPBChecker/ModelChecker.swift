@@ -54,21 +54,33 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     var explained: Bool
   }
 
-  /// Takes `step` on `machine` and judges it. When the step leaves the machine in `unchangedFrom`
+  /// What one step did: what it broke, whether a declared limitation explained a violation,
+  /// and whether it left the machine as it found it.
+  public struct Judgement: Sendable {
+    public var finding: Finding?
+    public var explained: Bool
+    public var unchanged: Bool
+  }
+
+  /// Takes `step` on `machine` and judges it. When the step leaves the machine in `previous`
   /// (a state whose invariants were judged already), the invariants are not judged again.
   public static func take(
     _ step: MachineStep, on machine: inout Machine<Strategy>, checkingInvariants: Bool = true,
     unchangedFrom previous: MachineState<Strategy.State>? = nil
-  ) -> (finding: Finding?, explained: Bool) {
+  ) -> Judgement {
     let result: StepResult
-    do { result = try machine.apply(step) } catch { return (.machineError(error), false) }
+    do { result = try machine.apply(step) } catch { return Judgement(finding: .machineError(error), explained: false, unchanged: false) }
     var explained = false
     for violation in result.violations {
-      if machine.limitationExplains(violation) { explained = true } else { return (.violation(violation), false) }
+      guard machine.limitationExplains(violation) else {
+        return Judgement(finding: .violation(violation), explained: false, unchanged: false)
+      }
+      explained = true
     }
-    guard checkingInvariants, previous.map({ machine.state != $0 }) ?? true else { return (nil, explained) }
+    let unchanged = previous.map { machine.state == $0 } ?? false
+    guard checkingInvariants, !unchanged else { return Judgement(finding: nil, explained: explained, unchanged: unchanged) }
     let broken = machine.invariantViolations()
-    return (broken.isEmpty ? nil : .invariants(broken), explained)
+    return Judgement(finding: broken.isEmpty ? nil : .invariants(broken), explained: explained, unchanged: unchanged)
   }
 
   /// Every successor of the stored states `batch` (index, state), in order.
@@ -79,11 +91,13 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
       machine.state = state
       for enabled in machine.enabledSteps(menu) {
         machine.state = state
-        let (finding, explained) = Self.take(
+        let judged = Self.take(
           enabled.step, on: &machine, checkingInvariants: configuration.checksInvariants, unchangedFrom: state)
-        let unchanged = finding == nil && machine.state == state
+        let unchanged = judged.finding == nil && judged.unchanged
         successors.append(
-          Successor(parent: index, target: unchanged ? nil : canonical(machine.state), finding: finding, explained: explained))
+          Successor(
+            parent: index, target: unchanged ? nil : canonical(machine.state), finding: judged.finding,
+            explained: judged.explained))
       }
     }
     return successors
@@ -116,8 +130,11 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     levels: while found == nil, !frontier.isEmpty {
       if let limit = configuration.depth, depth >= limit { break }
       if let shard = configuration.shard, depth == shard.splitDepth {
+        // Frontier states are canonical already: their encoding is their stored bytes.
         frontier = frontier.filter { entry in
-          Int(StateHash.hash(canonical(entry.1).bytes) % UInt64(shard.count)) == shard.index
+          var encoder = StateEncoder()
+          entry.1.encode(into: &encoder)
+          return Int(StateHash.hash(encoder.bytes) % UInt64(shard.count)) == shard.index
         }
       }
       var next: [(Int, MachineState<Strategy.State>)] = []
@@ -228,7 +245,8 @@ public struct ModelChecker<Strategy: SwitchStrategy>: Sendable {
     if parent >= 0 {
       for step in machine.enabledSteps(menu).map(\.step) {
         var candidate = machine
-        guard let candidateFinding = Self.take(step, on: &candidate, checkingInvariants: configuration.checksInvariants).finding, candidateFinding.kind == finding.kind,
+        guard let candidateFinding = Self.take(step, on: &candidate, checkingInvariants: configuration.checksInvariants).finding,
+          candidateFinding.kind == finding.kind,
           canonical(candidate.state).bytes == target
         else { continue }
         let before = machine

@@ -48,9 +48,9 @@ public struct RandomExplorer<Strategy: SwitchStrategy>: Sendable {
         let step = enabled[random.uniform(0...(enabled.count - 1))]
         path.append(step)
         taken += 1
-        let (finding, explained) = ModelChecker<Strategy>.take(step, on: &machine, checkingInvariants: checker.configuration.checksInvariants)
-        if explained { limitationHits += 1 }
-        if finding != nil {
+        let judged = ModelChecker<Strategy>.take(step, on: &machine, checkingInvariants: configuration.checksInvariants)
+        if judged.explained { limitationHits += 1 }
+        if judged.finding != nil {
           failing = path
           break walks
         }
@@ -85,8 +85,8 @@ public struct RandomExplorer<Strategy: SwitchStrategy>: Sendable {
     let menu = checker.configuration.menu
     for (index, step) in path.enumerated() {
       guard machine.enabledSteps(menu).contains(where: { $0.step == step }) else { return nil }
-      let (finding, _) = ModelChecker<Strategy>.take(step, on: &machine, checkingInvariants: checker.configuration.checksInvariants)
-      if let finding { return index == path.count - 1 ? finding : nil }
+      let judged = ModelChecker<Strategy>.take(step, on: &machine, checkingInvariants: checker.configuration.checksInvariants)
+      if let finding = judged.finding { return index == path.count - 1 ? finding : nil }
     }
     return nil
   }
