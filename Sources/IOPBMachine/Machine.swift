@@ -373,7 +373,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
 
   /// Broken invariants: the strategy's own (I1–I4 for Linux), then the kernel's.
   public func invariantViolations() -> [InvariantViolation] {
-    strategy.invariantViolations(in: context.state, kernel: context.kernel, currents: PerCPU(cpus.map(\.current)))
+    strategy.invariantViolations(in: context.state, kernel: context.kernel, currents: PerCPU(cpus.map { $0.current }))
       + context.kernel.invariantViolations().map(InvariantViolation.kernel)
   }
 

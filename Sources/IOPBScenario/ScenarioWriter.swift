@@ -35,11 +35,12 @@ public struct ScenarioWriter: Sendable {
     stepCount += 1
     let current = { (cpu: CPUID) in before.cpus[cpu].current.map(Self.name) ?? "idle" }
     let outcome = result.map { Self.expectation($0.outcome) } ?? ""
+    // A thread a call creates: its number, or the one it would have had when the call failed.
+    let created: String
+    if case .syscall(_, let child?)? = result?.outcome { created = Self.name(child) } else { created = "t\(before.kernel.threads.count)" }
     switch step {
     case .syscall(let thread, let call):
       let name = Self.name(thread)
-      let created: String
-      if case .syscall(_, let child?)? = result?.outcome { created = Self.name(child) } else { created = "t\(before.kernel.threads.count)" }
       switch call {
       case .ioperm(let from, let count, let on):
         lines.append("\(name): ioperm \(from) \(count) \(on ? "on" : "off")\(outcome)")
@@ -65,8 +66,6 @@ public struct ScenarioWriter: Sendable {
     case .ioWorker(let worker, let action):
       switch action {
       case .createWorker(let cpu):
-        let created: String
-        if case .syscall(_, let child?)? = result?.outcome { created = Self.name(child) } else { created = "t\(before.kernel.threads.count)" }
         lines.append("\(Self.name(worker)): ioworker \(created) \(cpu)\(outcome)")
       case .exit:
         lines.append("\(Self.name(worker)): exit")

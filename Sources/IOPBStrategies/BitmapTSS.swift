@@ -169,6 +169,13 @@ public struct BitmapTSS: Sendable, Hashable {
     return problems
   }
 
+  /// I4 of the reference §4.3 broken: the base is valid (`VALID_MAP` or `VALID_ALL`) although
+  /// `current` (nil: idle) lacks TIF_IO_BITMAP.
+  public func validBaseWithoutFlag(current: ThreadID?, kernel: Kernel) -> Bool {
+    guard base == layout.validMap || base == layout.validAll else { return false }
+    return current.map { kernel[$0].needsIOBitmapUpdate } != true
+  }
+
   /// True when bytes `0..<count` of the map equal those of `bitmap`.
   public func holds(_ bitmap: IOBitmap, bytes count: Int) -> Bool {
     let count = min(count, layout.bitmapBytes)

@@ -57,14 +57,12 @@ public struct HelenOSStrategy: SwitchStrategy {
   /// the thread's own current view, ports the installed map decides otherwise, CLI/STI) is not
   /// the per-task limitation.
   public func limitationExplains(_ violation: Violation, kernel: Kernel, state: State) -> Bool {
-    guard let ports = violation.ports, state.cpus.indices.contains(violation.cpu),
-      let width = IOAccessWidth(rawValue: ports.count), let port = UInt16(exactly: ports.lowerBound)
-    else { return false }
+    guard let access = violation.access, state.cpus.indices.contains(violation.cpu) else { return false }
     let record = state.cpus[violation.cpu]
     guard record.process == kernel[violation.thread].process,
       record.installed != PortView(of: violation.thread, in: kernel)
     else { return false }
-    let decision = IOPermissionCheck.decide(IOAccess(.in, port: port, width: width), tss: record.tss.segment)
+    let decision = IOPermissionCheck.decide(access, tss: record.tss.segment)
     return decision.isAllowed == violation.isLeak
   }
 

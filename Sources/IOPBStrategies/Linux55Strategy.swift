@@ -230,11 +230,8 @@ public struct Linux55Strategy: SwitchStrategy {
       if let (id, source) = claimedBitmap(tss.prevSequence, in: kernel), !tss.holds(source, bytes: tss.dirtyBytes) {
         problems.append(InvariantViolation(.bytesDiffer(from: id), at: .cpu(cpu)))
       }
-      if tss.base == tss.layout.validMap || tss.base == tss.layout.validAll {
-        let current = currents.indices.contains(cpu) ? currents[cpu] : nil
-        if current.map({ kernel[$0].needsIOBitmapUpdate }) != true {
-          problems.append(InvariantViolation(.validBaseWithoutFlag, at: .cpu(cpu)))
-        }
+      if tss.validBaseWithoutFlag(current: currents.indices.contains(cpu) ? currents[cpu] : nil, kernel: kernel) {
+        problems.append(InvariantViolation(.validBaseWithoutFlag, at: .cpu(cpu)))
       }
     }
     return problems

@@ -120,10 +120,8 @@ public struct V2SpeedupScheduleOutStrategy: SwitchStrategy {
   ) -> [InvariantViolation] {
     var problems = state.layoutViolations
     for cpu in state.cpus.indices {
-      let tss = state.cpus[cpu].tss
-      guard tss.base == tss.layout.validMap || tss.base == tss.layout.validAll else { continue }
       let current = currents.indices.contains(cpu) ? currents[cpu] : nil
-      if current.map({ kernel[$0].needsIOBitmapUpdate }) != true {
+      if state.cpus[cpu].tss.validBaseWithoutFlag(current: current, kernel: kernel) {
         problems.append(InvariantViolation(.validBaseWithoutFlag, at: .cpu(cpu)))
       }
     }

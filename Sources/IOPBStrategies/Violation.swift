@@ -36,9 +36,12 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// The port byte addresses of the access; nil for CLI/STI.
-  public var ports: ClosedRange<Int>? {
+  public var ports: ClosedRange<Int>? { access?.ports }
+
+  /// The port access the double check judged; nil for the other kinds.
+  public var access: IOAccess? {
     switch kind {
-    case .leak(let access, _), .wrongDenial(let access, _): access.ports
+    case .leak(let access, _), .wrongDenial(let access, _): access
     case .interruptFlagChanged, .kernelFault, .referenceDiverged: nil
     }
   }
