@@ -2,6 +2,7 @@ import ArgumentParser
 import CCacheFlush
 import Foundation
 import IOPBCost
+import IOPBOracle
 import IOPBText
 
 extension IOPB {
@@ -77,7 +78,7 @@ extension IOPB {
       let text = profile.fileText
       guard let output else { return CommandOutput(output: text) }
       do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-        return CommandOutput(diagnostics: "error: \(output): cannot write: \(error.localizedDescription)", exitCode: 1)
+        return CommandOutput(diagnostics: "error: \(FileWriteError(path: output, operation: .write, underlying: error))", exitCode: 1)
       }
       return CommandOutput(output: "wrote \(output)")
     }

@@ -151,7 +151,9 @@ extension IOPB.Check {
       var diagnostics = ""
       if let path = counterexample, let scenario = result.counterexample?.scenario {
         do { try scenario.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-          return CommandOutput(diagnostics: "error: cannot write \(path): \(error.localizedDescription)", exitCode: CommandOutput.cannotCreate)
+          return CommandOutput(
+            diagnostics: "error: \(FileWriteError(path: path, operation: .write, underlying: error))",
+            exitCode: CommandOutput.cannotCreate)
         }
         diagnostics = "counterexample written to \(path)"
       }
@@ -182,13 +184,19 @@ extension IOPB.Check {
       if let save {
         do {
           try FileManager.default.createDirectory(atPath: save, withIntermediateDirectories: true)
-          for row in run.rows {
-            guard let scenario = row.result.counterexample?.scenario else { continue }
-            let path = save + "/" + row.mutant.name + ".scn"
-            try scenario.write(toFile: path, atomically: true, encoding: .utf8)
-          }
         } catch {
-          return CommandOutput(diagnostics: "error: cannot write into \(save): \(error.localizedDescription)", exitCode: CommandOutput.cannotCreate)
+          return CommandOutput(
+            diagnostics: "error: \(FileWriteError(path: save, operation: .createFolder, underlying: error))",
+            exitCode: CommandOutput.cannotCreate)
+        }
+        for row in run.rows {
+          guard let scenario = row.result.counterexample?.scenario else { continue }
+          let path = save + "/" + row.mutant.name + ".scn"
+          do { try scenario.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            return CommandOutput(
+              diagnostics: "error: \(FileWriteError(path: path, operation: .write, underlying: error))",
+              exitCode: CommandOutput.cannotCreate)
+          }
         }
         diagnostics.append("counterexamples written to \(save)/")
       }
