@@ -45,15 +45,6 @@ public struct PortExtents: Sendable, Hashable {
     return low < runs.count && runs[low].contains(port)
   }
 
-  /// True when one run holds every port of `ports`: what seL4's `ensurePortOperationAllowed()`
-  /// asks of the one capability invoked.
-  public func covers(_ ports: ClosedRange<Int>) -> Bool {
-    runs.contains { $0.lowerBound <= ports.lowerBound && ports.upperBound < $0.upperBound }
-  }
-
-  /// The ports in some run.
-  public var portCount: Int { runs.reduce(0) { $0 + $1.count } }
-
   /// The ranges whose membership differs between `self` and `target`, ascending, each with
   /// whether `target` holds it: the `(port, len, enable)` calls that turn one into the other.
   public func edits(to target: PortExtents, portCount: Int) -> [(ports: Range<Int>, enable: Bool)] {

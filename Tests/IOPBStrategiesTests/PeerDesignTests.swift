@@ -129,16 +129,6 @@ import Testing
     #expect(profile.cycles(for: run.counts, copiesFrom: .l1) == 5 * profile[.portInvocation])
   }
 
-  /// One capability must cover the whole access: a word straddling the end of a thread's run
-  /// is refused, as `ensurePortOperationAllowed()` refuses it.
-  @Test func seL4ChecksTheWholeAccessAgainstOneRun() throws {
-    var extents = PortExtents()
-    extents.set(0x80..<0x82, enable: true)
-    #expect(extents.covers(0x80...0x81))
-    #expect(!extents.covers(0x81...0x82))
-    #expect(!extents.covers(0x7f...0x80))
-  }
-
   /// Redox moves only the base: to the all-zero map for a thread granted anything, outside the
   /// TSS otherwise, on every switch.
   @Test func redoxSwitchesAccessWholesaleByTheBase() throws {
