@@ -78,7 +78,7 @@ public struct ZirconStrategy: SwitchStrategy {
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     var tss = BitmapTSS(portCount: kernel.portCount, baseAtMap: true)
-    // The CPU never reads past the map's own bytes as zero: every byte may hold runs.
+    // Any map byte may hold a run's zero bits: I1 checks only the all-ones tail after the map.
     tss.dirtyBytes = tss.layout.bitmapBytes
     return State(cpus: PerCPU(repeating: CPUState(tss: tss), count: cpuCount))
   }
