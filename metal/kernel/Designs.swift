@@ -1,0 +1,3 @@
+enum Designs {
+  static func lazyGeneralProtection() -> Bool { false }
+}

@@ -1,0 +1,25 @@
+/// The metal kernel's entry from entry.S (long mode, boot tables, interrupts off).
+@_cdecl("metal_main")
+func metal_main(_ multibootInfo: UInt64) {
+  Serial.initialise()
+  Serial.text("@@I boot metal\n")
+  Paging.buildKernelTables()
+  Paging.buildUserTables()
+  Descriptors.installGDT()
+  Descriptors.installIDT()
+  Descriptors.setStacks(tss: Layout.fixedTSS)
+  Descriptors.loadTSS(Selector.tss, base: Layout.fixedTSS, limit: 0x67)
+  guard var program = ProgramReader.module(info: multibootInfo) else { panic("no program module") }
+  Serial.text("@@I tsc-start ")
+  Serial.hex(tscBegin())
+  Serial.newline()
+  while let command = program.command() {
+    switch command {
+    case 0x56: Differential.run(&program)  // V
+    case 0x23: program.skipLine()  // # comment
+    default: panic("unknown command", UInt64(command))
+    }
+  }
+  Serial.text("@@DONE\n")
+  powerOff(0)
+}
