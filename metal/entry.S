@@ -185,6 +185,20 @@ metal_user_io_address:       movq $metal_user_io, %rax; ret
 metal_user_gp_loop_address:  movq $metal_user_gp_loop, %rax; ret
 metal_user_syscall_address:  movq $metal_user_syscall, %rax; ret
 metal_mfence:  mfence; ret
+	/* metal_cpuid(leaf, out[4]): EAX, EBX, ECX, EDX of CPUID leaf (subleaf 0) */
+	.globl metal_cpuid
+metal_cpuid:
+	pushq %rbx
+	movq %rsi, %r8
+	movl %edi, %eax
+	xorl %ecx, %ecx
+	cpuid
+	movl %eax, (%r8)
+	movl %ebx, 4(%r8)
+	movl %ecx, 8(%r8)
+	movl %edx, 12(%r8)
+	popq %rbx
+	ret
 metal_halt:    cli; hlt; jmp metal_halt
 
 /* ---------------------------------------------------------- trap entry */
@@ -300,6 +314,9 @@ metal_enter_user:
 	pushq %r14
 	pushq %r15
 	movq %rsp, metal_saved_kernel_rsp
+	/* the IRETQ frame on the entry stack: under KPTI it is the only stack the user
+	   tables map (Linux: the entry trampoline stack) */
+	movq $metal_entry_stack_top, %rsp
 	pushq $USER_DS
 	pushq %rsi
 	pushq %rdx

@@ -62,3 +62,4 @@ enum Memory {
   }
 }
 
+@_extern(c, "metal_cpuid") func cpuid(_ leaf: UInt32, _ out: UnsafeMutablePointer<UInt32>)

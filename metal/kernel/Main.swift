@@ -16,6 +16,15 @@ func metal_main(_ multibootInfo: UInt64) {
   while let command = program.command() {
     switch command {
     case 0x56: Differential.run(&program)  // V
+    case 0x44: Designs.start(&program)  // D
+    case 0x4E: Designs.create(&program)  // N
+    case 0x46: Designs.fork(&program)  // F
+    case 0x49: Designs.ioperm(&program)  // I
+    case 0x4C: Designs.iopl(&program)  // L
+    case 0x41: Designs.access(&program)  // A
+    case 0x45: Designs.end()  // E
+    case 0x54: Timing.run(&program)  // T
+    case 0x4B: Isolation.demonstrate()  // K
     case 0x23: program.skipLine()  // # comment
     default: panic("unknown command", UInt64(command))
     }
