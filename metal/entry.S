@@ -259,9 +259,13 @@ trap_common:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	/* KPTI: the kernel's tables first (the entry area is mapped in both) */
+	/* KPTI: the kernel's tables first (the entry area is mapped in both).  Only under
+	   isolation: a CR3 write flushes the TLB, which would hide a stale translation. */
+	cmpq $0, metal_user_cr3
+	je 1f
 	movq metal_kernel_cr3, %rax
 	movq %rax, %cr3
+1:
 	movq %rsp, %rdi
 	movabsq $metal_trap, %rax
 	call *%rax

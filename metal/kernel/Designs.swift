@@ -184,6 +184,11 @@ enum Designs {
     Serial.newline()
   }
 
+  /// `S thread`: an explicit context switch; the thread stays in the kernel.
+  static func switchTo(_ reader: inout ProgramReader) {
+    run(threadField(&reader))
+  }
+
   /// `E`: the counts of the run.
   static func end() {
     Serial.text("@@Q copies ")

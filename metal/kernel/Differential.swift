@@ -1,8 +1,8 @@
 /// The CPU check, differentially: the host's vector sets the TSS exactly so, and the IN runs
 /// at CPL 3 (SDM vol. 1 §13.5.2). A #GP is a deny.
 enum Differential {
-  /// `V id limit base iopl width port fill n (offset value)×n`: bytes 0x68 up to
-  /// ``Layout/vectorTSSSize`` set to `fill`, then the n patches, the map base at 0x66, TR loaded
+  /// `V id limit base iopl width port fill n (offset value)×n`: bytes 0x68 up to the limit set
+  /// to `fill`, then the n patches, the map base at 0x66, TR loaded
   /// with the inclusive `limit`. Prints `@@R id A` (allowed) or `@@R id G error` (#GP).
   static func run(_ reader: inout ProgramReader) {
     let id = reader.require()
@@ -17,7 +17,8 @@ enum Differential {
       width == 1 || width == 2 || width == 4, port <= 0xFFFF, iopl <= 3
     else { panic("vector out of range", id) }
     let tss = Layout.vectorTSS
-    Memory.fill(tss + 0x68, UInt8(truncatingIfNeeded: fill), Layout.vectorTSSSize - 0x68)
+    // The CPU reads nothing past the limit: filling up to it sets every byte that can matter.
+    if limit >= 0x68 { Memory.fill(tss + 0x68, UInt8(truncatingIfNeeded: fill), Int(limit + 1 - 0x68)) }
     for _ in 0..<patches {
       let offset = reader.require()
       let value = reader.require()
