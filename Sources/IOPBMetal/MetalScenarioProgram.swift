@@ -20,6 +20,8 @@ public struct MetalScenarioProgram: Sendable, Hashable {
     case ioperm(thread: Int, from: UInt64, count: UInt64, on: Bool)
     case iopl(thread: Int, level: UInt32)
     case contextSwitch(thread: Int)
+    /// A VM exit: TR's limit drops to 0x67 on the metal CPU.
+    case vmExit
     case access(step: Int, thread: Int, IOAccess)
   }
 
@@ -82,7 +84,7 @@ public struct MetalScenarioProgram: Sendable, Hashable {
       case .ioWorker:
         throw unsupported("io_uring workers")
       case .vmExit:
-        throw unsupported("VM exits")
+        operations.append(.vmExit)
       case .migrate, .failNextAllocation, .interruptFlag, .returnToUser:
         continue
       }
@@ -104,6 +106,7 @@ public struct MetalScenarioProgram: Sendable, Hashable {
         lines.append("I \(thread) \(hex(from)) \(hex(count)) \(on ? 1 : 0)")
       case .iopl(let thread, let level): lines.append("L \(thread) \(hex(UInt64(level)))")
       case .contextSwitch(let thread): lines.append("S \(thread)")
+      case .vmExit: lines.append("M")
       case .access(_, let thread, let access):
         lines.append("A \(hex(UInt64(id))) \(thread) \(hex(UInt64(access.port))) \(access.width.rawValue)")
         id += 1

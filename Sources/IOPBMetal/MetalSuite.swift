@@ -70,6 +70,7 @@ public struct MetalSuiteReport: Sendable {
     var lines: [String] = []
     if let differential {
       lines += differential.disagreements.prefix(50).map { "DISAGREE \($0)" }
+      lines += differential.qemuDifferences.prefix(3).map { "qemu-differs-from-sdm \($0)" }
       lines.append(differential.summary)
     }
     if let designs {

@@ -16,14 +16,20 @@ public struct MapPatch: Sendable, Hashable {
 ///
 /// The TSS is ``tssSize`` bytes: bytes from 0x68 on are ``fill``, then the ``patches``; the
 /// I/O map base at 0x66 is ``base`` and TR's inclusive limit is ``limit``. The hardware part
-/// (0–0x65) holds the kernel's stack pointers, which the model leaves zero: a vector's base is
-/// at least 0x68 so that no map byte read lies there.
+/// holds the kernel's RSP0 and IST1 (``hardwarePart``) and zeros, so a map base below 0x68
+/// reads known bytes.
 public struct MetalVector: Sendable, Hashable, CustomStringConvertible {
   /// The metal kernel's TSS memory for vectors (`Layout.vectorTSSSize`): a base up to 0xFFFF
   /// plus 8 KiB and a terminator.
   public static let tssSize = 0x13000
-  /// The lowest map base a vector may use: the end of the hardware part.
+  /// The first byte a vector's fill and patches may set: the end of the hardware part.
   public static let lowestBase = TaskStateSegment.hardwareSize
+  /// The smallest limit: RSP0 and IST1 stay inside the segment, so traps still reach the kernel.
+  public static let lowestLimit = 0x2F
+  /// What the metal kernel keeps in the hardware part of the vector TSS (metal/kernel/
+  /// Layout.swift: RSP0 = the entry stack's top 0x20A000 at offset 4, IST1 = the #DF stack's
+  /// top 0x20C000 at 0x24); every other byte below 0x66 is 0.
+  public static let hardwarePart: [(offset: Int, value: UInt64)] = [(4, 0x20A000), (0x24, 0x20C000)]
 
   /// What the vector tests, for edge vectors; nil for random ones.
   public var name: String?
@@ -57,11 +63,10 @@ public struct MetalVector: Sendable, Hashable, CustomStringConvertible {
     access.width != .byte && access.ports.overlaps(protocolUART)
   }
 
-  /// Whether the metal kernel accepts the vector: limit from 0x67 (the smallest a 64-bit TSS
-  /// may have, SDM vol. 3 §8.2.1) to the end of its memory, base from 0x68 to 0xFFFF, patches
-  /// inside the map region.
+  /// Whether the metal kernel accepts the vector: limit from ``lowestLimit`` to the end of its
+  /// memory, patches from 0x68 on, no wide access to the protocol UART.
   public var isValid: Bool {
-    limit >= TaskStateSegment.vmExitLimit && limit < Self.tssSize && Int(base) >= Self.lowestBase
+    limit >= Self.lowestLimit && limit < Self.tssSize
       && patches.allSatisfy { $0.offset >= Self.lowestBase && $0.offset < Self.tssSize }
       && !Self.touchesUARTWide(access)
   }
@@ -69,11 +74,18 @@ public struct MetalVector: Sendable, Hashable, CustomStringConvertible {
   /// The TSS as the model sees it.
   public var tss: TaskStateSegment {
     var tss = TaskStateSegment(size: Self.tssSize, limit: limit)
+    for (offset, value) in Self.hardwarePart { tss.writeLittleEndian(value, at: offset, width: 8) }
     tss.fill(fill, at: Self.lowestBase, count: Self.tssSize - Self.lowestBase)
     for patch in patches { tss.write([patch.value], at: patch.offset) }
     tss.ioMapBase = base
     return tss
   }
+
+  /// Whether QEMU's TCG check departs from the SDM reading on this vector: QEMU denies every
+  /// port while TR's limit is below 0x67 (`check_io()` in `target/i386/tcg/seg_helper.c`: "TSS
+  /// must be a valid 32 bit one", `env->tr.limit < 103` → #GP), where the SDM (vol. 1 §19.5.2)
+  /// only requires both map bytes within the limit.
+  public var qemuDeniesShortTSS: Bool { limit < TaskStateSegment.vmExitLimit }
 
   /// `IOPBCPU`'s decision for the access at CPL 3.
   public var modelDecision: IOPermissionDecision {

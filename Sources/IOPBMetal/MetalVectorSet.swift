@@ -53,6 +53,11 @@ public enum MetalVectorSet {
     vector("VMX limit 0x67 denies every port", allowed: [0...0xFFFF], access: IOAccess(port: 0x80), limit: TaskStateSegment.vmExitLimit),
     vector("IOPL 3 at CPL 3 skips the map", allowed: [], access: IOAccess(port: 0xFFFF, width: .dword), iopl: .ring3, base: 0x4000, limit: 0x67),
     vector("IOPL 2 at CPL 3 reads the map", allowed: [], access: IOAccess(port: 1), iopl: .ring2),
+    // Below 0x67 the map lies in the hardware part (RSP1, zero): the SDM reading allows.
+    MetalVector(name: "limit below 0x67, map on zero bytes of the hardware part", limit: 0x40, base: 0x10,
+      access: IOAccess(port: 0), fill: 0xFF),
+    MetalVector(name: "limit below 0x67, map on RSP0's bytes", limit: 0x40, base: 0x4,
+      access: IOAccess(port: 8, width: .word), fill: 0xFF),
   ]
 
   /// `count` vectors drawn from `seed` (``SimulationRandom``): the same seed gives the same
@@ -64,6 +69,7 @@ public enum MetalVectorSet {
 
   static func randomVector(_ random: inout SimulationRandom) -> MetalVector {
     let top = MetalVector.tssSize - 1
+    if random.chance(permille: 30) { return shortTSSVector(&random) }
     let base: Int
     switch random.uniform(0...3) {
     case 0: base = 0x68
@@ -112,6 +118,17 @@ public enum MetalVectorSet {
     return MetalVector(
       limit: limit, base: UInt16(base), iopl: iopl, access: IOAccess(port: UInt16(port), width: width), fill: fill,
       patches: valid.sorted { $0.key < $1.key }.map { MapPatch(offset: $0.key, value: $0.value) })
+  }
+
+  /// A limit below 0x67 and a map inside the hardware part.
+  static func shortTSSVector(_ random: inout SimulationRandom) -> MetalVector {
+    let limit = random.uniform(MetalVector.lowestLimit...0x66)
+    let base = random.uniform(0...(limit + 2))
+    let port = random.uniform(0...max(0, (limit - base) * 8 + 16))
+    return MetalVector(
+      limit: limit, base: UInt16(base), iopl: random.chance(permille: 100) ? .ring3 : .ring0,
+      access: IOAccess(port: UInt16(port), width: IOAccessWidth.allCases.randomElement(using: &random) ?? .byte),
+      fill: 0xFF)
   }
 
   /// A byte with few bits set, many set, or any.

@@ -56,6 +56,19 @@ func transcript(for differential: MetalDifferential, decide: (MetalVector) -> Bo
     #expect(differential.compare(missing).disagreements.map(\.index) == [7])
   }
 
+  @Test func qemuDenyingAShortTSSIsNamedNotADisagreementUnderTCGOnly() throws {
+    let differential = MetalDifferential(random: 0, seed: 1)
+    let index = try #require(differential.vectors.firstIndex { $0.qemuDeniesShortTSS && $0.modelDecision.isAllowed })
+    var tcg = transcript(for: differential) { $0.modelDecision.isAllowed }
+    tcg.results[index] = .generalProtection(error: 0)
+    let report = differential.compare(tcg)
+    #expect(report.agrees)
+    #expect(report.qemuDifferences.map(\.index) == [index])
+    var kvm = tcg
+    kvm.info["accel"] = "kvm"
+    #expect(differential.compare(kvm).disagreements.map(\.index) == [index])
+  }
+
   @Test func isolationNeedsAllThreeOutcomes() {
     let good = MetalTranscript(parsing: "K fixed 80 0\nK outside 8 0\nK outside-without-kpti 80 0\nDONE")
     #expect(MetalIsolationReport(good).demonstrated)

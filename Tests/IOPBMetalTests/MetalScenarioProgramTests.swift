@@ -33,11 +33,14 @@ import Testing
     #expect(report.failures.first?.step == "t.scn:8: b: inb 0x80")
   }
 
-  @Test func vmExitsAreNotRunOnMetal() throws {
-    let scenario = try parse("process a cpu0\nvmexit cpu0\na: inb 0x80 -> deny\n")
-    let run = MetalDesignRun(scenarios: [scenario])
-    #expect(run.programs.isEmpty)
-    #expect(run.skipped.first?.reason == "VM exits")
+  @Test func vmExitsCutTheLimitAndWorkersAreNotRun() throws {
+    let scenario = try parse("process a cpu0\na: ioperm 0x80 1 on -> ok\nvmexit cpu0\na: inb 0x80 -> allow\n")
+    let run = MetalDesignRun(scenarios: [scenario], designs: [.linux55])
+    #expect(run.program.contains("I 0 80 1 1\nM\nA 0 0 80 1\n"))
+    let workers = try parse("process a cpu0\na: ioworker w -> ok\n")
+    let skipped = MetalDesignRun(scenarios: [workers])
+    #expect(skipped.programs.isEmpty)
+    #expect(skipped.skipped.first?.reason == "io_uring workers")
   }
 
   @Test func generatedScenariosParseRunAndAreDeterministic() throws {

@@ -37,7 +37,39 @@ enum Descriptors {
   /// Points TR at `base` with `limit` through `selector`: descriptor, busy bit, LTR.
   static func loadTSS(_ selector: UInt16, base: UInt64, limit: UInt64) {
     writeTSSDescriptor(selector, base: base, limit: limit)
+    load(selector)
+  }
+
+  /// LTR of an available descriptor; TR's limit is the descriptor's again.
+  static func load(_ selector: UInt16) {
     loadTaskRegister(selector)
+    limitCut = false
+  }
+
+  /// Whether a VM exit left TR's hidden limit at 0x67 (Linux: `__tss_limit_invalid`).
+  static var limitCut = false
+
+  /// `M`: what a VM exit does to TR (SDM vol. 3 §28.5.2 "Loading Host Segment and Descriptor-
+  /// Table Registers": the TR limit becomes 0x67): LTR through the loaded descriptor with its
+  /// limit cut, the descriptor then restored (as Linux's GDT entry stays intact).
+  static func cutLimitAsVMExit() {
+    let selector = storeTaskRegister()
+    let entry = Layout.gdt + UInt64(selector & ~7)
+    let saved = Memory.load64(entry)
+    Memory.store64(entry, (saved & ~(0xFFFF | 0xF << 48)) | 0x67)
+    clearBusy(selector)
+    loadTaskRegister(selector)
+    Memory.store64(entry, saved)
+    limitCut = true
+  }
+
+  /// Linux `refresh_tss_limit()` → `force_reload_TR()`: the busy bit cleared and LTR again, when
+  /// a VM exit cut the limit.
+  static func refreshLimit() {
+    guard limitCut else { return }
+    let selector = storeTaskRegister()
+    clearBusy(selector)
+    load(selector)
   }
 
   /// RSP0 and IST1 of the TSS at `base` (SDM vol. 3 Figure 8-11: RSP0 at 4, IST1 at 0x24).

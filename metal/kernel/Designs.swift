@@ -189,6 +189,11 @@ enum Designs {
     run(threadField(&reader))
   }
 
+  /// `M`: a VM exit on the CPU (TR's limit drops to 0x67).
+  static func vmExit() {
+    Descriptors.cutLimitAsVMExit()
+  }
+
   /// `E`: the counts of the run.
   static func end() {
     Serial.text("@@Q copies ")
@@ -237,9 +242,12 @@ enum Designs {
     }
   }
 
+  /// Exit to user mode. A thread that may reach ports gets TR's limit back after a VM exit
+  /// (`refresh_tss_limit()`, in every design but the lazy one, whose #GP handler does it).
   static func returnToUser(_ thread: Int) {
-    guard design == .linux55, threads[thread].needsBitmapWork else { return }
-    updateLinux55(thread)
+    guard threads[thread].needsBitmapWork else { return }
+    if design == .linux55 { updateLinux55(thread) }
+    if design != .lazyGPCopy { Descriptors.refreshLimit() }
   }
 
   static func permissionsChanged(_ thread: Int) {
@@ -346,14 +354,14 @@ enum Designs {
     let base = target >= 0 ? threadTSS(target) : Layout.linuxTSS
     if design == .perThreadTSS {
       Descriptors.writeTSSDescriptor(Selector.tss, base: base, limit: LinuxLayout.limit)
-      loadTaskRegister(Selector.tss)
+      Descriptors.load(Selector.tss)
     } else {
       let selector = target >= 0 ? Selector.threadTSS + UInt16(target) * 16 : Selector.tss
       if target >= 0 && Memory.load8(Layout.gdt + UInt64(selector) + 5) & 0x80 == 0 {
         Descriptors.writeTSSDescriptor(selector, base: base, limit: LinuxLayout.limit)
       }
       Descriptors.clearBusy(selector)
-      loadTaskRegister(selector)
+      Descriptors.load(selector)
     }
     counts.taskRegisterLoads += 1
     loadedTSS = target
@@ -380,7 +388,12 @@ enum Designs {
   /// `do_general_protection()`'s lazy block: with the lazy base and a bitmap, copy `max`
   /// bytes, 0xFF over the rest of the previous extent, take ownership, base valid, restart.
   static func lazyGeneralProtection() -> Bool {
-    guard lazyPending, current >= 0, threads[current].hasBitmap else { return false }
+    guard current >= 0, threads[current].needsBitmapWork else { return false }
+    if Descriptors.limitCut {
+      Descriptors.refreshLimit()
+      return true
+    }
+    guard lazyPending, threads[current].hasBitmap else { return false }
     let tss = Layout.linuxTSS
     let bytes = threads[current].maxBytes
     let previousMax = UInt64(Memory.load32(tss + LinuxLayout.prevMax))

@@ -13,7 +13,8 @@ enum Differential {
     let port = reader.require()
     let fill = reader.require()
     let patches = reader.require()
-    guard limit >= 0x67, limit < UInt64(Layout.vectorTSSSize), base >= 0x68, base <= 0xFFFF,
+    // A limit from 0x2F keeps RSP0 and IST1 inside the segment (the INT 0x80 back needs RSP0).
+    guard limit >= 0x2F, limit < UInt64(Layout.vectorTSSSize), base <= 0xFFFF,
       width == 1 || width == 2 || width == 4, port <= 0xFFFF, iopl <= 3
     else { panic("vector out of range", id) }
     let tss = Layout.vectorTSS

@@ -5,6 +5,7 @@
 @_extern(c, "metal_load_gdt") func loadGDT(_ base: UInt64, _ limit: UInt16)
 @_extern(c, "metal_load_idt") func loadIDT(_ base: UInt64, _ limit: UInt16)
 @_extern(c, "metal_ltr") func loadTaskRegister(_ selector: UInt16)
+@_extern(c, "metal_str") func storeTaskRegister() -> UInt16
 @_extern(c, "metal_invlpg") func invalidatePage(_ address: UInt64)
 @_extern(c, "metal_read_cr2") func readCR2() -> UInt64
 @_extern(c, "metal_read_cr3") func readCR3() -> UInt64

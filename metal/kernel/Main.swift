@@ -23,6 +23,7 @@ func metal_main(_ multibootInfo: UInt64) {
     case 0x4C: Designs.iopl(&program)  // L
     case 0x41: Designs.access(&program)  // A
     case 0x53: Designs.switchTo(&program)  // S
+    case 0x4D: Designs.vmExit()  // M
     case 0x45: Designs.end()  // E
     case 0x54: Timing.run(&program)  // T
     case 0x4B: Isolation.demonstrate()  // K
