@@ -48,6 +48,7 @@ extension IOPB {
           output: partial.lines.joined(separator: "\n"), diagnostics: "error: \(error)", exitCode: CommandOutput.unavailable)
       }
       let report = suite.report(transcript)
+      report.timingNote.map(progress)
       var lines = report.lines
       if let profilePath, let profile = report.profile {
         let text = MetalCalibration.fileText(profile, transcript: transcript)

@@ -85,7 +85,11 @@ public struct MetalSuiteReport: Sendable {
       lines.append("metal timing: \(MetalCalibration.tcgWarning) (profile \(profile.name))")
     }
     lines += problems.map { "error: \($0)" }
-    if let seconds = transcript.info["wall-seconds"] { lines.append("metal: boot and run \(seconds) s (\(transcript.accelerator))") }
     return lines
+  }
+
+  /// How long the boot took, for standard error (it would make the report differ run to run).
+  public var timingNote: String? {
+    transcript.info["wall-seconds"].map { "metal: boot and run \($0) s (\(transcript.accelerator))" }
   }
 }
