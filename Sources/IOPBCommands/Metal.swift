@@ -64,17 +64,20 @@ extension IOPB {
       return CommandOutput(output: lines.joined(separator: "\n"), exitCode: report.passed ? 0 : 1)
     }
 
-    /// The scenario files, then `random` generated ones.
-    static func scenarios(files: [String], random: Int, seed: UInt64) -> Result<[Scenario], ScenarioErrors> {
+    /// Loads the scenario files and `random` generated ones and runs `body` on them; a malformed
+    /// file exits 64 with its errors.
+    static func withScenarios(
+      files: [String], random: Int, seed: UInt64, _ body: ([Scenario]) async -> CommandOutput
+    ) async -> CommandOutput {
       var scenarios: [Scenario] = []
-      for file in files {
-        do { scenarios.append(try Scenario.load(contentsOf: file)) } catch { return .failure(error) }
+      do {
+        for file in files { scenarios.append(try Scenario.load(contentsOf: file)) }
+        var generator = MetalScenarioGenerator(seed: seed)
+        for (name, text) in generator.texts(count: random) { scenarios.append(try ScenarioParser.parse(text, source: name)) }
+      } catch {
+        return CommandOutput(diagnostics: error.errors.map(\.description).joined(separator: "\n"), exitCode: CommandOutput.usageError)
       }
-      var generator = MetalScenarioGenerator(seed: seed)
-      for (name, text) in generator.texts(count: random) {
-        do { scenarios.append(try ScenarioParser.parse(text, source: name)) } catch { return .failure(error) }
-      }
-      return .success(scenarios)
+      return await body(scenarios)
     }
 
     /// `iopb metal all`: everything in one boot (what `scripts/test` runs).
@@ -100,10 +103,7 @@ extension IOPB {
       public func run() async throws { try await execute(guest: boot.guest, progress: printError).emit() }
 
       public func execute(guest: some MetalGuest, progress: (String) -> Void = { _ in }) async -> CommandOutput {
-        switch Metal.scenarios(files: files, random: scenarios, seed: seed) {
-        case .failure(let errors):
-          return CommandOutput(diagnostics: errors.errors.map(\.description).joined(separator: "\n"), exitCode: CommandOutput.usageError)
-        case .success(let list):
+        await Metal.withScenarios(files: files, random: scenarios, seed: seed) { list in
           let suite = MetalSuite(
             differential: MetalDifferential(random: vectors, seed: seed), scenarios: list, isolation: true, timingRuns: runs)
           return await Metal.execute(suite, guest: guest, profilePath: output, progress: progress)
@@ -153,11 +153,8 @@ extension IOPB {
       public func run() async throws { try await execute(guest: boot.guest, progress: printError).emit() }
 
       public func execute(guest: some MetalGuest, progress: (String) -> Void = { _ in }) async -> CommandOutput {
-        switch Metal.scenarios(files: files, random: random, seed: seed) {
-        case .failure(let errors):
-          return CommandOutput(diagnostics: errors.errors.map(\.description).joined(separator: "\n"), exitCode: CommandOutput.usageError)
-        case .success(let list):
-          return await Metal.execute(MetalSuite(scenarios: list), guest: guest, progress: progress)
+        await Metal.withScenarios(files: files, random: random, seed: seed) { list in
+          await Metal.execute(MetalSuite(scenarios: list), guest: guest, progress: progress)
         }
       }
     }
