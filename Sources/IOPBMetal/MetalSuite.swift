@@ -1,5 +1,6 @@
 import IOPBCost
 import IOPBScenario
+import IOPBText
 
 /// One boot of the metal kernel doing any of its jobs: the KPTI demonstration, the timings,
 /// the differential of the CPU check, the designs over scenarios.
@@ -81,6 +82,16 @@ public struct MetalSuiteReport: Sendable {
       lines += designs.lines.map { "  \($0)" }
     }
     if let isolation { lines += isolation.lines }
+    if profile != nil {
+      var table = TextTable(columns: [.left, .right, .right, .right], rows: [["timing", "bytes", "min", "median"]])
+      for timing in transcript.timings {
+        table.rows.append([
+          timing.key, "\(timing.bytes)", FixedPoint.format(timing.minimum, digits: 0), FixedPoint.format(timing.median, digits: 0),
+        ])
+      }
+      lines.append("metal timing: RDTSC cycles in ring 0 on \(transcript.cpu) (\(transcript.accelerator)), empty measurement not subtracted")
+      lines += table.lines.map { "  \($0)" }
+    }
     if let profile, transcript.accelerator != "kvm" {
       lines.append("metal timing: \(MetalCalibration.tcgWarning) (profile \(profile.name))")
     }

@@ -78,7 +78,6 @@ enum Designs {
     loadedTSS = -2
     owner = -1
     lazyPending = false
-    trapFixups = 0
     for index in 0..<Layout.maxThreads { threads[index] = MetalThread() }
     LinuxLayout.setUp(Layout.linuxTSS)
     switch design {
@@ -205,7 +204,7 @@ enum Designs {
     Serial.text(" ltr ")
     Serial.decimal(counts.taskRegisterLoads)
     Serial.text(" fixups ")
-    Serial.decimal(trapFixups)
+    Serial.decimal(counts.fixups)
     Serial.newline()
   }
 
@@ -391,6 +390,7 @@ enum Designs {
     guard current >= 0, threads[current].needsBitmapWork else { return false }
     if Descriptors.limitCut {
       Descriptors.refreshLimit()
+      counts.fixups += 1
       return true
     }
     guard lazyPending, threads[current].hasBitmap else { return false }

@@ -9,8 +9,6 @@ enum TrapPolicy {
 }
 
 var trapPolicy = TrapPolicy.leave
-/// Counted #GPs the lazy design fixed up.
-var trapFixups: UInt64 = 0
 
 /// Indices of the register frame entry.S builds (8-byte slots).
 enum Frame {
@@ -58,10 +56,7 @@ func metal_trap(_ frame: UnsafeMutablePointer<UInt64>) -> UInt64 {
       frame[Frame.rip] += 1
       return 0
     case .lazyCopy:
-      if Designs.lazyGeneralProtection() {
-        trapFixups += 1
-        return 0
-      }
+      if Designs.lazyGeneralProtection() { return 0 }
     }
     return Excursion.encode(vector: 13, detail: frame[Frame.error])
   case 14:
