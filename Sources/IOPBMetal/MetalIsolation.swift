@@ -33,3 +33,25 @@ public struct MetalIsolationReport: Sendable, Hashable {
     ]
   }
 }
+
+/// The second KPTI case (`W`): TR on a TSS wholly outside the entry area. Nothing of the TSS is
+/// reachable through the user tables, so not even the #DF can be delivered: the CPU shuts down
+/// (triple fault), which QEMU under `-no-reboot` turns into an exit without `DONE`.
+public struct MetalWholeOutsideReport: Sendable, Hashable {
+  /// The kernel announced the attempt and QEMU then exited normally (status 0) without DONE.
+  public var reset: Bool
+  /// What the CPU raised instead, if it came back.
+  public var returned: MetalTranscript.IsolationAttempt?
+
+  public init(_ transcript: MetalTranscript) {
+    returned = transcript.isolation.first { $0.name == "whole-outside" }
+    reset = transcript.info["whole-outside"] == "begin" && !transcript.finished && returned == nil
+      && transcript.info["qemu-exit"] == "0"
+  }
+
+  public var line: String {
+    if reset { return "kpti: TSS wholly outside the entry area, user tables: the CPU reset (triple fault: the #DF's IST pointer is in the TSS too)" }
+    if let returned { return "kpti: TSS wholly outside the entry area, user tables: trap 0x\(String(returned.vector, radix: 16))" }
+    return "kpti: TSS wholly outside the entry area: no result"
+  }
+}

@@ -76,6 +76,15 @@ func transcript(for differential: MetalDifferential, decide: (MetalVector) -> Bo
     #expect(!MetalIsolationReport(noFault).demonstrated)
   }
 
+  @Test func wholeOutsideIsAResetOnlyAfterItsAnnouncementAndANormalQEMUExit() {
+    #expect(MetalWholeOutsideReport(MetalTranscript(parsing: "I whole-outside begin\nI qemu-exit 0")).reset)
+    #expect(!MetalWholeOutsideReport(MetalTranscript(parsing: "I whole-outside begin\nI qemu-exit 124")).reset)
+    #expect(!MetalWholeOutsideReport(MetalTranscript(parsing: "I qemu-exit 0")).reset)
+    let back = MetalWholeOutsideReport(MetalTranscript(parsing: "I whole-outside begin\nK whole-outside 8 0\nI qemu-exit 0"))
+    #expect(!back.reset)
+    #expect(back.returned?.vector == 8)
+  }
+
   static let timings = """
     I accel tcg
     I cpu AuthenticAMD/QEMU TCG CPU

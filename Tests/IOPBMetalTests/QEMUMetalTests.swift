@@ -65,4 +65,16 @@ struct QEMUMetalTests {
       #expect(profile.figures[.taskRegisterLoad]?.source.contains("NOT A HARDWARE FIGURE") == true)
     }
   }
+
+  /// A TSS wholly outside the entry area: even the #DF cannot be delivered, the CPU resets.
+  @Test func aTSSWhollyOutsideTheEntryAreaResetsTheCPU() async throws {
+    let guest = QEMUMetalGuest(bootScript: root.appendingPathComponent("scripts/metal-boot").path)
+    do {
+      _ = try await guest.run("W\n")
+      Issue.record("the kernel finished after a triple fault")
+    } catch {
+      let report = MetalWholeOutsideReport(error.partial)
+      #expect(report.reset, "\(error.partial.info) \(error.partial.isolation)")
+    }
+  }
 }

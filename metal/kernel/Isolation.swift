@@ -26,6 +26,19 @@ enum Isolation {
     Descriptors.loadTSS(Selector.tss, base: Layout.linuxTSS, limit: LinuxLayout.limit)
   }
 
+  /// `W`: INT 0x80 from CPL 3 under the user tables with TR on a TSS wholly outside the entry
+  /// area (Linux's per-CPU TSS region of this kernel). The #PF of the stack switch cannot be
+  /// delivered, nor the #DF (its IST1 pointer is in the unreachable TSS too): the CPU shuts down
+  /// (SDM vol. 3 §6.15 "Interrupt 8": a fault while delivering #DF), and QEMU with -no-reboot
+  /// exits. Prints `@@I whole-outside begin` first; `@@K whole-outside VECTOR DETAIL` only if
+  /// the CPU came back.
+  static func wholeOutside() {
+    trapPolicy = .leave
+    LinuxLayout.setUp(Layout.linuxTSS)
+    Serial.text("@@I whole-outside begin\n")
+    attempt("whole-outside", selector: Selector.tss, base: Layout.linuxTSS, isolated: true)
+  }
+
   private static func attempt(_ name: StaticString, selector: UInt16, base: UInt64, isolated: Bool) {
     Descriptors.loadTSS(selector, base: base, limit: 0x67)
     Paging.setIsolation(isolated)

@@ -27,6 +27,7 @@ func metal_main(_ multibootInfo: UInt64) {
     case 0x45: Designs.end()  // E
     case 0x54: Timing.run(&program)  // T
     case 0x4B: Isolation.demonstrate()  // K
+    case 0x57: Isolation.wholeOutside()  // W
     case 0x23: program.skipLine()  // # comment
     default: panic("unknown command", UInt64(command))
     }
