@@ -83,7 +83,7 @@ public struct MetalVector: Sendable, Hashable, CustomStringConvertible {
 
   /// Whether QEMU's TCG check departs from the SDM reading on this vector: QEMU denies every
   /// port while TR's limit is below 0x67 (`check_io()` in `target/i386/tcg/seg_helper.c`: "TSS
-  /// must be a valid 32 bit one", `env->tr.limit < 103` → #GP), where the SDM (vol. 1 §19.5.2)
+  /// must be a valid 32 bit one", `env->tr.limit < 103` → #GP), where the SDM (vol. 1 §13.5.2)
   /// only requires both map bytes within the limit.
   public var qemuDeniesShortTSS: Bool { limit < TaskStateSegment.vmExitLimit }
 

@@ -49,7 +49,7 @@ enum Descriptors {
   /// Whether a VM exit left TR's hidden limit at 0x67 (Linux: `__tss_limit_invalid`).
   static var limitCut = false
 
-  /// `M`: what a VM exit does to TR (SDM vol. 3 §28.5.2 "Loading Host Segment and Descriptor-
+  /// `M`: what a VM exit does to TR (SDM vol. 3 §27.5.2 "Loading Host Segment and Descriptor-
   /// Table Registers": the TR limit becomes 0x67): LTR through the loaded descriptor with its
   /// limit cut, the descriptor then restored (as Linux's GDT entry stays intact).
   static func cutLimitAsVMExit() {
