@@ -304,8 +304,8 @@ enum Designs {
     }
   }
 
-  // remap + INVLPG: the window at 0x4000_1000 (two pages) after the TSS's hardware part at
-  // 0x4000_0F98; the terminator page at 0x4000_3000. Map base 0x68, limit 0x2068.
+  // remap + INVLPG: the window at 0x400F_1000 (two pages) after the TSS's hardware part at
+  // 0x400F_0F98; the terminator page at 0x400F_3000. Map base 0x68, limit 0x2068.
   static let remapLimit: UInt64 = 0x68 + 0x2000
   static let remapInvalid: UInt64 = remapLimit + 1
 

@@ -44,7 +44,11 @@ enum Layout {
   static let timingSource: UInt64 = 0x180_0000
   static let timingPool: UInt64 = 0x190_0000
   /// Remap + INVLPG: the fixed window (virtual) and its constant pages (physical).
-  static let remapWindow: UInt64 = 0x4000_0000
+  /// Page 0xF0 of the fixed 2 MiB region at 0x4000_0000: QEMU's software TLB is indexed by the
+  /// low bits of the page number, and 0x400F1/0x400F2 share them with no page the kernel
+  /// touches between two accesses (kernel text 0x100–0x11F, data from 0x1000, the program
+  /// module from about 0x220), so a stale translation survives only for want of an INVLPG.
+  static let remapWindow: UInt64 = 0x400F_0000
   static let remapTSSPage: UInt64 = 0x1A0_0000
   static let remapTerminatorPage: UInt64 = 0x1A0_1000
   static let remapAllOnesPages: UInt64 = 0x1A0_2000  // two pages of 0xFF

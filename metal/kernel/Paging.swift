@@ -22,7 +22,7 @@ enum Paging {
       Memory.store64(Layout.kernelPD + index * 8, index << 21 | present | writable | user | large)
     }
     Memory.store64(Layout.fixedPD, Layout.fixedPT | present | writable | user)
-    // The remap window at 0x4000_0000: TSS page, two bitmap pages, terminator page.
+    // The remap window (Layout.remapWindow): TSS page, two bitmap pages, terminator page.
     Memory.fill(Layout.remapTSSPage, 0, 0x1000)
     Memory.fill(Layout.remapTerminatorPage, 0xFF, 0x1000)
     Memory.fill(Layout.remapAllOnesPages, 0xFF, 0x2000)
@@ -36,7 +36,8 @@ enum Paging {
 
   /// Rewrites the PTE of page `page` of the fixed window (no INVLPG: the caller decides).
   static func mapFixed(page: UInt64, to physical: UInt64) {
-    Memory.store64(Layout.fixedPT + page * 8, physical | present | writable)
+    let index = (Layout.remapWindow - 0x4000_0000) / Layout.pageSize + page
+    Memory.store64(Layout.fixedPT + index * 8, physical | present | writable)
   }
 
   /// The user tables: the entry area (supervisor) and the user pages (user), nothing else of
