@@ -52,6 +52,10 @@ extension IOPB {
     @Option(help: "Stop each run after this many engine events (its results are then partial).")
     var maxEvents: Int?
 
+    /// Print every count of every run in one table instead of each workload's ranking.
+    @Flag(help: "With the table format: one table with every count of every run instead of a ranking per workload.")
+    var wide = false
+
     /// Print only the profile, every figure with its source, in the profile file format.
     @Flag(help: "Print the cycle profile with the source of every figure, and run nothing.")
     var showProfile = false
@@ -83,7 +87,7 @@ extension IOPB {
       let problems = comparison.problems
       let notes = comparison.expectedViolations.map { "note: " + $0 }
       return CommandOutput(
-        output: comparison.rendered(as: chosen.format),
+        output: comparison.rendered(as: chosen.format, wide: wide),
         diagnostics: (problems.map { "error: " + $0 } + notes).joined(separator: "\n"),
         exitCode: problems.isEmpty ? 0 : 1)
     }

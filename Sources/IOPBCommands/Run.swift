@@ -1,4 +1,5 @@
 import ArgumentParser
+import IOPBReports
 import IOPBScenario
 import IOPBStrategies
 
@@ -50,7 +51,7 @@ extension IOPB {
           continue
         }
         let run = Self.runScenario(scenario, chosen, checksInvariants: !noInvariants)
-        output.append(run.render(trace: trace))
+        output.append(run.rendered(trace: trace))
         if let error = run.error {
           malformed = true
           diagnostics.append(error.description)

@@ -1,6 +1,6 @@
 /// A broken invariant of the kernel model (reference §10): what a checker must never see after
 /// a step of a correct kernel.
-public enum KernelInvariantViolation: Sendable, Hashable, CustomStringConvertible {
+public enum KernelInvariantViolation: Sendable, Hashable, Codable, CustomStringConvertible {
   /// TIF_IO_BITMAP of a live thread disagrees with (a bitmap or level 3), the rule of
   /// `task_update_io_bitmap()` that 8b68e978718f made exact.
   case ioBitmapFlag(ThreadID, isSet: Bool)

@@ -2,7 +2,7 @@ import IOPBCPU
 import IOPBKernel
 
 /// One explicit step of the machine.
-public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
+public enum MachineStep: Sendable, Hashable, Codable, CustomStringConvertible {
   /// `thread`, running on its CPU, enters the kernel and makes a system call. It stays in the
   /// kernel until a ``returnToUser(cpu:)``.
   case syscall(ThreadID, Syscall)
@@ -44,7 +44,7 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What an I/O worker does by itself, in the kernel.
-public enum IOWorkerAction: Sendable, Hashable, CustomStringConvertible {
+public enum IOWorkerAction: Sendable, Hashable, Codable, CustomStringConvertible {
   /// `create_io_thread()` from the worker (io-wq's `create_io_worker()` runs in a worker's
   /// context too): another worker of the same process, placed on `cpu`.
   case createWorker(cpu: CPUID)

@@ -1,7 +1,7 @@
 import IOPBKernel
 
 /// The result of one machine step.
-public enum StepOutcome: Sendable, Hashable, CustomStringConvertible {
+public enum StepOutcome: Sendable, Hashable, Codable, CustomStringConvertible {
   /// A system call, or an I/O worker's `create_io_thread()`, returned 0 or an errno; `created`
   /// is a new thread (fork, clone, I/O worker).
   case syscall(Errno?, created: ThreadID?)

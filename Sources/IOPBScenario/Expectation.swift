@@ -2,7 +2,7 @@ import IOPBKernel
 import IOPBMachine
 
 /// The outcome a step must have.
-public enum Expectation: Sendable, Hashable, CustomStringConvertible {
+public enum Expectation: Sendable, Hashable, Codable, CustomStringConvertible {
   case ok
   case errno(Errno)
   case allow

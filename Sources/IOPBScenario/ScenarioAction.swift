@@ -2,7 +2,7 @@ import IOPBCPU
 import IOPBKernel
 
 /// What a scenario step does. Threads are named as in the file.
-public enum ScenarioAction: Sendable, Hashable {
+public enum ScenarioAction: Sendable, Hashable, Codable {
   case process(name: String, cpu: CPUID, credentials: Credentials)
   case syscall(thread: String, ScenarioCall)
   /// A step of an I/O worker, in the kernel.

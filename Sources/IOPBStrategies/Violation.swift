@@ -7,8 +7,8 @@ import IOPBKernel
 ///
 /// The machine reports these; a strategy judges whether a limitation it declares explains one
 /// (``SwitchStrategy/limitationExplains(_:kernel:state:)``).
-public struct Violation: Sendable, Hashable, CustomStringConvertible {
-  public enum Kind: Sendable, Hashable {
+public struct Violation: Sendable, Hashable, Codable, CustomStringConvertible {
+  public enum Kind: Sendable, Hashable, Codable {
     /// The CPU allowed an access the thread is not entitled to: a port leaked to it.
     case leak(IOAccess, IOPermissionDecision)
     /// The CPU refused an access the thread is entitled to.

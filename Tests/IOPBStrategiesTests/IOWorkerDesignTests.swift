@@ -1,4 +1,5 @@
 import IOPBKernel
+import IOPBReports
 import IOPBScenario
 import IOPBStrategies
 import Testing
@@ -34,6 +35,6 @@ import Testing
     let strategy = try #require(StrategyCatalog.strategy(named: name))
     let scenario = try ScenarioParser.parse(Self.scenario, source: "workers.scn")
     let run = MutantTests.run(strategy, scenario)
-    #expect(run.passed, "\(run.render())")
+    #expect(run.passed, "\(run.rendered())")
   }
 }

@@ -1,0 +1,108 @@
+import IOPBCPU
+import IOPBKernel
+import IOPBMachine
+import IOPBScenario
+import IOPBText
+
+/// A scenario run as text for people: each step with its outcome, failures marked; with
+/// `trace`, the machine steps behind each step. After a violation, a bounded excerpt of the
+/// steps that led to it: the last ``context`` machine steps on the violation's CPU or of its
+/// thread (the TSS that CPU holds and the permissions that thread has come from those), with a
+/// count of the earlier ones, so that the report grows linearly with the run.
+public struct ScenarioRunReport {
+  public let run: ScenarioRun
+  public var trace: Bool
+  /// How many machine steps a violation's excerpt shows at most.
+  public var context: Int
+  /// How many scenario steps back an excerpt looks for steps of the violation's CPU or thread.
+  public var lookBack: Int
+
+  public init(_ run: ScenarioRun, trace: Bool = false, context: Int = 8, lookBack: Int = 256) {
+    self.run = run
+    self.trace = trace
+    self.context = context
+    self.lookBack = lookBack
+  }
+
+  public var text: String {
+    let scenario = run.scenario
+    var lines = [
+      "== \(scenario.source) (\(run.strategy), \(scenario.cpuCount) cpu\(scenario.cpuCount == 1 ? "" : "s"), \(scenario.kernel.portCount) ports)"
+    ]
+    let records = run.records
+    let steps = TextTable(
+      columns: [
+        TextTable.Column(.right, minimumWidth: 4), TextTable.Column(.left, minimumWidth: 24),
+        TextTable.Column(.left, minimumWidth: 6), .left,
+      ],
+      rows: records.map { record in
+        [
+          String(record.step.location.line), record.step.text, record.outcome.map(\.description) ?? "",
+          record.missedExpectation ? "FAIL: expected \(record.step.expectation.map(\.description) ?? "")" : "",
+        ]
+      })
+    // What belongs to a step starts under its text.
+    let indent = String(repeating: " ", count: (steps.widths.first ?? 0) + TextTable.separator.count)
+    // Machine steps of the records before the current one, for the count of those not shown.
+    var eventsBefore = 0
+    for (index, (record, line)) in zip(records, steps.lines).enumerated() {
+      lines.append(line)
+      if trace { lines += record.events.map { "\(indent)  · \(describe($0))" } }
+      for (position, event) in record.events.enumerated() {
+        for violation in event.violations {
+          lines.append("\(indent)VIOLATION: \(violation.description(naming: run.name(of:)))")
+          lines += excerpt(upTo: index, event: position, cpu: violation.cpu, thread: violation.thread,
+            eventsBefore: eventsBefore + position + 1
+          ).map { indent + $0 }
+        }
+      }
+      lines += record.invariantViolations.map { "\(indent)INVARIANT: \($0)" }
+      eventsBefore += record.events.count
+    }
+    if let error = run.error { lines.append(error.description) }
+    lines.append(
+      "== \(run.passed ? "PASS" : "FAIL"): \(records.count) steps, \(run.expectationCount) expectations, \(run.failures.count) failed, \(run.violationCount) violations"
+    )
+    return lines.joined(separator: "\n")
+  }
+
+  /// The excerpt for a violation reported by event `event` of record `index`: a heading, then
+  /// the last machine steps on `cpu` or of `thread` up to that event, within ``lookBack``
+  /// scenario steps. `eventsBefore` counts every machine step up to that event.
+  private func excerpt(upTo index: Int, event: Int, cpu: CPUID, thread: ThreadID, eventsBefore: Int) -> [String] {
+    var shown: [String] = []
+    var recordIndex = index
+    var eventLimit = event + 1
+    while recordIndex >= max(0, index - lookBack), shown.count < context {
+      let record = run.records[recordIndex]
+      for candidate in record.events[..<eventLimit].reversed() where shown.count < context {
+        guard candidate.cpu == cpu || candidate.thread == thread else { continue }
+        shown.append("  \(record.step.location.line): \(describe(candidate))")
+      }
+      recordIndex -= 1
+      if recordIndex >= 0 { eventLimit = run.records[recordIndex].events.count }
+    }
+    let hidden = eventsBefore - shown.count
+    let heading =
+      hidden == 0
+      ? "steps that led to it:"
+      : "steps that led to it (the last \(shown.count) on \(cpu) or of \(run.name(of: thread)); \(hidden) other\(hidden == 1 ? "" : "s") not shown):"
+    return [heading] + shown.reversed()
+  }
+
+  /// A machine event with threads called by their scenario names.
+  private func describe(_ event: MachineEvent) -> String {
+    switch event {
+    case .spawned(let thread, let cpu): "spawn \(run.name(of: thread)) on \(cpu)"
+    case .took(let step, let result):
+      step.description(naming: run.name(of:)) + (result.outcome == .done ? "" : " → \(result.outcome)")
+    case .refused(let step, let error):
+      "\(step.description(naming: run.name(of:))) refused: \(error.description(naming: run.name(of:)))"
+    }
+  }
+}
+
+extension ScenarioRun {
+  /// The run as text (``ScenarioRunReport``).
+  public func rendered(trace: Bool = false) -> String { ScenarioRunReport(self, trace: trace).text }
+}
