@@ -142,9 +142,10 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   public mutating func apply(
     _ step: MachineStep, observedBy observer: inout some MachineObserver
   ) throws(MachineError) -> StepResult {
+    let cpu = step.cpu ?? step.thread.flatMap(runningCPU(of:))
     do {
       let result = try apply(step)
-      observer.record(.took(step, result))
+      observer.record(.took(step, on: cpu, result))
       return result
     } catch {
       observer.record(.refused(step, error))

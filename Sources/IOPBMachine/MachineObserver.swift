@@ -7,29 +7,37 @@ import IOPBStrategies
 public enum MachineEvent: Sendable, Hashable, Codable {
   /// ``Machine/spawn(credentials:on:)`` started `thread`, placed on `cpu`.
   case spawned(ThreadID, cpu: CPUID)
-  /// ``Machine/apply(_:)`` took `step`, with its outcome and violations.
-  case took(MachineStep, StepResult)
+  /// ``Machine/apply(_:)`` took `step` on `cpu` (for a step named by thread, the CPU the thread
+  /// ran on), with its outcome and violations.
+  case took(MachineStep, on: CPUID?, StepResult)
   /// ``Machine/apply(_:)`` refused `step` in the machine's state.
   case refused(MachineStep, MachineError)
+
+  // Names for the unlabelled values in the Codable form.
+  enum SpawnedCodingKeys: String, CodingKey { case _0 = "thread", cpu }
+  enum TookCodingKeys: String, CodingKey { case _0 = "step", on = "cpu", _2 = "result" }
+  enum RefusedCodingKeys: String, CodingKey { case _0 = "step", _1 = "error" }
 
   /// The machine step, for ``took(_:_:)`` and ``refused(_:_:)``.
   public var step: MachineStep? {
     switch self {
     case .spawned: nil
-    case .took(let step, _), .refused(let step, _): step
+    case .took(let step, _, _), .refused(let step, _): step
     }
   }
 
   /// The violations the event reported.
   public var violations: [Violation] {
-    if case .took(_, let result) = self { result.violations } else { [] }
+    if case .took(_, _, let result) = self { result.violations } else { [] }
   }
 
-  /// The CPU the event happened on or placed a thread on; nil for an injected allocation failure.
+  /// The CPU the event happened on or placed a thread on; nil for an injected allocation failure
+  /// and for a refused step that names no CPU.
   public var cpu: CPUID? {
     switch self {
     case .spawned(_, let cpu): cpu
-    case .took(let step, _), .refused(let step, _): step.cpu
+    case .took(_, let cpu, _): cpu
+    case .refused(let step, _): step.cpu
     }
   }
 
@@ -37,7 +45,7 @@ public enum MachineEvent: Sendable, Hashable, Codable {
   public var thread: ThreadID? {
     switch self {
     case .spawned(let thread, _): thread
-    case .took(let step, _), .refused(let step, _): step.thread
+    case .took(let step, _, _), .refused(let step, _): step.thread
     }
   }
 }

@@ -10,6 +10,11 @@ public enum StepOutcome: Sendable, Hashable, Codable, CustomStringConvertible {
   /// A step without a user-visible result (switch, return to user, VM exit, injection).
   case done
 
+  // Names for the unlabelled values in the Codable form.
+  enum SyscallCodingKeys: String, CodingKey { case _0 = "errno", created }
+  enum AccessCodingKeys: String, CodingKey { case _0 = "outcome" }
+  enum InterruptFlagCodingKeys: String, CodingKey { case _0 = "outcome" }
+
   public var description: String {
     switch self {
     case .syscall(let errno, _): errno?.name ?? "ok"

@@ -1,8 +1,8 @@
 import Foundation
 import IOPBSimulator
 
-/// A comparison as one JSON document: the `Codable` encoding of ``IOPBSimulator/Comparison``,
-/// keys in snake case and sorted, so the same inputs and seed give byte-identical text. The
+/// A comparison as one JSON document: the `Codable` encoding of ``IOPBSimulator/Comparison``
+/// (`JSONDecoder` reads it back), keys sorted, so the same inputs and seed give byte-identical text. The
 /// schema is `docs/schema/comparison.schema.json`.
 struct JSONReport {
   let comparison: Comparison
@@ -13,7 +13,6 @@ struct JSONReport {
   static var encoder: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
     // Finite figures only reach here; a non-finite one is spelled rather than refused.
     encoder.nonConformingFloatEncodingStrategy = .convertToString(
       positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

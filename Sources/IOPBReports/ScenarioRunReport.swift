@@ -94,7 +94,7 @@ public struct ScenarioRunReport {
   private func describe(_ event: MachineEvent) -> String {
     switch event {
     case .spawned(let thread, let cpu): "spawn \(run.name(of: thread)) on \(cpu)"
-    case .took(let step, let result):
+    case .took(let step, _, let result):
       step.description(naming: run.name(of:)) + (result.outcome == .done ? "" : " → \(result.outcome)")
     case .refused(let step, let error):
       "\(step.description(naming: run.name(of:))) refused: \(error.description(naming: run.name(of:)))"

@@ -19,7 +19,7 @@ public struct StepRecord: Sendable, Hashable, Codable {
   /// The user-visible outcome, for steps that have one: the last machine step's other than
   /// ``IOPBMachine/StepOutcome/done``.
   public var outcome: StepOutcome? {
-    for case .took(_, let result) in events.reversed() where result.outcome != .done { return result.outcome }
+    for case .took(_, _, let result) in events.reversed() where result.outcome != .done { return result.outcome }
     return nil
   }
 

@@ -10,6 +10,9 @@ public struct SimulationViolation: Sendable, Hashable, Codable {
     case step(Violation)
     /// A broken invariant found by the periodic check (`checkingInvariants`).
     case invariant(InvariantViolation)
+
+    enum StepCodingKeys: String, CodingKey { case _0 = "violation" }
+    enum InvariantCodingKeys: String, CodingKey { case _0 = "violation" }
   }
 
   /// Simulated time, in microseconds since the run started.

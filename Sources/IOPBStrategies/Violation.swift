@@ -23,6 +23,12 @@ public struct Violation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// stop naming the same threads; `created` and `referenceCreated` are what each created in
     /// the step. From then on the machine judges entitlement by the deviating kernel.
     case referenceDiverged(created: ThreadID?, referenceCreated: ThreadID?)
+
+    // Names for the unlabelled values in the Codable form.
+    enum LeakCodingKeys: String, CodingKey { case _0 = "access", _1 = "decision" }
+    enum WrongDenialCodingKeys: String, CodingKey { case _0 = "access", _1 = "decision" }
+    enum InterruptFlagChangedCodingKeys: String, CodingKey { case _0 = "instruction" }
+    enum KernelFaultCodingKeys: String, CodingKey { case _0 = "fault" }
   }
 
   public var kind: Kind
