@@ -128,6 +128,8 @@ struct NeverInstallingNetBSD: SwitchStrategy {
   let design = NetBSDi386Strategy()
 
   var name: String { "netbsd-i386-never-installing" }
+  var origin: String { "a test: netbsd-i386 with its install removed" }
+  var mechanism: String { "nothing at a switch or after ioperm" }
 
   func makeState(cpuCount: Int, kernel: KernelConfiguration) -> NetBSDi386Strategy.State {
     design.makeState(cpuCount: cpuCount, kernel: kernel)
