@@ -16,7 +16,7 @@ extension IOPB {
 
     /// The strategy every file runs with.
     @Option(name: .long, help: "Switch strategy (see `iopb strategies`).")
-    var strategy: String = StrategyCatalog.defaultName
+    var strategy = StrategyName(StrategyCatalog.defaultName)
 
     /// Show the machine steps behind every scenario step.
     @Flag(name: .long, help: "Show the machine steps behind every scenario step.")
@@ -30,7 +30,7 @@ extension IOPB {
 
     /// Rejects an unknown strategy name.
     public func validate() throws {
-      _ = try Lookup.strategy(named: strategy)
+      _ = try strategy.resolved()
     }
 
     /// Runs every file: exit 0 when all pass; 1 when a step fails or violates the double check;
@@ -38,7 +38,7 @@ extension IOPB {
     /// file), or for options ``validate()`` rejects.
     public func execute() -> CommandOutput {
       let chosen: any SwitchStrategy
-      do { chosen = try Lookup.strategy(named: strategy) } catch { return .usage(error.message) }
+      do { chosen = try strategy.resolved() } catch { return .usage(error.message) }
       var output: [String] = []
       var diagnostics: [String] = []
       var malformed = false

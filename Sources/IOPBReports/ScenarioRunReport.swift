@@ -67,27 +67,46 @@ public struct ScenarioRunReport {
   }
 
   /// The excerpt for a violation reported by event `event` of record `index`: a heading, then
-  /// the last machine steps on `cpu` or of `thread` up to that event, within ``lookBack``
-  /// scenario steps. `eventsBefore` counts every machine step up to that event.
+  /// the last ``context`` machine steps on `cpu` or of `thread` up to that event and, when it
+  /// is older, the last system call of `thread` (what its permissions come from), all within
+  /// ``lookBack`` scenario steps. `eventsBefore` counts every machine step up to that event.
   private func excerpt(upTo index: Int, event: Int, cpu: CPUID, thread: ThreadID, eventsBefore: Int) -> [String] {
     var shown: [String] = []
+    // The call, once found: among the shown steps (an empty line) or older.
+    var lastCall: String?
     var recordIndex = index
     var eventLimit = event + 1
-    while recordIndex >= max(0, index - lookBack), shown.count < context {
+    while recordIndex >= max(0, index - lookBack), shown.count < context || lastCall == nil {
       let record = run.records[recordIndex]
-      for candidate in record.events[..<eventLimit].reversed() where shown.count < context {
+      for candidate in record.events[..<eventLimit].reversed() where shown.count < context || lastCall == nil {
         guard candidate.cpu == cpu || candidate.thread == thread else { continue }
-        shown.append("  \(record.step.location.line): \(describe(candidate))")
+        let isCall = lastCall == nil && Self.isSystemCall(candidate, of: thread)
+        if shown.count < context {
+          shown.append("  \(record.step.location.line): \(describe(candidate))")
+          if isCall { lastCall = "" }
+        } else if isCall {
+          lastCall = "  \(record.step.location.line): \(describe(candidate))"
+        }
       }
       recordIndex -= 1
       if recordIndex >= 0 { eventLimit = run.records[recordIndex].events.count }
     }
-    let hidden = eventsBefore - shown.count
+    if let lastCall, !lastCall.isEmpty { shown += ["  …", lastCall] }
+    let listed = shown.count - (lastCall?.isEmpty == false ? 1 : 0)
+    let hidden = eventsBefore - listed
     let heading =
       hidden == 0
       ? "steps that led to it:"
-      : "steps that led to it (the last \(shown.count) on \(cpu) or of \(run.name(of: thread)); \(hidden) other\(hidden == 1 ? "" : "s") not shown):"
+      : "steps that led to it (the last on \(cpu) or of \(run.name(of: thread)); \(hidden) other\(hidden == 1 ? "" : "s") not shown):"
     return [heading] + shown.reversed()
+  }
+
+  /// True for a system call (or an I/O worker's step) made by `thread`.
+  private static func isSystemCall(_ event: MachineEvent, of thread: ThreadID) -> Bool {
+    switch event.step {
+    case .syscall(let caller, _)?, .ioWorker(let caller, _)?: caller == thread
+    default: false
+    }
   }
 
   /// A machine event with threads called by their scenario names.

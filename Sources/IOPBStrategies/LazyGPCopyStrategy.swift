@@ -59,7 +59,7 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
   /// What a switch does, in one line (``SwitchStrategy/mechanism``).
   public var mechanism: String {
     checksOwner
-      ? "owner hit: valid base; miss: lazy invalid base, and the first port #GP copies, takes ownership, restarts"
+      ? "owner hit: valid base; miss: lazy base, and the first port #GP copies, takes ownership, restarts"
       : "lazy invalid base on every switch to a bitmap user; the first port #GP copies and restarts"
   }
 

@@ -62,7 +62,7 @@ public struct Linux55Strategy: SwitchStrategy {
   }
 
   /// What a switch does, in one line (``SwitchStrategy/mechanism``).
-  public var mechanism: String { "invalidate the base when a bitmap user leaves; on exit to user copy max(prev_max, max) if the sequence differs" }
+  public var mechanism: String { "invalidate when a bitmap user leaves; on exit to user copy max(prev_max, max) if sequence differs" }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)

@@ -45,8 +45,8 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
   /// What a switch does, in one line (``SwitchStrategy/mechanism``).
   public var mechanism: String {
     mapsIntoEntryArea
-      ? "per-thread TSS mapped into cpu_entry_area (PTE writes, INVLPG); descriptor rewrite and LTR when it changes"
-      : "per-thread TSS for permission holders; 88 stack bytes after a migration; descriptor rewrite and LTR when it changes"
+      ? "own TSS per holder, mapped into cpu_entry_area (PTE writes, INVLPG); descriptor + LTR on change"
+      : "own TSS per permission holder; 88 stack bytes after migration; descriptor + LTR when it changes"
   }
 
   /// A Linux design: each load rewrites the descriptor through `force_reload_TR()`'s path, with its two LGDTs (inferred; the mail gives no mechanics).

@@ -53,8 +53,9 @@ import Testing
     #expect(run.violationCount == accesses)
     let report = ScenarioRunReport(run)
     let lines = report.text.split(separator: "\n", omittingEmptySubsequences: false)
-    // The step's line, the violation, the excerpt's heading and at most `context` steps.
-    let perViolation = 3 + report.context
+    // The step's line, the violation, the excerpt's heading, at most `context` steps, and
+    // the thread's last system call after an ellipsis.
+    let perViolation = 5 + report.context
     #expect(lines.count <= 4 + accesses * perViolation, "\(lines.count) lines for \(accesses) violations")
     #expect(lines.allSatisfy { $0.count <= 200 })
     #expect(report.text.contains("not shown):"))
