@@ -49,7 +49,7 @@ public struct HelenOSStrategy: SwitchStrategy {
   public var origin: String { "HelenOS ia32/amd64, kernel/arch/*/src/ddi/ddi.c io_perm_bitmap_install() and scheduler.c switch_task()" }
 
   /// What a switch does, in one line (``SwitchStrategy/mechanism``).
-  public var mechanism: String { "at a switch to another task: copy up to its highest port, shrink the limit, LGDT, LTR; #GP reinstalls" }
+  public var mechanism: String { "switch to another task: copy up to its highest port, shrink the limit, LGDT, LTR; #GP reinstalls" }
 
   public var limitations: [String] {
     [
