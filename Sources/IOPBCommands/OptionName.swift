@@ -76,7 +76,15 @@ enum ReportFormatNames: NameCatalogue {
   static func value(named name: String) -> ReportFormat? { ReportFormat(rawValue: name) }
 }
 
+/// How `iopb run` writes its runs (`--format`).
+enum RunReportFormatNames: NameCatalogue {
+  static let kind = "format"
+  static var names: [String] { RunReportFormat.allCases.map(\.rawValue) }
+  static func value(named name: String) -> RunReportFormat? { RunReportFormat(rawValue: name) }
+}
+
 typealias StrategyName = OptionName<StrategyNames>
 typealias WorkloadName = OptionName<WorkloadNames>
 typealias DeviationName = OptionName<DeviationNames>
 typealias ReportFormatName = OptionName<ReportFormatNames>
+typealias RunReportFormatName = OptionName<RunReportFormatNames>

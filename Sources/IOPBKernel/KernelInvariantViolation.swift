@@ -13,6 +13,13 @@ public enum KernelInvariantViolation: Sendable, Hashable, Codable, CustomStringC
   /// A bitmap's `max` does not end with the last long holding a zero bit.
   case extent(BitmapID, maxBytes: Int, lastWordWithZeroBit: Int)
 
+  // Names for the unlabelled values in the Codable form.
+  enum IoBitmapFlagCodingKeys: String, CodingKey { case _0 = "thread", isSet }
+  enum FreedBitmapReferencedCodingKeys: String, CodingKey { case _0 = "thread", _1 = "bitmap" }
+  enum ReferenceCountCodingKeys: String, CodingKey { case _0 = "bitmap", count, references }
+  enum AllPortsDeniedCodingKeys: String, CodingKey { case _0 = "bitmap" }
+  enum ExtentCodingKeys: String, CodingKey { case _0 = "bitmap", maxBytes, lastWordWithZeroBit }
+
   public var description: String {
     switch self {
     case .ioBitmapFlag(let thread, let isSet):

@@ -25,6 +25,13 @@ public enum MachineStep: Sendable, Hashable, Codable, CustomStringConvertible {
   /// io-wq does: it starts another worker or exits.
   case ioWorker(ThreadID, IOWorkerAction)
 
+  // Names for the unlabelled values in the Codable form.
+  enum SyscallCodingKeys: String, CodingKey { case _0 = "thread", _1 = "call" }
+  enum AccessCodingKeys: String, CodingKey { case cpu, _1 = "access" }
+  enum InterruptFlagCodingKeys: String, CodingKey { case cpu, _1 = "instruction" }
+  enum MigrateCodingKeys: String, CodingKey { case _0 = "thread", cpu }
+  enum IoWorkerCodingKeys: String, CodingKey { case _0 = "thread", _1 = "action" }
+
   public var description: String { description(naming: \.description) }
 
   /// The step with each thread written as `name` gives it (a scenario's names, say).

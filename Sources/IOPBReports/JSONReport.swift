@@ -19,9 +19,12 @@ struct JSONReport {
     return encoder
   }
 
-  /// The document; empty only if encoding failed, which the figures above cannot make happen.
-  var text: String {
-    guard let data = try? Self.encoder.encode(comparison) else { return "" }
+  var text: String { Self.document(comparison) }
+
+  /// `value` as a JSON document; empty only if encoding failed, which the values of this
+  /// package cannot make happen (non-finite numbers are spelled).
+  static func document(_ value: some Encodable) -> String {
+    guard let data = try? encoder.encode(value) else { return "" }
     return String(decoding: data, as: UTF8.self)
   }
 }

@@ -124,4 +124,8 @@ public struct ScenarioRunReport {
 extension ScenarioRun {
   /// The run as text (``ScenarioRunReport``).
   public func rendered(trace: Bool = false) -> String { ScenarioRunReport(self, trace: trace).text }
+
+  /// `runs` as one JSON array of their `Codable` encoding, keys sorted: byte-identical for the
+  /// same files and strategy. The schema is `docs/schema/scenario-runs.schema.json`.
+  public static func json(_ runs: [ScenarioRun]) -> String { JSONReport.document(runs) }
 }

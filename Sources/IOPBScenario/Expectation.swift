@@ -9,6 +9,10 @@ public enum Expectation: Sendable, Hashable, Codable, CustomStringConvertible {
   case deny
   case interruptFlag(InterruptFlagOutcome)
 
+  // Names for the unlabelled values in the Codable form.
+  enum ErrnoCodingKeys: String, CodingKey { case _0 = "errno" }
+  enum InterruptFlagCodingKeys: String, CodingKey { case _0 = "outcome" }
+
   /// True when `outcome` meets the expectation.
   public func isMet(by outcome: StepOutcome) -> Bool {
     switch (self, outcome) {

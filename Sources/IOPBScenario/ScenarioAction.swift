@@ -15,6 +15,12 @@ public enum ScenarioAction: Sendable, Hashable, Codable {
   case vmExit(cpu: CPUID)
   case failNextAllocation
 
+  // Names for the unlabelled values in the Codable form.
+  enum SyscallCodingKeys: String, CodingKey { case thread, _1 = "call" }
+  enum IoWorkerCodingKeys: String, CodingKey { case thread, _1 = "call" }
+  enum AccessCodingKeys: String, CodingKey { case thread, _1 = "access" }
+  enum InterruptFlagCodingKeys: String, CodingKey { case thread, _1 = "instruction" }
+
   /// The thread that acts, for thread steps.
   public var actor: String? {
     switch self {

@@ -16,6 +16,9 @@ public struct InvariantViolation: Sendable, Hashable, Codable, CustomStringConve
     /// The TSS a thread owns (per-thread and private-TSS designs).
     case thread(ThreadID)
 
+    enum CpuCodingKeys: String, CodingKey { case _0 = "cpu" }
+    enum ThreadCodingKeys: String, CodingKey { case _0 = "thread" }
+
     public var description: String {
       switch self {
       case .cpu(let cpu): cpu.description
@@ -44,6 +47,9 @@ public struct InvariantViolation: Sendable, Hashable, Codable, CustomStringConve
     case hypervisorKeepsInvalidatedMap
     /// A kernel invariant.
     case kernel(KernelInvariantViolation)
+
+    enum MapsFreedBitmapCodingKeys: String, CodingKey { case _0 = "bitmap" }
+    enum KernelCodingKeys: String, CodingKey { case _0 = "violation" }
   }
 
   /// nil for a kernel invariant.

@@ -5,6 +5,8 @@ enum JSONValue: Decodable, Equatable {
   case null
   case bool(Bool)
   case integer(Int64)
+  /// An integer above `Int64.max` (an `unsigned long` such as ioperm's `from`).
+  case largeInteger(UInt64)
   case number(Double)
   case string(String)
   case array([JSONValue])
@@ -18,6 +20,8 @@ enum JSONValue: Decodable, Equatable {
       self = .bool(value)
     } else if let value = try? container.decode(Int64.self) {
       self = .integer(value)
+    } else if let value = try? container.decode(UInt64.self) {
+      self = .largeInteger(value)
     } else if let value = try? container.decode(Double.self) {
       self = .number(value)
     } else if let value = try? container.decode(String.self) {
@@ -109,7 +113,8 @@ struct JSONSchemaSubset {
   private static func value(_ value: JSONValue, hasType type: String) -> Bool {
     switch (type, value) {
     case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null),
-      ("integer", .integer), ("number", .integer), ("number", .number):
+      ("integer", .integer), ("integer", .largeInteger), ("number", .integer), ("number", .largeInteger),
+      ("number", .number):
       true
     default: false
     }
@@ -118,6 +123,7 @@ struct JSONSchemaSubset {
   private static func number(_ value: JSONValue) -> Double? {
     switch value {
     case .integer(let integer): Double(integer)
+    case .largeInteger(let integer): Double(integer)
     case .number(let number): number
     default: nil
     }
