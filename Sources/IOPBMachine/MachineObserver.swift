@@ -57,15 +57,6 @@ public protocol MachineObserver {
   mutating func record(_ event: MachineEvent)
 }
 
-/// An observer that keeps every event, in order.
-public struct MachineLog: MachineObserver, Sendable, Hashable, Codable {
-  public private(set) var events: [MachineEvent] = []
-
-  public init() {}
-
-  public mutating func record(_ event: MachineEvent) { events.append(event) }
-}
-
 extension MachineStep {
   /// The CPU the step acts on; nil for steps named by thread and for an injected failure.
   public var cpu: CPUID? {

@@ -3,16 +3,13 @@ import IOPBSimulator
 import IOPBText
 
 /// A comparison as one short table per workload, its strategies ranked by the cycles they add to
-/// a context switch: what `iopb compare` prints by default, within ``width`` columns. Clean runs
+/// a context switch: what `iopb compare` prints by default, within 100 columns. Clean runs
 /// come first, cheapest first; runs that stopped at a violation or failed follow, their figures
 /// covering only the switches before it. ``TableReport`` has every count.
 struct RankedReport {
   let comparison: Comparison
 
   init(_ comparison: Comparison) { self.comparison = comparison }
-
-  /// The widest line the report writes, in characters.
-  static let width = 100
 
   static let headers = ["#", "strategy", "cycles/sw", "p99", "ns/sw", "ratio", "bytes/sw", "kpti", "violations"]
 

@@ -48,12 +48,10 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
     switch step.action {
     case .process(let name, let cpu, let credentials):
       let thread: ThreadID
-      var log = MachineLog()
-      do { thread = try machine.spawn(credentials: credentials, on: cpu, observedBy: &log) } catch {
+      do { thread = try machine.spawn(credentials: credentials, on: cpu, observedBy: &record) } catch {
         throw failure(error)
       }
       bind(name, thread)
-      record.events += log.events
     case .syscall(let name, let call):
       let thread = try resolve(name)
       try prepare(thread, into: &record)
@@ -118,9 +116,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
   }
 
   private mutating func take(_ step: MachineStep, into record: inout StepRecord) throws(StepFailure) {
-    var log = MachineLog()
-    defer { record.events += log.events }
-    do { _ = try machine.apply(step, observedBy: &log) } catch { throw failure(error) }
+    do { _ = try machine.apply(step, observedBy: &record) } catch { throw failure(error) }
   }
 
   private func failure(_ error: MachineError) -> StepFailure {

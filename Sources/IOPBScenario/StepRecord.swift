@@ -35,3 +35,9 @@ public struct StepRecord: Sendable, Hashable, Codable {
   /// False when the expectation is unmet, or a violation or broken invariant occurred.
   public var passed: Bool { violations.isEmpty && invariantViolations.isEmpty && !missedExpectation }
 }
+
+extension StepRecord: MachineObserver {
+  /// Keeps `event` among the step's: the runner lends the record to the machine for each
+  /// machine step it takes for the scenario step.
+  public mutating func record(_ event: MachineEvent) { events.append(event) }
+}
