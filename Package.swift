@@ -12,7 +12,7 @@ import PackageDescription
 //   IOPBSimulator   the discrete-event engine, workloads and comparisons      (… Machine)
 //   IOPBScenario    the scenario language and its runner               (… Machine, Text)
 //   IOPBOracle      the QEMU guest as judge of the kernel model          (… Scenario, Simulator)
-//   IOPBReports     text, CSV and JSON renderings of results       (… Simulator, Text)
+//   IOPBReports     text, CSV and JSON renderings of results   (… Simulator, Scenario, Text)
 //   IOPBCommands    the `iopb` subcommands, callable in-process         (everything above)
 //   iopb            the executable: IOPB.main()
 /// The model's modules are optimised in debug builds too: the checker and the property tests
@@ -68,7 +68,9 @@ let package = Package(
       ]),
     .target(
       name: "IOPBReports",
-      dependencies: ["IOPBCost", "IOPBStrategies", "IOPBSimulator", "IOPBText"]),
+      dependencies: [
+        "IOPBCost", "IOPBStrategies", "IOPBSimulator", "IOPBText", "IOPBCPU", "IOPBKernel", "IOPBMachine", "IOPBScenario",
+      ]),
     // CLFLUSH for `iopb calibrate`'s cache-cold copies; no Swift spelling exists for it.
     .target(
       name: "IOPBChecker",
@@ -100,7 +102,7 @@ let package = Package(
       name: "IOPBStrategiesTests",
       dependencies: [
         "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator",
-        "IOPBScenario",
+        "IOPBScenario", "IOPBReports",
       ]),
     .testTarget(
       name: "IOPBMachineTests",
@@ -128,7 +130,10 @@ let package = Package(
       ]),
     .testTarget(
       name: "IOPBReportsTests",
-      dependencies: ["IOPBReports", "IOPBSimulator", "IOPBCost", "IOPBStrategies", "IOPBKernel"]),
+      dependencies: [
+        "IOPBReports", "IOPBSimulator", "IOPBCost", "IOPBStrategies", "IOPBKernel", "IOPBCPU", "IOPBMachine",
+        "IOPBScenario",
+      ]),
     .testTarget(
       name: "IOPBCommandsTests",
       dependencies: ["IOPBCommands", "IOPBCost", "IOPBReports", "IOPBSimulator", "IOPBStrategies", "IOPBKernel"]),

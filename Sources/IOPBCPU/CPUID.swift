@@ -1,6 +1,6 @@
 /// A logical processor, numbered from 0: the index of its TSS, its task register and its
 /// current thread. Machines, strategies and workloads name CPUs only by this type.
-public struct CPUID: RawRepresentable, Sendable, Hashable, Strideable, ExpressibleByIntegerLiteral,
+public struct CPUID: RawRepresentable, Sendable, Hashable, Codable, Strideable, ExpressibleByIntegerLiteral,
   CustomStringConvertible
 {
   public let rawValue: Int

@@ -2,12 +2,12 @@
 ///
 /// SDM vol. 1 §13.5.2: IN, INS, OUT and OUTS (and their REP forms) are checked; CLI/STI are not
 /// (see ``InterruptFlagInstruction``).
-public enum IOInstruction: String, Sendable, Hashable, CaseIterable {
+public enum IOInstruction: String, Sendable, Hashable, Codable, CaseIterable {
   case `in`, out, ins, outs
 }
 
 /// The operand size of a port access, in bytes.
-public enum IOAccessWidth: Int, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum IOAccessWidth: Int, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
   case byte = 1, word = 2, dword = 4
 
   /// The mnemonic suffix: `b`, `w` or `l` (AT&T `inb`, `inw`, `inl`).
@@ -26,7 +26,7 @@ public enum IOAccessWidth: Int, Sendable, Hashable, CaseIterable, CustomStringCo
 ///
 /// The access touches ports `port ..< port + width`; the CPU tests one permission bit per port
 /// byte address (SDM vol. 1 §13.5.2).
-public struct IOAccess: Sendable, Hashable, CustomStringConvertible {
+public struct IOAccess: Sendable, Hashable, Codable, CustomStringConvertible {
   public var instruction: IOInstruction
   public var port: UInt16
   public var width: IOAccessWidth

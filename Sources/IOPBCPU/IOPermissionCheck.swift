@@ -1,5 +1,5 @@
 /// Why the CPU allowed or refused a user-mode port access.
-public enum IOPermissionDecision: Sendable, Hashable, CustomStringConvertible {
+public enum IOPermissionDecision: Sendable, Hashable, Codable, CustomStringConvertible {
   /// CPL ≤ IOPL: allowed without reading the bit map.
   case allowedByIOPL
   /// Every tested permission bit was 0.

@@ -2,7 +2,7 @@
 ///
 /// SDM vol. 2 CLI/STI decision table (protected mode, CR4.PVI = 0): the flag changes when
 /// IOPL ≥ CPL, otherwise #GP(0).
-public enum InterruptFlagInstruction: String, Sendable, Hashable, CaseIterable {
+public enum InterruptFlagInstruction: String, Sendable, Hashable, Codable, CaseIterable {
   case cli, sti
 
   /// The instruction's one-byte opcode (0xFA, 0xFB), which Linux's `fixup_iopl_exception()` reads.

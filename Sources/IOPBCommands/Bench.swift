@@ -21,11 +21,11 @@ extension IOPB {
 
     /// The workload whose simulation is timed.
     @Option(help: "The built-in workload to time.")
-    var workload: String = Workload.highPort.name
+    var workload = WorkloadName(Workload.highPort.name)
 
     /// Strategy names; empty means the whole catalogue.
     @Option(name: .customLong("strategy"), help: "A strategy (repeatable; default: all).")
-    var strategies: [String] = []
+    var strategies: [StrategyName] = []
 
     /// Context switches per timed simulation and per alternation measurement.
     @Option(help: "Context switches simulated per strategy.")
@@ -117,10 +117,8 @@ extension IOPB {
     /// The workload and strategies the options name (no strategies means all), once the counts
     /// are known to be positive.
     private func choices() throws(ValidationError) -> (workload: Workload, strategies: [any SwitchStrategy]) {
-      let chosenWorkload = try Lookup.workload(named: workload)
-      let chosenStrategies = try Lookup.strategies(named: strategies)
       guard switches > 0, checks > 0 else { throw ValidationError("--switches and --checks must be positive") }
-      return (chosenWorkload, chosenStrategies)
+      return (try workload.resolved(), try strategies.resolved())
     }
 
     /// "release", or "debug" with a warning: debug numbers do not represent the design.

@@ -39,7 +39,7 @@ extension IOPB.Check {
         """)
 
     @Option(help: "Switch strategy (see `iopb strategies`; variants such as linux-5.5+copies-only-incoming-max too).")
-    var strategy: String = StrategyCatalog.defaultName
+    var strategy = StrategyName(StrategyCatalog.defaultName)
 
     @Option(help: "CPUs (1–8).") var cpus = 2
     @Option(help: "Processes at boot, one root thread each (1–6).") var processes = 2
@@ -53,8 +53,8 @@ extension IOPB.Check {
     @Option(help: "ioperm ranges, comma-separated, e.g. 7-8,63-64,127 (default: straddle a byte and a word, and the last port).")
     var ranges: String?
 
-    @Option(name: .customLong("deviation"), help: "Flip a kernel rule (\(KernelDeviation.allCases.map(\.rawValue).joined(separator: ", "))).")
-    var deviations: [String] = []
+    @Option(name: .customLong("deviation"), help: "Flip a kernel rule (repeatable).")
+    var deviations: [DeviationName] = []
 
     @Flag(help: "Turn symmetry reduction off.") var noSymmetry = false
     @Flag(help: "Judge only what is observable (the double check, kernel faults), not the invariants.") var noInvariants = false
@@ -83,7 +83,7 @@ extension IOPB.Check {
 
     /// The bounds and the design the options name, or a usage error naming the bad option.
     func configurationAndStrategy() throws(ValidationError) -> (CheckConfiguration, any SwitchStrategy) {
-      let chosen = try Lookup.strategy(named: strategy)
+      let chosen = try strategy.resolved()
       var configuration = CheckConfiguration()
       configuration.cpus = cpus
       configuration.processes = processes
@@ -112,12 +112,7 @@ extension IOPB.Check {
         }
         configuration.ranges = parsed
       }
-      for name in deviations {
-        guard let deviation = KernelDeviation(rawValue: name) else {
-          throw ValidationError("unknown deviation '\(name)'; known: \(KernelDeviation.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        configuration.deviations.insert(deviation)
-      }
+      configuration.deviations.formUnion(try deviations.resolved())
       configuration.symmetry = noSymmetry ? [] : .all
       configuration.checksInvariants = !noInvariants
       configuration.storage = fingerprint ? .fingerprint : .exact

@@ -22,11 +22,11 @@ extension IOPB {
 
     /// Built-in workload names; empty means all.
     @Option(name: .customLong("workload"), help: "A built-in workload (repeatable; default: all).")
-    var workloads: [String] = []
+    var workloads: [WorkloadName] = []
 
     /// Strategy names; empty means the whole catalogue.
     @Option(name: .customLong("strategy"), help: "A strategy (repeatable; default: all, see `iopb strategies`).")
-    var strategies: [String] = []
+    var strategies: [StrategyName] = []
 
     /// A built-in profile name or a profile file; nil means the default profile.
     @Option(help: "A built-in profile (default, molnar-2004) or a profile file.")
@@ -36,9 +36,8 @@ extension IOPB {
     @Option(name: .customLong("set"), help: "Override one profile figure, e.g. --set ltr=20 (repeatable).")
     var settings: [String] = []
 
-    /// A ``ReportFormat`` name.
-    @Option(help: "Output format: table, csv or json.")
-    var format: String = ReportFormat.table.rawValue
+    @Option(help: "Output format.")
+    var format = ReportFormatName(ReportFormat.table.rawValue)
 
     /// Replaces every workload's seed.
     @Option(help: "Seed replacing every workload's own.")
@@ -51,6 +50,10 @@ extension IOPB {
     /// Replaces every workload's bound on engine events (runs that reach it are partial).
     @Option(help: "Stop each run after this many engine events (its results are then partial).")
     var maxEvents: Int?
+
+    /// Print every count of every run in one table instead of each workload's ranking.
+    @Flag(help: "With the table format: one table with every count of every run instead of a ranking per workload.")
+    var wide = false
 
     /// Print only the profile, every figure with its source, in the profile file format.
     @Flag(help: "Print the cycle profile with the source of every figure, and run nothing.")
@@ -83,7 +86,7 @@ extension IOPB {
       let problems = comparison.problems
       let notes = comparison.expectedViolations.map { "note: " + $0 }
       return CommandOutput(
-        output: comparison.rendered(as: chosen.format),
+        output: comparison.rendered(as: chosen.format, wide: wide),
         diagnostics: (problems.map { "error: " + $0 } + notes).joined(separator: "\n"),
         exitCode: problems.isEmpty ? 0 : 1)
     }
@@ -97,16 +100,10 @@ extension IOPB {
 
     /// What the options choose, once the counts and the `--set` lines are known to be well formed.
     private func choices() throws(ValidationError) -> Choices {
-      guard let chosenFormat = ReportFormat(rawValue: format) else {
-        throw ValidationError(
-          "unknown format '\(format)'; known: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
-      let chosenWorkloads = try Lookup.workloads(named: workloads)
-      let chosenStrategies = try Lookup.strategies(named: strategies)
       if let switches, switches <= 0 { throw ValidationError("--switches must be positive, not \(switches)") }
       if let maxEvents, maxEvents <= 0 { throw ValidationError("--max-events must be positive, not \(maxEvents)") }
       do { _ = try overridden(.default) } catch { throw ValidationError(error.description) }
-      return (chosenFormat, chosenWorkloads, chosenStrategies)
+      return (try format.resolved(), try workloads.resolved(), try strategies.resolved())
     }
 
     /// The profile `--profile` names (the default one without it), with the `--set` figures.

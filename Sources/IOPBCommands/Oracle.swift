@@ -31,8 +31,8 @@ extension IOPB {
 
     @Option(
       name: .customLong("deviation"),
-      help: "Flip one rule of the model (\(KernelDeviation.allCases.map(\.rawValue).joined(separator: ", "))).")
-    var deviations: [String] = []
+      help: "Flip one rule of the model (repeatable).")
+    var deviations: [DeviationName] = []
 
     @Option(help: "Write the generated scenarios into this folder.")
     var save: String?
@@ -46,9 +46,7 @@ extension IOPB {
       if files.isEmpty && random == 0 { throw ValidationError("give scenario files or --random N") }
       guard random >= 0 else { throw ValidationError("--random must not be negative") }
       if save != nil, random == 0 { throw ValidationError("--save writes the generated scenarios: give --random N too") }
-      for name in deviations where KernelDeviation(rawValue: name) == nil {
-        throw ValidationError("unknown deviation '\(name)'")
-      }
+      _ = try deviations.resolved()
     }
 
     public func run() async throws {
@@ -116,7 +114,7 @@ extension IOPB {
       }
       var report = OracleComparison.compare(
         supported, program: program, transcript: transcript,
-        deviations: Set(deviations.compactMap(KernelDeviation.init(rawValue:))))
+        deviations: Set(deviations.compactMap { try? $0.resolved() }))
       report.skipped = skipped
       var lines = skipped.map { "note: \($0)" }
       lines += report.disagreements.map { "DISAGREE \($0)" }

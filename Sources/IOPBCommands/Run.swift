@@ -1,4 +1,5 @@
 import ArgumentParser
+import IOPBReports
 import IOPBScenario
 import IOPBStrategies
 
@@ -15,11 +16,15 @@ extension IOPB {
 
     /// The strategy every file runs with.
     @Option(name: .long, help: "Switch strategy (see `iopb strategies`).")
-    var strategy: String = StrategyCatalog.defaultName
+    var strategy = StrategyName(StrategyCatalog.defaultName)
 
     /// Show the machine steps behind every scenario step.
     @Flag(name: .long, help: "Show the machine steps behind every scenario step.")
     var trace = false
+
+    /// `text` for people, `json` for programs.
+    @Option(help: "Output format.")
+    var format = RunReportFormatName(RunReportFormat.text.rawValue)
 
     /// Judge only the double check and kernel faults, as `iopb check --no-invariants` does.
     @Flag(help: "Do not check the design's and the kernel's invariants after each step.")
@@ -27,9 +32,10 @@ extension IOPB {
 
     public init() {}
 
-    /// Rejects an unknown strategy name.
+    /// Rejects an unknown strategy name or format.
     public func validate() throws {
-      _ = try Lookup.strategy(named: strategy)
+      _ = try strategy.resolved()
+      _ = try format.resolved()
     }
 
     /// Runs every file: exit 0 when all pass; 1 when a step fails or violates the double check;
@@ -37,8 +43,12 @@ extension IOPB {
     /// file), or for options ``validate()`` rejects.
     public func execute() -> CommandOutput {
       let chosen: any SwitchStrategy
-      do { chosen = try Lookup.strategy(named: strategy) } catch { return .usage(error.message) }
-      var output: [String] = []
+      let chosenFormat: RunReportFormat
+      do {
+        chosen = try strategy.resolved()
+        chosenFormat = try format.resolved()
+      } catch { return .usage(error.message) }
+      var runs: [ScenarioRun] = []
       var diagnostics: [String] = []
       var malformed = false
       var failed = false
@@ -50,7 +60,7 @@ extension IOPB {
           continue
         }
         let run = Self.runScenario(scenario, chosen, checksInvariants: !noInvariants)
-        output.append(run.render(trace: trace))
+        runs.append(run)
         if let error = run.error {
           malformed = true
           diagnostics.append(error.description)
@@ -58,8 +68,13 @@ extension IOPB {
           failed = true
         }
       }
+      let output =
+        switch chosenFormat {
+        case .text: runs.map { $0.rendered(trace: trace) }.joined(separator: "\n\n")
+        case .json: ScenarioRun.json(runs)
+        }
       return CommandOutput(
-        output: output.joined(separator: "\n\n"), diagnostics: diagnostics.joined(separator: "\n"),
+        output: output, diagnostics: diagnostics.joined(separator: "\n"),
         exitCode: malformed ? CommandOutput.usageError : failed ? 1 : 0)
     }
 

@@ -1,5 +1,5 @@
 /// Where the source of a bitmap copy sits when the copy starts, which picks the per-byte rate.
-public enum CopyResidency: String, Sendable, Hashable, CaseIterable, Comparable {
+public enum CopyResidency: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
   /// In L1: the same bitmap was copied moments ago.
   case l1
   /// In L2: the bitmap's thread ran recently but another thread has used L1 since.

@@ -1,5 +1,5 @@
 /// One figure of a cycle profile with the evidence behind it, so reports can print both.
-public struct CostFigure: Sendable, Hashable {
+public struct CostFigure: Sendable, Hashable, Codable {
   /// The number, in cycles (or GHz for ``CostKey/clockGHz``).
   public var value: Double
   /// Where it comes from: a citation with its evidence tag from `costs.md`, or the profile file

@@ -2,7 +2,7 @@
 ///
 /// Every field of ``OperationCounts`` that costs time is priced by one or more keys; the copy
 /// is priced by a startup and a per-byte rate chosen by ``CopyResidency``.
-public enum CostKey: String, Sendable, Hashable, CaseIterable {
+public enum CostKey: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable {
   /// A context switch without any bitmap work (not part of the added cycles).
   case switchBase = "switch.base"
   /// Fixed cost of one `memcpy` into the TSS bitmap.

@@ -5,7 +5,7 @@
 /// that every copy pays; without it, the caller says where each copy's source sits (the
 /// simulator infers it per copy from the cache sizes and the work on the CPU). The built-in profiles carry their sources (`costs.md` §4, §2); a profile file
 /// (``CycleProfile/parse(_:source:base:)``) overrides any figure.
-public struct CycleProfile: Sendable, Hashable {
+public struct CycleProfile: Sendable, Hashable, Codable {
   public var name: String
   public var figures: [CostKey: CostFigure]
   /// The per-byte rate every copy pays, whatever the workload; nil (`auto`) to price each copy

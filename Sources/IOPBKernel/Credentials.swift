@@ -1,5 +1,5 @@
 /// The capabilities the I/O port calls and the uid change consult.
-public struct Capabilities: OptionSet, Sendable, Hashable {
+public struct Capabilities: OptionSet, Sendable, Hashable, Codable {
   public let rawValue: UInt8
   public init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -14,7 +14,7 @@ public struct Capabilities: OptionSet, Sendable, Hashable {
 
 /// A thread's credentials. Linux keeps them per thread (`task->cred`); a raw `setresuid`
 /// changes only the calling thread.
-public struct Credentials: Sendable, Hashable, CustomStringConvertible {
+public struct Credentials: Sendable, Hashable, Codable, CustomStringConvertible {
   public var uid: UInt32
   public var capabilities: Capabilities
 

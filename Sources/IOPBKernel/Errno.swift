@@ -1,5 +1,5 @@
 /// The error numbers the modelled system calls return, with Linux x86-64 values.
-public enum Errno: Int32, Error, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum Errno: Int32, Error, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
   /// `EPERM`: the caller lacks CAP_SYS_RAWIO, or lockdown forbids raw I/O.
   case notPermitted = 1
   /// `ENOMEM`: `kmalloc`/`kmemdup` of the 8 KiB `struct io_bitmap` failed, or fork failed.

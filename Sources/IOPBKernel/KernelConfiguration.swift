@@ -1,5 +1,5 @@
 /// Build and boot options of the modelled kernel that change I/O permission behaviour.
-public struct KernelConfiguration: Sendable, Hashable {
+public struct KernelConfiguration: Sendable, Hashable, Codable {
   /// Number of I/O ports, a multiple of 64 from 64 to 65536 (`IO_BITMAP_BITS`). Smaller values
   /// shrink every bitmap, for exhaustive exploration of small state spaces.
   public var portCount: Int

@@ -4,7 +4,7 @@
 /// A machine whose kernel has deviations keeps a reference kernel without them and takes the
 /// double check's entitlement from it, so a deviation that changes what a thread is entitled to
 /// shows as a violation even when the CPU agrees with the deviating kernel.
-public enum KernelDeviation: String, Sendable, Hashable, CaseIterable {
+public enum KernelDeviation: String, Sendable, Hashable, Codable, CaseIterable {
   /// `ioperm` checks the capability before the range (Linux checks EINVAL first).
   case permissionBeforeRange = "eperm-before-einval"
   /// A forked child starts without its parent's bitmap and level (Linux before 2.4 did not

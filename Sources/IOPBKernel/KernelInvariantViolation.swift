@@ -1,6 +1,6 @@
 /// A broken invariant of the kernel model (reference §10): what a checker must never see after
 /// a step of a correct kernel.
-public enum KernelInvariantViolation: Sendable, Hashable, CustomStringConvertible {
+public enum KernelInvariantViolation: Sendable, Hashable, Codable, CustomStringConvertible {
   /// TIF_IO_BITMAP of a live thread disagrees with (a bitmap or level 3), the rule of
   /// `task_update_io_bitmap()` that 8b68e978718f made exact.
   case ioBitmapFlag(ThreadID, isSet: Bool)
@@ -12,6 +12,13 @@ public enum KernelInvariantViolation: Sendable, Hashable, CustomStringConvertibl
   case allPortsDenied(BitmapID)
   /// A bitmap's `max` does not end with the last long holding a zero bit.
   case extent(BitmapID, maxBytes: Int, lastWordWithZeroBit: Int)
+
+  // Names for the unlabelled values in the Codable form.
+  enum IoBitmapFlagCodingKeys: String, CodingKey { case _0 = "thread", isSet }
+  enum FreedBitmapReferencedCodingKeys: String, CodingKey { case _0 = "thread", _1 = "bitmap" }
+  enum ReferenceCountCodingKeys: String, CodingKey { case _0 = "bitmap", count, references }
+  enum AllPortsDeniedCodingKeys: String, CodingKey { case _0 = "bitmap" }
+  enum ExtentCodingKeys: String, CodingKey { case _0 = "bitmap", maxBytes, lastWordWithZeroBit }
 
   public var description: String {
     switch self {

@@ -1,7 +1,7 @@
 import IOPBCPU
 
 /// What a user port access did: the CPU's decision on the TSS bytes and the thread's entitlement.
-public struct AccessOutcome: Sendable, Hashable, CustomStringConvertible {
+public struct AccessOutcome: Sendable, Hashable, Codable, CustomStringConvertible {
   /// The CPU's decision, after any in-kernel #GP fixup restarted the instruction.
   public var decision: IOPermissionDecision
   /// Whether Linux semantics entitle the thread to the access (I5).

@@ -1,5 +1,5 @@
 /// What CLI or STI did in user mode.
-public enum InterruptFlagOutcome: String, Sendable, Hashable {
+public enum InterruptFlagOutcome: String, Sendable, Hashable, Codable {
   /// The CPU executed it: user space changed IF.
   case executed = "exec"
   /// #GP, and the kernel skipped the instruction (`fixup_iopl_exception()`).

@@ -87,6 +87,15 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     return thread
   }
 
+  /// ``spawn(credentials:on:)``, reported to `observer`.
+  public mutating func spawn(
+    credentials: Credentials, on cpu: CPUID, observedBy observer: inout some MachineObserver
+  ) throws(MachineError) -> ThreadID {
+    let thread = try spawn(credentials: credentials, on: cpu)
+    observer.record(.spawned(thread, cpu: cpu))
+    return thread
+  }
+
   /// Moves `thread`'s placement to `cpu`; it runs there the next time it is scheduled.
   public mutating func place(_ thread: ThreadID, on cpu: CPUID) throws(MachineError) {
     try checkCPU(cpu)
@@ -127,6 +136,21 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     result.violations += context.faults.map { Violation(.kernelFault($0), cpu: $0.cpu, thread: $0.thread) }
     context.faults = []
     return result
+  }
+
+  /// ``apply(_:)``, reporting the step taken or refused to `observer`.
+  public mutating func apply(
+    _ step: MachineStep, observedBy observer: inout some MachineObserver
+  ) throws(MachineError) -> StepResult {
+    let cpu = step.cpu ?? step.thread.flatMap(runningCPU(of:))
+    do {
+      let result = try apply(step)
+      observer.record(.took(step, on: cpu, result))
+      return result
+    } catch {
+      observer.record(.refused(step, error))
+      throw error
+    }
   }
 
   private mutating func take(_ step: MachineStep) throws(MachineError) -> StepResult {

@@ -2,7 +2,7 @@ import IOPBCPU
 import IOPBKernel
 
 /// A step that cannot be taken in the machine's current state.
-public enum MachineError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum MachineError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
   case noSuchCPU(CPUID)
   case noSuchThread(ThreadID)
   case threadExited(ThreadID)

@@ -2,7 +2,7 @@ import IOPBCPU
 import IOPBKernel
 
 /// One explicit step of the machine.
-public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
+public enum MachineStep: Sendable, Hashable, Codable, CustomStringConvertible {
   /// `thread`, running on its CPU, enters the kernel and makes a system call. It stays in the
   /// kernel until a ``returnToUser(cpu:)``.
   case syscall(ThreadID, Syscall)
@@ -25,6 +25,13 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
   /// io-wq does: it starts another worker or exits.
   case ioWorker(ThreadID, IOWorkerAction)
 
+  // Names for the unlabelled values in the Codable form.
+  enum SyscallCodingKeys: String, CodingKey { case _0 = "thread", _1 = "call" }
+  enum AccessCodingKeys: String, CodingKey { case cpu, _1 = "access" }
+  enum InterruptFlagCodingKeys: String, CodingKey { case cpu, _1 = "instruction" }
+  enum MigrateCodingKeys: String, CodingKey { case _0 = "thread", cpu }
+  enum IoWorkerCodingKeys: String, CodingKey { case _0 = "thread", _1 = "action" }
+
   public var description: String { description(naming: \.description) }
 
   /// The step with each thread written as `name` gives it (a scenario's names, say).
@@ -44,7 +51,7 @@ public enum MachineStep: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What an I/O worker does by itself, in the kernel.
-public enum IOWorkerAction: Sendable, Hashable, CustomStringConvertible {
+public enum IOWorkerAction: Sendable, Hashable, Codable, CustomStringConvertible {
   /// `create_io_thread()` from the worker (io-wq's `create_io_worker()` runs in a worker's
   /// context too): another worker of the same process, placed on `cpu`.
   case createWorker(cpu: CPUID)

@@ -1,7 +1,7 @@
 import IOPBKernel
 
 /// The result of one machine step.
-public enum StepOutcome: Sendable, Hashable, CustomStringConvertible {
+public enum StepOutcome: Sendable, Hashable, Codable, CustomStringConvertible {
   /// A system call, or an I/O worker's `create_io_thread()`, returned 0 or an errno; `created`
   /// is a new thread (fork, clone, I/O worker).
   case syscall(Errno?, created: ThreadID?)
@@ -9,6 +9,11 @@ public enum StepOutcome: Sendable, Hashable, CustomStringConvertible {
   case interruptFlag(InterruptFlagOutcome)
   /// A step without a user-visible result (switch, return to user, VM exit, injection).
   case done
+
+  // Names for the unlabelled values in the Codable form.
+  enum SyscallCodingKeys: String, CodingKey { case _0 = "errno", created }
+  enum AccessCodingKeys: String, CodingKey { case _0 = "outcome" }
+  enum InterruptFlagCodingKeys: String, CodingKey { case _0 = "outcome" }
 
   public var description: String {
     switch self {

@@ -2,7 +2,7 @@ import IOPBCPU
 import IOPBKernel
 
 /// The system calls the machine models, with their arguments as user space passes them.
-public enum Syscall: Sendable, Hashable, CustomStringConvertible {
+public enum Syscall: Sendable, Hashable, Codable, CustomStringConvertible {
   /// `ioperm(from, num, turn_on)`; `from` and `num` are `unsigned long`.
   case ioperm(from: UInt64, count: UInt64, turnOn: Bool)
   /// `iopl(level)`; `level` is `unsigned int`.

@@ -7,3 +7,11 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
   /// One JSON object, keys in a fixed order: byte-identical for the same inputs and seed.
   case json
 }
+
+/// How `iopb run` writes its scenario runs.
+public enum RunReportFormat: String, Sendable, Hashable, CaseIterable {
+  /// Each step with its outcome, failures and violations marked (``ScenarioRunReport``).
+  case text
+  /// One JSON array of the runs' `Codable` encoding (`docs/schema/scenario-runs.schema.json`).
+  case json
+}

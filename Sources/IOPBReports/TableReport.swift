@@ -1,8 +1,8 @@
 import IOPBSimulator
 import IOPBText
 
-/// A comparison as aligned text columns (``TextTable``: names left, figures right), with the
-/// profile named above and a legend below.
+/// A comparison as aligned text columns (``TextTable``: names left, figures right), every count
+/// of every run (`iopb compare --wide`), with the profile named above and a legend below.
 struct TableReport {
   let comparison: Comparison
 
@@ -19,11 +19,7 @@ struct TableReport {
     let table = TextTable(
       columns: [.left, .left] + Array(repeating: .right, count: Self.headers.count - 2),
       rows: [Self.headers] + rows)
-    let profile = comparison.profile
-    var lines = [
-      "profile \(profile.name): switch.base \(FixedPoint.format(profile[.switchBase], digits: 0)) cycles, copy source \(profile.residency.map { "in \($0.rawValue)" } ?? "inferred per copy (L1 \(FixedPoint.format(profile[.cacheL1Bytes], digits: 0)) B, L2 \(FixedPoint.format(profile[.cacheL2Bytes], digits: 0)) B)")"
-    ]
-    if let seed = comparison.seed { lines[0] += ", seed \(seed)" }
+    var lines = [ProfileHeading(profile: comparison.profile, seed: comparison.seed).text]
     lines += table.lines
     lines.append(
       "mean/p50/p99: cycles the strategy adds per context switch; bytes, fill, invlpg, ltr: per switch; "

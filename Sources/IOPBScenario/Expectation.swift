@@ -2,12 +2,16 @@ import IOPBKernel
 import IOPBMachine
 
 /// The outcome a step must have.
-public enum Expectation: Sendable, Hashable, CustomStringConvertible {
+public enum Expectation: Sendable, Hashable, Codable, CustomStringConvertible {
   case ok
   case errno(Errno)
   case allow
   case deny
   case interruptFlag(InterruptFlagOutcome)
+
+  // Names for the unlabelled values in the Codable form.
+  enum ErrnoCodingKeys: String, CodingKey { case _0 = "errno" }
+  enum InterruptFlagCodingKeys: String, CodingKey { case _0 = "outcome" }
 
   /// True when `outcome` meets the expectation.
   public func isMet(by outcome: StepOutcome) -> Bool {

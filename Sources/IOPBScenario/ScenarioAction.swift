@@ -2,7 +2,7 @@ import IOPBCPU
 import IOPBKernel
 
 /// What a scenario step does. Threads are named as in the file.
-public enum ScenarioAction: Sendable, Hashable {
+public enum ScenarioAction: Sendable, Hashable, Codable {
   case process(name: String, cpu: CPUID, credentials: Credentials)
   case syscall(thread: String, ScenarioCall)
   /// A step of an I/O worker, in the kernel.
@@ -14,6 +14,12 @@ public enum ScenarioAction: Sendable, Hashable {
   case returnToUser(cpu: CPUID)
   case vmExit(cpu: CPUID)
   case failNextAllocation
+
+  // Names for the unlabelled values in the Codable form.
+  enum SyscallCodingKeys: String, CodingKey { case thread, _1 = "call" }
+  enum IoWorkerCodingKeys: String, CodingKey { case thread, _1 = "call" }
+  enum AccessCodingKeys: String, CodingKey { case thread, _1 = "access" }
+  enum InterruptFlagCodingKeys: String, CodingKey { case thread, _1 = "instruction" }
 
   /// The thread that acts, for thread steps.
   public var actor: String? {

@@ -1,5 +1,5 @@
 /// A problem in a scenario file, located to line and column.
-public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ScenarioError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
   public var source: String
   public var location: SourceLocation
   public var message: String

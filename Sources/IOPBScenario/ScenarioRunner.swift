@@ -44,14 +44,14 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
   }
 
   private mutating func perform(_ step: ScenarioStep) throws(StepFailure) -> StepRecord {
-    var record = StepRecord(
-      step: step, machineSteps: [], outcome: nil, violations: [], invariantViolations: [])
+    var record = StepRecord(step: step)
     switch step.action {
     case .process(let name, let cpu, let credentials):
       let thread: ThreadID
-      do { thread = try machine.spawn(credentials: credentials, on: cpu) } catch { throw failure(error) }
+      do { thread = try machine.spawn(credentials: credentials, on: cpu, observedBy: &record) } catch {
+        throw failure(error)
+      }
       bind(name, thread)
-      record.machineSteps.append("spawn \(name) on \(cpu)")
     case .syscall(let name, let call):
       let thread = try resolve(name)
       try prepare(thread, into: &record)
@@ -116,11 +116,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
   }
 
   private mutating func take(_ step: MachineStep, into record: inout StepRecord) throws(StepFailure) {
-    let result: StepResult
-    do { result = try machine.apply(step) } catch { throw failure(error) }
-    record.machineSteps.append(describe(step) + (result.outcome == .done ? "" : " → \(result.outcome)"))
-    if result.outcome != .done { record.outcome = result.outcome }
-    record.violations += result.violations
+    do { _ = try machine.apply(step, observedBy: &record) } catch { throw failure(error) }
   }
 
   private func failure(_ error: MachineError) -> StepFailure {
@@ -138,9 +134,6 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
     threads[name] = thread
     names[thread] = name
   }
-
-  /// A machine step with threads called by their scenario names.
-  private func describe(_ step: MachineStep) -> String { step.description(naming: name) }
 
   /// A thread's scenario name (every thread the run creates gets one).
   private func name(_ thread: ThreadID) -> String { names[thread] ?? thread.description }

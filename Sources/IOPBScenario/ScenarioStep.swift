@@ -1,5 +1,5 @@
 /// One line of a scenario that does something.
-public struct ScenarioStep: Sendable, Hashable {
+public struct ScenarioStep: Sendable, Hashable, Codable {
   public var location: SourceLocation
   public var action: ScenarioAction
   public var expectation: Expectation?

@@ -1,5 +1,5 @@
 /// A position in a scenario file, 1-based.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
   public var line: Int
   public var column: Int
 

@@ -3,7 +3,7 @@ import IOPBStrategies
 
 /// Every workload run under every strategy with one cycle profile: the data behind
 /// `iopb compare`.
-public struct Comparison: Sendable, Hashable {
+public struct Comparison: Sendable, Hashable, Codable {
   public var profile: CycleProfile
   /// The seed that replaced each workload's own, if any.
   public var seed: UInt64?
@@ -42,22 +42,4 @@ public struct Comparison: Sendable, Hashable {
 
   /// True when no run had a violation or failed.
   public var isClean: Bool { rows.allSatisfy(\.isClean) }
-
-  /// One line per violation or failure that the strategy's declared limitations do not
-  /// explain, naming its run.
-  public var problems: [String] {
-    rows.flatMap { row in
-      row.unexplainedViolations.map { "\(row.workload) × \(row.strategy): \($0)" }
-        + (row.failure.map { ["\(row.workload) × \(row.strategy): failed: \($0)"] } ?? [])
-    }
-  }
-
-  /// One line per violation a limitation of its strategy explains, with the limitations.
-  public var expectedViolations: [String] {
-    rows.flatMap { row in
-      row.violations.filter { !row.unexplainedViolations.contains($0) }.map {
-        "\(row.workload) × \(row.strategy): \($0) (limitation: \(row.limitations.joined(separator: "; ")))"
-      }
-    }
-  }
 }

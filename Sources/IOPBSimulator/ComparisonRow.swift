@@ -2,7 +2,7 @@ import IOPBCost
 import IOPBStrategies
 
 /// One workload under one strategy: what a comparison reports.
-public struct ComparisonRow: Sendable, Hashable {
+public struct ComparisonRow: Sendable, Hashable, Codable {
   public var workload: String
   public var strategy: String
   public var switches: Int
@@ -28,9 +28,10 @@ public struct ComparisonRow: Sendable, Hashable {
   public var validUnderKPTI: Bool?
   /// What the strategy cannot reproduce of Linux ≥ 5.5.
   public var limitations: [String]
-  public var violations: [String]
-  /// The violations none of ``limitations`` explains.
-  public var unexplainedViolations: [String]
+  /// What the run met that Linux ≥ 5.5 would not have done; it stopped at the first.
+  public var violations: [SimulationViolation]
+  /// A step the machine refused or a system call that failed, at a simulated time: a workload
+  /// or engine bug.
   public var failure: String?
   public var partial: Bool
   public var events: Int
@@ -54,11 +55,13 @@ public struct ComparisonRow: Sendable, Hashable {
     self.validUnderKPTI = validUnderKPTI
     self.limitations = limitations
     violations = result.violations
-    unexplainedViolations = result.unexplainedViolations
     failure = result.failure
     partial = result.partial
     events = result.events
   }
+
+  /// The violations none of ``limitations`` explains.
+  public var unexplainedViolations: [SimulationViolation] { violations.filter { !$0.explained } }
 
   /// True when the run failed or had a violation that no limitation the strategy declares
   /// explains.
@@ -70,6 +73,4 @@ public struct ComparisonRow: Sendable, Hashable {
 
   /// Violations plus one for a failure.
   public var problemCount: Int { violations.count + (failure == nil ? 0 : 1) }
-
-  public var kptiText: String { validUnderKPTI.map { $0 ? "yes" : "no" } ?? "n/a" }
 }

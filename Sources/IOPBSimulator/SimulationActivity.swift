@@ -1,6 +1,6 @@
 /// What the tasks of a run did, so tests and reports can see that a workload exercises what
 /// its description claims.
-public struct SimulationActivity: Sendable, Hashable {
+public struct SimulationActivity: Sendable, Hashable, Codable {
   /// `fork()` and `clone(CLONE_THREAD)` calls that succeeded.
   public var forks = 0
   public var threads = 0

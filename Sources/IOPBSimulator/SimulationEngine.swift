@@ -415,9 +415,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       cpus[cpu].sample = sample
     }
     for violation in stepResult.violations {
-      let line = "at \(now) µs: \(violation)"
-      result.violations.append(line)
-      if !machine.limitationExplains(violation) { result.unexplainedViolations.append(line) }
+      result.violations.append(
+        SimulationViolation(
+          microseconds: now, finding: .step(violation), explained: machine.limitationExplains(violation)))
       return nil
     }
     return stepResult.outcome
@@ -425,9 +425,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   private mutating func checkInvariants() {
     guard checksInvariants, isRunning else { return }
-    let broken = machine.invariantViolations().map { "at \(now) µs: invariant: \($0)" }
-    result.violations += broken
-    result.unexplainedViolations += broken
+    result.violations += machine.invariantViolations().map {
+      SimulationViolation(microseconds: now, finding: .invariant($0), explained: false)
+    }
   }
 
   /// Adds what happened between the snapshot `before` and `now` to `total`; most steps change

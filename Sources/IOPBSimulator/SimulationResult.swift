@@ -2,7 +2,7 @@ import IOPBCost
 import IOPBStrategies
 
 /// What one run of a workload under one strategy did and cost.
-public struct SimulationResult: Sendable, Hashable {
+public struct SimulationResult: Sendable, Hashable, Codable {
   public var workload: String
   public var strategy: String
   public var profile: String
@@ -19,12 +19,9 @@ public struct SimulationResult: Sendable, Hashable {
   public var syscallCounts: OperationCounts
   /// Cycles of ``syscallCounts``.
   public var syscallCycles: Double
-  /// Double-check disagreements (must be none); the run stops at the first.
-  public var violations: [String]
-  /// The entries of ``violations`` that no limitation the strategy declares explains
-  /// (``SwitchStrategy/limitationExplains(_:kernel:state:)``); broken invariants are never
-  /// explained.
-  public var unexplainedViolations: [String] = []
+  /// Double-check disagreements and broken invariants (must be none unless a limitation the
+  /// strategy declares explains them); the run stops at the first.
+  public var violations: [SimulationViolation]
   /// A step the machine refused or a system call that failed: a workload or engine bug.
   public var failure: String?
   /// User port accesses made, and how many the CPU refused (expected: none).
@@ -40,6 +37,8 @@ public struct SimulationResult: Sendable, Hashable {
 
   public var switches: Int { switchCycles.count }
   public var statistics: SwitchStatistics { SwitchStatistics(samples: switchCycles) }
+  /// The entries of ``violations`` that no limitation the strategy declares explains.
+  public var unexplainedViolations: [SimulationViolation] { violations.filter { !$0.explained } }
   /// True when the run completed its course without violations or failures.
   public var isClean: Bool { violations.isEmpty && failure == nil }
 }

@@ -1,5 +1,5 @@
 /// Mean and percentiles of the cycles added per context switch.
-public struct SwitchStatistics: Sendable, Hashable {
+public struct SwitchStatistics: Sendable, Hashable, Codable {
   public var count: Int
   public var mean: Double
   /// Nearest-rank percentiles.

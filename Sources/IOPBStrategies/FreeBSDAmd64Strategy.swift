@@ -24,6 +24,12 @@ public struct FreeBSDAmd64Strategy: SwitchStrategy {
 
   public var name: String { "freebsd-amd64" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "FreeBSD amd64, sys/amd64/amd64/cpu_switch.S cpu_switch and sys_machdep.c amd64_set_ioperm()" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "private TSS per permission holder; descriptor rewrite and LTR when the TSS pointer differs; no copy" }
+
   /// FreeBSD stores into its writable per-CPU GDT: no LGDT.
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     PrivateTSSTable(cpuCount: cpuCount, kernel: kernel, descriptorUpdate: .writableGDT)

@@ -20,6 +20,12 @@ public struct FreeBSDi386Strategy: SwitchStrategy {
 
   public var name: String { "freebsd-i386" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "FreeBSD i386, sys/i386/i386/swtch.s cpu_switch and sys_machdep.c i386_set_ioperm()" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "private TSS; descriptor copy and LTR on every switch to a private-TSS thread, and back once" }
+
   /// FreeBSD stores into its writable per-CPU GDT: no LGDT.
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     PrivateTSSTable(cpuCount: cpuCount, kernel: kernel, descriptorUpdate: .writableGDT)

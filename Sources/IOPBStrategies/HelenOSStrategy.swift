@@ -45,6 +45,12 @@ public struct HelenOSStrategy: SwitchStrategy {
 
   public var name: String { "helenos" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "HelenOS ia32/amd64, kernel/arch/*/src/ddi/ddi.c io_perm_bitmap_install() and scheduler.c switch_task()" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "switch to another task: copy up to its highest port, shrink the limit, LGDT, LTR; #GP reinstalls" }
+
   public var limitations: [String] {
     [
       "the map is per task and installed only at a task switch: a thread can reach ports another thread of its process held when the map was installed, including ports since dropped or held by a thread that has exited, until the next task switch or #GP"

@@ -8,13 +8,16 @@ import IOPBKernel
 /// the form each design keeps them: I1 (nothing past the dirty extent but 0xFF), I2 (`mapall`
 /// all zero with its all-ones tail), I3 (the bytes a TSS claims to hold are the bitmap's), I4
 /// (a valid base only for a thread with TIF_IO_BITMAP).
-public struct InvariantViolation: Sendable, Hashable, CustomStringConvertible {
+public struct InvariantViolation: Sendable, Hashable, Codable, CustomStringConvertible {
   /// Whose TSS, or other state, is broken.
-  public enum Place: Sendable, Hashable, CustomStringConvertible {
+  public enum Place: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A CPU's own TSS or per-CPU bookkeeping.
     case cpu(CPUID)
     /// The TSS a thread owns (per-thread and private-TSS designs).
     case thread(ThreadID)
+
+    enum CpuCodingKeys: String, CodingKey { case _0 = "cpu" }
+    enum ThreadCodingKeys: String, CodingKey { case _0 = "thread" }
 
     public var description: String {
       switch self {
@@ -25,7 +28,7 @@ public struct InvariantViolation: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Which invariant is broken.
-  public enum Rule: Sendable, Hashable {
+  public enum Rule: Sendable, Hashable, Codable {
     /// I1: the map byte at `offset` (from the map's start) is not 0xFF though it lies past the
     /// extent the TSS records as possibly holding zero bits (`prev_max`).
     case dirtyTail(offset: Int, extent: Int)
@@ -50,6 +53,9 @@ public struct InvariantViolation: Sendable, Hashable, CustomStringConvertible {
     case bookkeepingBehindKernel
     /// A kernel invariant.
     case kernel(KernelInvariantViolation)
+
+    enum MapsFreedBitmapCodingKeys: String, CodingKey { case _0 = "bitmap" }
+    enum KernelCodingKeys: String, CodingKey { case _0 = "violation" }
   }
 
   /// nil for a kernel invariant.

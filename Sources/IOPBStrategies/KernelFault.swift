@@ -8,7 +8,7 @@ import IOPBKernel
 ///
 /// The model does not go on to kill the current thread as an oops would: the state stays as the
 /// code left it up to the fault, and the function stops there.
-public struct KernelFault: Sendable, Hashable, CustomStringConvertible {
+public struct KernelFault: Sendable, Hashable, Codable, CustomStringConvertible {
   /// The kernel function that faulted, e.g. `native_tss_update_io_bitmap()`.
   public var function: String
   /// What happened, in the source's terms.

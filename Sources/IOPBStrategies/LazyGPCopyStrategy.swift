@@ -49,6 +49,20 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
 
   public var name: String { checksOwner ? "lazy-gp-copy" : "lazy-gp-copy+no-owner" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String {
+    checksOwner
+      ? "Linux i386 after 2.6.13 (inferred) to 2.6.25, handle_io_bitmap() and do_general_protection() with Oldeman's owner fix"
+      : "Linux 2.6.9–2.6.13 i386, handle_io_bitmap() and do_general_protection() (before Oldeman's 2005 owner fix)"
+  }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String {
+    checksOwner
+      ? "owner hit: valid base; miss: lazy base, and the first port #GP copies, takes ownership, restarts"
+      : "lazy invalid base on every switch to a bitmap user; the first port #GP copies and restarts"
+  }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }

@@ -30,6 +30,12 @@ public struct Linux268FullCopyStrategy: SwitchStrategy {
 
   public var name: String { "linux-2.6.8-full" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "Linux 2.6.8, arch/i386/kernel/process.c __switch_to()" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "copy the whole 8 KiB map and store a valid base on every switch to a bitmap user" }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }

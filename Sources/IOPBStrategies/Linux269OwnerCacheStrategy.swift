@@ -31,6 +31,12 @@ public struct Linux269OwnerCacheStrategy: InstallingStrategy {
 
   public var name: String { "linux-2.6.9-owner-cache" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "Linux 2.6.9-rc, arch/i386/kernel/process.c handle_io_bitmap() (Molnar, [patch] ioport-cache, dd826030)" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "invalid base for non-users; copy only when the cached owner (bitmap and sequence) differs" }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }

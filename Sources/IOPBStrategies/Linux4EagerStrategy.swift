@@ -22,6 +22,12 @@ public struct Linux4EagerStrategy: InstallingStrategy {
 
   public var name: String { "linux-4.x-eager" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "Linux ≤ 5.4, arch/x86/kernel/process.c switch_to_bitmap() (Molnar's 2004 ioport latency fix)" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "copy max(prev max, next max) bytes to a bitmap user, fill the previous max with 0xff when one leaves" }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount, baseAtMap: true)), count: cpuCount)
   }

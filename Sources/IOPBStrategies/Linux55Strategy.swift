@@ -54,6 +54,16 @@ public struct Linux55Strategy: SwitchStrategy {
     defects.isEmpty ? "linux-5.5" : "linux-5.5+" + defects.map(\.rawValue).sorted().joined(separator: "+")
   }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String {
+    defects.isEmpty
+      ? "Linux 5.5, arch/x86/kernel/process.c switch_to_bitmap(), native_tss_update_io_bitmap()"
+      : "Linux 5.5, arch/x86/kernel/process.c, with a defect injected on purpose for checkers"
+  }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "invalidate when a bitmap user leaves; on exit to user copy max(prev_max, max) if sequence differs" }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }

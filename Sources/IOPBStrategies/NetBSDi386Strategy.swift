@@ -33,6 +33,12 @@ public struct NetBSDi386Strategy: InstallingStrategy {
 
   public var name: String { "netbsd-i386" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "NetBSD i386, sys/arch/i386/i386/locore.S cpu_switchto and sys/arch/x86/x86/sys_machdep.c" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "copy the 128-byte map (ports 0–1023) and store a valid base on every switch to a map user" }
+
   public var limitations: [String] {
     [
       "ports 1024–65535 cannot be granted: the map is 128 bytes (NIOPORTS 1024)",

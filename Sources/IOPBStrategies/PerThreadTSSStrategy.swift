@@ -39,6 +39,16 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
 
   public var name: String { mapsIntoEntryArea ? "per-thread-tss-ltr+cea-map" : "per-thread-tss-ltr" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "2019 thread: Anvin, 2019-11-07 (a pre-formatted TSS per thread, switched with LTR)" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String {
+    mapsIntoEntryArea
+      ? "own TSS per holder, mapped into cpu_entry_area (PTE writes, INVLPG); descriptor + LTR on change"
+      : "own TSS per permission holder; 88 stack bytes after migration; descriptor + LTR when it changes"
+  }
+
   /// A Linux design: each load rewrites the descriptor through `force_reload_TR()`'s path, with its two LGDTs (inferred; the mail gives no mechanics).
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     PrivateTSSTable(cpuCount: cpuCount, kernel: kernel, descriptorUpdate: .readOnlyGDT)

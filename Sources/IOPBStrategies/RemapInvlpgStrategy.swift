@@ -38,6 +38,12 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
 
   public var name: String { "remap-invlpg" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "2019 thread: Gerst, reply to [patch 5/9] (remap the bitmap pages instead of copying)" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "remap the map window's PTEs and INVLPG them when another bitmap is needed; TLB misses after" }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }

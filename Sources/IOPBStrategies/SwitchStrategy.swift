@@ -20,6 +20,14 @@ public protocol SwitchStrategy: Sendable, Hashable {
   /// The stable name used on the command line and in reports, e.g. `linux-5.5`.
   var name: String { get }
 
+  /// Where the design comes from: a kernel and version with the file or function
+  /// (`Linux 5.5, arch/x86/kernel/process.c …`), or the message of the 2019 thread that proposed
+  /// it (`2019 thread: Gleixner, [patch V2 06/16]`). For `iopb strategies`.
+  var origin: String { get }
+
+  /// What the design does at a context switch, in one line. For `iopb strategies`.
+  var mechanism: String { get }
+
   /// The state after boot for `cpuCount` CPUs under `kernel`.
   func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State
 

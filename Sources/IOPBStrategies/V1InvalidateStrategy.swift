@@ -20,6 +20,12 @@ public struct V1InvalidateStrategy: InstallingStrategy {
 
   public var name: String { "v1-invalidate" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "2019 thread: Gleixner, [patch 4/9] x86/io: Speedup schedule out of I/O bitmap user" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "invalidate when a bitmap user leaves; copy max(prev_max, max) on every switch to one" }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(PlainCPU(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }

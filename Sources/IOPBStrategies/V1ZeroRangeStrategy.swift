@@ -26,6 +26,12 @@ public struct V1ZeroRangeStrategy: InstallingStrategy {
 
   public var name: String { "v1-zero-range" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "2019 thread: Gleixner, [patch 5/9] x86/ioport: Reduce ioperm impact for sane usage further" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "as v1-invalidate, copying only the span of both zero-bit ranges" }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }

@@ -51,6 +51,12 @@ public struct V2SpeedupScheduleOutStrategy: SwitchStrategy {
 
   public var name: String { "v2-06-16" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "2019 thread: Gleixner, [patch V2 06/16] x86/io: Speedup schedule out of I/O bitmap user" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "invalidate when a bitmap user leaves; a first ioperm() sets a valid base, copies its own bytes" }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(cpus: PerCPU(repeating: PlainCPU(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount), ioBitmapMax: [:])
   }

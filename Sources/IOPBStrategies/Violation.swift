@@ -7,8 +7,8 @@ import IOPBKernel
 ///
 /// The machine reports these; a strategy judges whether a limitation it declares explains one
 /// (``SwitchStrategy/limitationExplains(_:kernel:state:)``).
-public struct Violation: Sendable, Hashable, CustomStringConvertible {
-  public enum Kind: Sendable, Hashable {
+public struct Violation: Sendable, Hashable, Codable, CustomStringConvertible {
+  public enum Kind: Sendable, Hashable, Codable {
     /// The CPU allowed an access the thread is not entitled to: a port leaked to it.
     case leak(IOAccess, IOPermissionDecision)
     /// The CPU refused an access the thread is entitled to.
@@ -23,6 +23,12 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
     /// stop naming the same threads; `created` and `referenceCreated` are what each created in
     /// the step. From then on the machine judges entitlement by the deviating kernel.
     case referenceDiverged(created: ThreadID?, referenceCreated: ThreadID?)
+
+    // Names for the unlabelled values in the Codable form.
+    enum LeakCodingKeys: String, CodingKey { case _0 = "access", _1 = "decision" }
+    enum WrongDenialCodingKeys: String, CodingKey { case _0 = "access", _1 = "decision" }
+    enum InterruptFlagChangedCodingKeys: String, CodingKey { case _0 = "instruction" }
+    enum KernelFaultCodingKeys: String, CodingKey { case _0 = "fault" }
   }
 
   public var kind: Kind

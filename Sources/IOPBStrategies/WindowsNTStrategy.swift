@@ -35,6 +35,12 @@ public struct WindowsNTStrategy: SwitchStrategy {
 
   public var name: String { "windows-nt" }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String { "Windows NT i386, WRK iopm.c Ke386SetIoAccessMap()/KiLoadIopmOffset, ReactOS KiSwapProcess()" }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String { "one shared map copied to every CPU when set; a switch stores the process's map offset" }
+
   public var limitations: [String] {
     [
       "one map for the whole system: every enabled process sees the bitmap set last, not its own",

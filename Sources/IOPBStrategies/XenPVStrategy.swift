@@ -48,6 +48,20 @@ public struct XenPVStrategy: SwitchStrategy {
     return guest.defects.isEmpty ? base : base + "+" + guest.defects.map(\.rawValue).sorted().joined(separator: "+")
   }
 
+  /// Where the design comes from (``SwitchStrategy/origin``).
+  public var origin: String {
+    forwardsInvalidation
+      ? "Linux ≥ 5.7.10 on Xen PV, arch/x86/xen/enlighten_pv.c xen_update_io_bitmap()/xen_invalidate_io_bitmap()"
+      : "Linux 5.5–5.7.9 on Xen PV, arch/x86/xen/enlighten_pv.c, before the XSA-329 fix cadfad870154"
+  }
+
+  /// What a switch does, in one line (``SwitchStrategy/mechanism``).
+  public var mechanism: String {
+    forwardsInvalidation
+      ? "linux-5.5 in the guest plus a PHYSDEVOP_set_iobitmap hypercall per update and invalidation"
+      : "linux-5.5 in the guest plus a hypercall per update only: Xen keeps an invalidated map (XSA-329)"
+  }
+
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {
     State(guest: guest.makeState(cpuCount: cpuCount, kernel: kernel), xen: PerCPU(repeating: nil, count: cpuCount))
   }

@@ -67,9 +67,9 @@ func iopbCompare(_ arguments: [String]) throws -> CommandOutput {
     let second = try iopbCompare(arguments + ["--seed", "42"])
     #expect(first.exitCode == 0)
     #expect(Array(first.output.utf8) == Array(second.output.utf8))
-    #expect(first.output.contains("\"seed\": 42"))
+    #expect(first.output.contains("\"seed\" : 42"))
     let parsed = try? JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any]
-    #expect((parsed?["results"] as? [Any])?.count == 2 * StrategyCatalog.all.count)
+    #expect((parsed?["rows"] as? [Any])?.count == 2 * StrategyCatalog.all.count)
     #expect(try iopbCompare(arguments + ["--seed", "43"]).output != first.output)
   }
 }

@@ -98,3 +98,24 @@ func iopbRun(_ arguments: [String]) throws -> CommandOutput {
     #expect(IOPB.helpMessage(for: IOPB.Run.self).contains("Scenario files"))
   }
 }
+
+@Suite struct RunFormatTests {
+  /// `--format json` writes one array element per readable file and keeps the exit status.
+  @Test func jsonHasOneRunPerFileAndTheSameExitStatus() throws {
+    let failing = try temporaryFile("process a cpu0\na: inb 0x80 -> allow")
+    let files = [scenarioPath("lifecycle.scn"), failing]
+    let text = try iopbRun(files)
+    let json = try iopbRun(["--format", "json"] + files)
+    #expect(json.exitCode == text.exitCode)
+    #expect(json.exitCode == 1)
+    let parsed = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]
+    #expect(parsed?.count == 2)
+    #expect((parsed?.first?["strategy"] as? String) == "linux-5.5")
+  }
+
+  @Test func anUnknownFormatIsAUsageErrorNamingTheKnownOnes() throws {
+    let error = try #require(usageError(IOPB.Run.self, [scenarioPath("lifecycle.scn"), "--format", "xml"]))
+    #expect(error.exitCode == 64)
+    #expect(error.message == "unknown format 'xml'; known: text, json")
+  }
+}

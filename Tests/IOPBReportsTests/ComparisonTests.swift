@@ -52,14 +52,42 @@ import Testing
     }
   }
 
-  @Test func tableNamesTheProfileAndAlignsColumns() {
+  @Test func wideTableNamesTheProfileAndAlignsColumns() {
     let comparison = Comparison.run(
       workloads: [.rtPoller, .dosemu], strategies: StrategyCatalog.all, profile: .default,
       duration: .switches(50))
-    let lines = comparison.rendered(as: .table).split(separator: "\n")
+    let lines = comparison.rendered(as: .table, wide: true).split(separator: "\n")
     #expect(lines.first?.hasPrefix("profile default:") == true)
     let body = lines.dropFirst().dropLast()
     #expect(Set(body.map(\.count)).count == 1)
+  }
+
+  /// The default table: per workload, clean runs ranked by the cycles they add (then the runs
+  /// that stopped at a violation), within 100 columns, for every built-in workload.
+  @Test func rankedTableFitsInAHundredColumnsAndRanksByAddedCycles() throws {
+    let comparison = Comparison.run(
+      workloads: Workload.builtIn, strategies: StrategyCatalog.all, profile: .default, duration: .switches(100))
+    let text = comparison.rendered(as: .table)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.allSatisfy { $0.count <= 100 }, "\(lines.filter { $0.count > 100 })")
+    for workload in Workload.builtIn {
+      let heading = try #require(lines.firstIndex { $0.hasPrefix("\(workload.name): ") }, "\(workload.name)")
+      // The header line, then one line per strategy.
+      let ranked = lines[(heading + 2)..<(heading + 2 + StrategyCatalog.all.count)].map {
+        $0.split(separator: " ").map(String.init)
+      }
+      let rows = try ranked.map { cells in
+        try #require(comparison.rows.first { $0.workload == workload.name && $0.strategy == cells[1] })
+      }
+      #expect(Set(rows.map(\.strategy)).count == StrategyCatalog.all.count)
+      let clean = rows.prefix { $0.isClean }
+      #expect(rows.dropFirst(clean.count).allSatisfy { !$0.isClean }, "clean runs first on \(workload.name)")
+      for group in [Array(clean), Array(rows.dropFirst(clean.count))] {
+        let means = group.map(\.statistics.mean)
+        #expect(means == means.sorted(), "\(workload.name): \(group.map(\.strategy))")
+      }
+      #expect(clean.first?.ratioToCheapest == 1)
+    }
   }
 
   /// A violation of a design that declares limitations, which none of them explains, fails
@@ -100,6 +128,8 @@ struct NeverInstallingNetBSD: SwitchStrategy {
   let design = NetBSDi386Strategy()
 
   var name: String { "netbsd-i386-never-installing" }
+  var origin: String { "a test: netbsd-i386 with its install removed" }
+  var mechanism: String { "nothing at a switch or after ioperm" }
 
   func makeState(cpuCount: Int, kernel: KernelConfiguration) -> NetBSDi386Strategy.State {
     design.makeState(cpuCount: cpuCount, kernel: kernel)

@@ -1,6 +1,7 @@
 import IOPBCPU
 import IOPBKernel
 import IOPBMachine
+import IOPBReports
 import IOPBScenario
 import IOPBSimulator
 import IOPBStrategies
@@ -50,7 +51,7 @@ import Testing
       a: inb 0x80 -> allow
       """
     let run = try run(text, PerThreadTSSStrategy())
-    #expect(run.passed, "\(run.render())")
+    #expect(run.passed, "\(run.rendered())")
     // Allocation copies the 104-byte hardware part on cpu0; each migration copies 88 bytes.
     #expect(run.counts.bytesCopied == 104 + 88 + 88)
     // LTR: none for the first switch to a (the CPU's own TSS is loaded), ioperm loads a's TSS,
@@ -91,7 +92,7 @@ import Testing
       a: inb 0x80 -> allow
       """
     let run = try run(text, strategy)
-    #expect(run.passed, "\(run.render())")
+    #expect(run.passed, "\(run.rendered())")
     // a's TSS is mapped at ioperm, the CPU's own for b, a's again: 3 maps of 3 pages each
     // (hardware part and 8 KiB map with its tail: 0x2080 bytes).
     #expect(run.counts.pageTableWrites == 9)
@@ -143,7 +144,7 @@ import Testing
       a: inb 0x80 -> allow
       """
     let run = try run(text, strategy)
-    #expect(run.passed, "\(run.render())")
+    #expect(run.passed, "\(run.rendered())")
     // The first access after ioperm faults and copies a's 24 bytes; the denied 0x81 finds a
     // valid base and is no fixup. Back from b the owner check finds a's copy (a valid base);
     // without it the first access faults and copies again.
@@ -162,7 +163,7 @@ import Testing
       b: inb 0x3f8 -> allow
       """
     let run = try run(text, RemapInvlpgStrategy())
-    #expect(run.passed, "\(run.render())")
+    #expect(run.passed, "\(run.rendered())")
     // Two pages each time: map a's, map b's, map a's again, the all-ones pages when a's is
     // freed while mapped, b's again: 5 remaps.
     #expect(run.counts.pageInvalidations == 10)
@@ -180,7 +181,7 @@ import Testing
       a: ioperm 0x80 1 0
       """
     let run = try run(text, RemapInvlpgStrategy())
-    #expect(run.passed, "\(run.render())")
+    #expect(run.passed, "\(run.rendered())")
     // a's 2 pages are mapped on cpu0 at ioperm and on cpu1 after the migration; freeing the
     // bitmap maps the all-ones pages on both (cpu0 by shootdown): 4 remaps of 2 pages.
     #expect(run.counts.pageInvalidations == 8)
@@ -196,7 +197,7 @@ import Testing
       a: inb 0x80 -> allow
       """
     let run = try run(text, HelenOSStrategy())
-    #expect(run.passed, "\(run.render())")
+    #expect(run.passed, "\(run.rendered())")
     // The switch to a installs n = 0; ioperm touches no TSS; the first access faults on the
     // stale generation and installs 17 bytes (ports up to 0x80) and the byte after them; the
     // second runs as is.
@@ -242,7 +243,7 @@ import Testing
       b: inb 0x80 -> deny
       """
     let fixed = try run(text, XenPVStrategy())
-    #expect(fixed.passed, "\(fixed.render())")
+    #expect(fixed.passed, "\(fixed.rendered())")
     let vulnerable = try run(text, XenPVStrategy(forwardsInvalidation: false))
     #expect(vulnerable.strategy == "xen-pv+xsa-329")
     #expect(violations(vulnerable) == [5: ["leak by b inb 0x80"]])

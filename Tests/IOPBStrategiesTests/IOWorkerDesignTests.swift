@@ -1,4 +1,5 @@
 import IOPBKernel
+import IOPBReports
 import IOPBScenario
 import IOPBStrategies
 import Testing
@@ -36,7 +37,7 @@ import Testing
     let run = MutantTests.run(strategy, scenario)
     // Redox's declared all-or-nothing limitation: a holds 0x80 and so reaches 0x81 too.
     let expectedFailures = name == "redox" ? [18] : []
-    #expect(run.failures.map(\.step.location.line) == expectedFailures, "\(run.render())")
-    if expectedFailures.isEmpty { #expect(run.passed, "\(run.render())") }
+    #expect(run.failures.map(\.step.location.line) == expectedFailures, "\(run.rendered())")
+    if expectedFailures.isEmpty { #expect(run.passed, "\(run.rendered())") }
   }
 }

@@ -1,6 +1,7 @@
 import IOPBCPU
 import IOPBKernel
 import IOPBMachine
+import IOPBReports
 import IOPBScenario
 import IOPBStrategies
 import Testing
@@ -167,7 +168,7 @@ import Testing
     }
     let correct = try #require(StrategyCatalog.strategy(named: testCase.correct))
     let sound = Self.run(correct, scenario)
-    #expect(sound.passed, "\(sound.render())")
+    #expect(sound.passed, "\(sound.rendered())")
   }
 
   @Test func everyCaughtMutantHasACaseAndTheCatalogueIsComplete() {

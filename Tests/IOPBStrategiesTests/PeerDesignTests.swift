@@ -2,6 +2,7 @@ import IOPBCPU
 import IOPBCost
 import IOPBKernel
 import IOPBMachine
+import IOPBReports
 import IOPBScenario
 import IOPBSimulator
 import IOPBStrategies
@@ -118,7 +119,7 @@ import Testing
       a: inl 0xfffc -> allow
       """
     let run = ScenarioRunner.run(try ScenarioParser.parse(text, source: "t.scn"), strategy: SeL4Strategy())
-    #expect(run.passed, "\(run.render())")
+    #expect(run.passed, "\(run.rendered())")
     #expect(run.counts.portInvocations == 5)
     var work = run.counts
     work.portInvocations = 0

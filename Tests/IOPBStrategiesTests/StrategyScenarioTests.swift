@@ -1,6 +1,7 @@
 import Foundation
 import IOPBKernel
 import IOPBMachine
+import IOPBReports
 import IOPBScenario
 import IOPBSimulator
 import IOPBStrategies
@@ -110,7 +111,7 @@ import Testing
     let strategy = try #require(StrategyCatalog.strategy(named: strategyName))
     let run = Self.run(strategy, try Self.load(scenarioName))
     let expected = Self.expectedFailures[strategyName]?[scenarioName] ?? [:]
-    let report = run.render()
+    let report = run.rendered()
     #expect(run.error == nil, "\(report)")
     let brokenInvariants = run.records.flatMap(\.invariantViolations)
     #expect(brokenInvariants.isEmpty, "\(report)")
