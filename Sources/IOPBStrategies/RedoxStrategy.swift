@@ -38,7 +38,7 @@ public struct RedoxStrategy: InstallingStrategy {
 
   /// What it does, in one line.
   public var mechanism: String {
-    "one all-zero 8 KiB map per CPU; every switch points the map base at it or outside the TSS: all ports or none"
+    "one all-zero 8 KiB map per CPU; each switch points the map base at it or past the limit: all or none"
   }
 
   public var limitations: [String] {

@@ -49,7 +49,7 @@ public struct SeL4Strategy: SwitchStrategy {
 
   /// What it does, in one line.
   public var mechanism: String {
-    "TSS map all ones for ever; each port access is an IOPort capability invocation the kernel range-checks and executes"
+    "TSS map denies every port; each access is an IOPort capability call the kernel checks and executes"
   }
 
   public func makeState(cpuCount: Int, kernel: KernelConfiguration) -> State {

@@ -54,7 +54,7 @@ public struct ZirconStrategy: SwitchStrategy {
 
   /// What it does, in one line.
   public var mechanism: String {
-    "per-address-space run-length bitmap edited into the TSS at an address-space switch; an update resyncs every CPU running that space by IPI"
+    "per-address-space run-length map written at an address-space switch; updates resync CPUs by IPI"
   }
 
   public var limitations: [String] {
