@@ -26,7 +26,9 @@ public struct ScenarioParser {
   /// Parses `text`; `source` names it in messages. Lines end at `\n` (or `\r\n`) only.
   public static func parse(_ text: String, source: String) throws(ScenarioErrors) -> Scenario {
     var parser = ScenarioParser(source: source)
-    for line in LineReader.lines(of: text) where !parser.take(line) { break }
+    for line in LineReader.lines(of: text) {
+      guard parser.take(line) else { break }
+    }
     return try parser.finish()
   }
 
