@@ -6,7 +6,8 @@ import PackageDescription
 //   IOPBCPU      the hardware: TSS bytes and the I/O permission check
 //   IOPBKernel   Linux's ioperm/iopl semantics: threads, processes, refcounted bitmaps
 //   IOPBCost     what is counted (OperationCounts) and what it costs (CycleProfile); imports
-//                nothing, so the strategies can count into it and the simulator price with it
+//                only Text (profile files), so the strategies can count into it and the
+//                simulator price with it
 //   IOPBStrategies  the switch designs, one value of SwitchStrategy each  (CPU, Kernel, Cost)
 //   IOPBMachine  N CPUs over one kernel driven by one strategy: steps, outcomes, the double check
 //   IOPBSimulator   the discrete-event engine, workloads and comparisons      (… Machine)
@@ -44,7 +45,7 @@ let package = Package(
   targets: [
     .target(name: "IOPBCPU", swiftSettings: optimisedModel),
     .target(name: "IOPBKernel", swiftSettings: optimisedModel),
-    .target(name: "IOPBCost"),
+    .target(name: "IOPBCost", dependencies: ["IOPBText"]),
     .target(name: "IOPBStrategies", dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost"], swiftSettings: optimisedModel),
     .target(
       name: "IOPBMachine", dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies"],

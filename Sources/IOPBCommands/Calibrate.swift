@@ -2,7 +2,6 @@ import ArgumentParser
 import CCacheFlush
 import Foundation
 import IOPBCost
-import IOPBOracle
 import IOPBText
 
 extension IOPB {
@@ -40,8 +39,8 @@ extension IOPB {
       try checkCounts()
     }
 
-    /// Times the copies and fills and writes (or prints) the profile: exit 0; 1 when the file
-    /// cannot be written; 64 for options ``validate()`` rejects.
+    /// Times the copies and fills and writes (or prints) the profile: exit 0; 64 for options
+    /// ``validate()`` rejects or figures no profile may hold; 73 when the file cannot be written.
     public func execute() -> CommandOutput {
       do { try checkCounts() } catch { return .usage(error.message) }
       let bitmap = 8192
@@ -75,20 +74,36 @@ extension IOPB {
         source: note(flushes ? "8 KiB copy, source flushed by CLFLUSH" : "8 KiB copy, 64 MiB pool", cold))
       profile.figures[.fillStartup] = CostFigure(rounded(fillSmall * ghz), source: note("16-byte fill", fillSmall))
       profile.figures[.fillPerByte] = CostFigure(perByte(fill, fillSmall), source: note("8 KiB fill", fill))
+      return Self.emit(profile, to: output)
+    }
+
+    /// Prints `profile`, or writes it to `path` through ``OutputFile`` (a new path or a regular
+    /// file only), once it has passed the checks `compare --profile` applies to a file: exit 0;
+    /// 64 when a figure is out of a profile's range (a huge `--ghz`); 73 when `path` cannot be
+    /// written, and then "wrote" is not printed.
+    public static func emit(_ profile: CycleProfile, to path: String?) -> CommandOutput {
       let text = profile.fileText
-      guard let output else { return CommandOutput(output: text) }
-      do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-        return CommandOutput(diagnostics: "error: \(FileWriteError(path: output, operation: .write, underlying: error))", exitCode: 1)
+      do { _ = try CycleProfile.parse(text, source: path ?? "calibrated") } catch {
+        return .usage("the measured profile cannot be read back (\(error)); is --ghz the clock in GHz?")
       }
-      return CommandOutput(output: "wrote \(output)")
+      guard let path else { return CommandOutput(output: text) }
+      do { try OutputFile(path: path).write(text) } catch {
+        return CommandOutput(diagnostics: "error: \(error)", exitCode: CommandOutput.cannotCreate)
+      }
+      return CommandOutput(output: "wrote \(path)")
     }
 
     public func run() throws {
       try execute().emit()
     }
 
+    /// The highest clock accepted, in GHz: far above any real core's, and low enough that a
+    /// measured nanosecond figure times the clock stays within a profile's 1e9 cycles.
+    static let maximumGHz = 1000.0
+
     private func checkCounts() throws(ValidationError) {
       guard ghz > 0, ghz.isFinite else { throw ValidationError("--ghz must be positive") }
+      guard ghz <= Self.maximumGHz else { throw ValidationError("--ghz must be at most \(Int(Self.maximumGHz)) (GHz)") }
       guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
     }
 

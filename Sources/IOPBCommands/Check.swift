@@ -6,6 +6,7 @@ import IOPBMachine
 import IOPBOracle
 import IOPBScenario
 import IOPBStrategies
+import IOPBText
 
 extension IOPB {
   /// `iopb check`: the model checker (``Explore``, the default) and the merge of its shards.
@@ -145,10 +146,8 @@ extension IOPB.Check {
       let result = await Self.check(chosen, configuration, random: random ? (seed, steps) : nil, progress: progress)
       var diagnostics = ""
       if let path = counterexample, let scenario = result.counterexample?.scenario {
-        do { try scenario.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-          return CommandOutput(
-            diagnostics: "error: \(FileWriteError(path: path, operation: .write, underlying: error))",
-            exitCode: CommandOutput.cannotCreate)
+        do { try OutputFile(path: path).write(scenario) } catch {
+          return CommandOutput(diagnostics: "error: \(error)", exitCode: CommandOutput.cannotCreate)
         }
         diagnostics = "counterexample written to \(path)"
       }
@@ -187,10 +186,8 @@ extension IOPB.Check {
         for row in run.rows {
           guard let scenario = row.result.counterexample?.scenario else { continue }
           let path = save + "/" + row.mutant.name + ".scn"
-          do { try scenario.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            return CommandOutput(
-              diagnostics: "error: \(FileWriteError(path: path, operation: .write, underlying: error))",
-              exitCode: CommandOutput.cannotCreate)
+          do { try OutputFile(path: path).write(scenario) } catch {
+            return CommandOutput(diagnostics: "error: \(error)", exitCode: CommandOutput.cannotCreate)
           }
         }
         diagnostics.append("counterexamples written to \(save)/")
@@ -243,6 +240,9 @@ extension IOPB.Check {
         that is not such a result or shards that ran different bounds.
         """)
 
+    /// The largest result file read, in bytes (64 MiB); a shard's result is a few kilobytes.
+    static let fileByteLimit = 64 << 20
+
     @Argument(help: "Result files (JSON).") var files: [String]
     @Option(help: "Output format: text or json.") var format = "text"
 
@@ -258,10 +258,12 @@ extension IOPB.Check {
     public func execute() -> CommandOutput {
       var contents: [(name: String, contents: Data)] = []
       for file in files {
-        guard let data = FileManager.default.contents(atPath: file) else {
-          return .usage("\(file): cannot read the file")
+        do throws(InputError) {
+          let reader = try LineReader(path: file, byteLimit: Self.fileByteLimit)
+          contents.append((file, Data(try reader.remainingBytes())))
+        } catch {
+          return CommandOutput(diagnostics: error.description, exitCode: CommandOutput.usageError)
         }
-        contents.append((file, data))
       }
       let merged: [String: Any]
       do { merged = try CheckMerge.merge(contents) } catch {

@@ -1,3 +1,5 @@
+import IOPBText
+
 /// The profile file format: one `key = value` per line, `#` starts a comment, blank lines are
 /// ignored. Keys are the ``CostKey`` names, `copy.residency` (`auto`, `l1`, `l2` or `cold`) and
 /// `name`.
@@ -13,22 +15,54 @@ extension CycleProfile {
   public static func parse(
     _ text: String, source: String, base: CycleProfile = .default
   ) throws(ProfileError) -> CycleProfile {
-    var profile = base
-    profile.name = source
+    var reader = FileReader(source: source, base: base)
+    for line in LineReader.lines(of: text) { try reader.take(line) }
+    return reader.profile
+  }
+
+  /// Reads the profile file `reader` delivers line by line, overriding `base`.
+  ///
+  /// - Throws: ``ProfileError`` for the first malformed line, or the reader's failure (invalid
+  ///   UTF-8 at its line and column, the byte limit, a read error), whichever comes first.
+  public static func parse(_ reader: LineReader, base: CycleProfile = .default) throws(ProfileError) -> CycleProfile {
+    var file = FileReader(source: reader.path, base: base)
+    while true {
+      let line: String?
+      do { line = try reader.nextLine() } catch { throw ProfileError(error) }
+      guard let line else { return file.profile }
+      try file.take(Substring(line))
+    }
+  }
+
+  /// Applies a profile file's lines one at a time (``parse(_:source:base:)``'s format).
+  private struct FileReader {
+    let source: String
+    var profile: CycleProfile
+    /// The line each key was set on.
     var seen: [String: Int] = [:]
-    for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-      let lineNumber = index + 1
+    var lineNumber = 0
+
+    init(source: String, base: CycleProfile) {
+      self.source = source
+      profile = base
+      profile.name = source
+    }
+
+    mutating func take(_ rawLine: Substring) throws(ProfileError) {
+      lineNumber += 1
+      let lineNumber = lineNumber
+      let source = source
       func fail(_ message: String) -> ProfileError {
         ProfileError(source: source, line: lineNumber, message: message)
       }
-      var line = Substring(rawLine)
+      var line = rawLine
       var comment = ""
       if let hash = line.firstIndex(of: "#") {
         comment = line[line.index(after: hash)...].trimmingSpaces
         line = line[..<hash]
       }
       let content = line.trimmingSpaces
-      if content.isEmpty { continue }
+      if content.isEmpty { return }
       guard let equals = content.firstIndex(of: "=") else {
         throw fail("expected `key = value`, found '\(content)'")
       }
@@ -69,7 +103,6 @@ extension CycleProfile {
         profile.figures[costKey] = CostFigure(number, source: origin)
       }
     }
-    return profile
   }
 
   /// Every key a profile file may set.

@@ -1,22 +1,21 @@
-import Foundation
+import IOPBText
 
 extension Scenario {
-  /// Reads and parses the scenario file at `path`; the scenario's ``source`` is `path`.
+  /// The largest scenario file read, in bytes (16 MiB). The repository's scenarios and the
+  /// checker's counterexamples are a few kilobytes; the limit keeps a mistaken input (a log,
+  /// a disk image) from filling memory with steps.
+  public static let byteLimit = 16 << 20
+
+  /// Reads and parses the scenario at `path` line by line as it is read (a regular file, a pipe
+  /// such as `<(…)`, or `-` for standard input); the scenario's ``source`` is `path`.
   ///
   /// - Parameter path: a file path as given on the command line.
   /// - Throws: ``ScenarioErrors`` with every problem of the file, each carrying `path` and its
-  ///   line and column: line 0, column 0 when the file cannot be read or is not UTF-8 text.
+  ///   line and column: line 0, column 0 when the path is missing, denied, a folder or a device;
+  ///   the line and column of the first bad byte when the text is not UTF-8.
   public static func load(contentsOf path: String) throws(ScenarioErrors) -> Scenario {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ScenarioErrors([wholeFile(path, "cannot read the file")])
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw ScenarioErrors([wholeFile(path, "the file is not UTF-8 text")])
-    }
-    return try ScenarioParser.parse(text, source: path)
-  }
-
-  private static func wholeFile(_ path: String, _ message: String) -> ScenarioError {
-    ScenarioError(source: path, location: SourceLocation(line: 0, column: 0), message: message)
+    let reader: LineReader
+    do { reader = try LineReader(path: path, byteLimit: byteLimit) } catch { throw ScenarioErrors([ScenarioError(error)]) }
+    return try ScenarioParser.parse(reader)
   }
 }

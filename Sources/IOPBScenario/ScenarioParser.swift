@@ -1,5 +1,6 @@
 import IOPBCPU
 import IOPBKernel
+import IOPBText
 
 /// Parses the scenario text format (`docs/scenarios.md`), collecting every error.
 public struct ScenarioParser {
@@ -18,15 +19,46 @@ public struct ScenarioParser {
 
   private init(source: String) { scenario = Scenario(source: source) }
 
-  /// Parses `text`; `source` names it in messages.
+  /// The most problems reported for one file; parsing stops at the next one, so a file of
+  /// garbage costs neither unbounded memory nor an unbounded report.
+  public static let errorLimit = 100
+
+  /// Parses `text`; `source` names it in messages. Lines end at `\n` (or `\r\n`) only.
   public static func parse(_ text: String, source: String) throws(ScenarioErrors) -> Scenario {
     var parser = ScenarioParser(source: source)
-    for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-      parser.line = index + 1
-      parser.parseLine(rawLine)
+    for line in LineReader.lines(of: text) {
+      guard parser.take(line) else { break }
     }
-    guard parser.errors.isEmpty else { throw ScenarioErrors(parser.errors) }
-    return parser.scenario
+    return try parser.finish()
+  }
+
+  /// Parses the lines of `reader` as they are read, so the text is never held whole; the
+  /// scenario's ``Scenario/source`` is the reader's path.
+  ///
+  /// - Throws: ``ScenarioErrors`` with the problems of the lines read, then the reader's own
+  ///   (invalid UTF-8 at its line and column, the byte limit, a read failure), if any.
+  public static func parse(_ reader: LineReader) throws(ScenarioErrors) -> Scenario {
+    var parser = ScenarioParser(source: reader.path)
+    do throws(InputError) {
+      while let line = try reader.nextLine(), parser.take(Substring(line)) {}
+    } catch {
+      parser.errors.append(ScenarioError(error))
+    }
+    return try parser.finish()
+  }
+
+  /// Parses the next line; false once ``errorLimit`` problems were found (the last saying so).
+  private mutating func take(_ text: Substring) -> Bool {
+    line += 1
+    parseLine(text)
+    guard errors.count >= Self.errorLimit else { return true }
+    error("stopping after \(Self.errorLimit) problems", column: 0)
+    return false
+  }
+
+  private func finish() throws(ScenarioErrors) -> Scenario {
+    guard errors.isEmpty else { throw ScenarioErrors(errors) }
+    return scenario
   }
 
   private mutating func error(_ message: String, column: Int) {
@@ -36,28 +68,34 @@ public struct ScenarioParser {
         message: message))
   }
 
+  /// Splits a line at spaces, tabs and carriage returns; a column counts Unicode scalars from 1,
+  /// as ``LineReader`` counts them for invalid UTF-8.
   private static func tokenize(_ text: Substring) -> [Token] {
     var tokens: [Token] = []
+    let scalars = text.unicodeScalars
     var start: String.Index?
     var column = 1
     var startColumn = 1
-    for index in text.indices {
-      let character = text[index]
-      if character == " " || character == "\t" || character == "\r" {
-        if let begin = start { tokens.append(Token(text: text[begin..<index], column: startColumn)) }
+    var index = scalars.startIndex
+    while index < scalars.endIndex {
+      let scalar = scalars[index]
+      if scalar == " " || scalar == "\t" || scalar == "\r" {
+        if let begin = start { tokens.append(Token(text: Substring(scalars[begin..<index]), column: startColumn)) }
         start = nil
       } else if start == nil {
         start = index
         startColumn = column
       }
+      scalars.formIndex(after: &index)
       column += 1
     }
-    if let begin = start { tokens.append(Token(text: text[begin...], column: startColumn)) }
+    if let begin = start { tokens.append(Token(text: Substring(scalars[begin...]), column: startColumn)) }
     return tokens
   }
 
   private mutating func parseLine(_ rawLine: Substring) {
-    let content = rawLine.firstIndex(of: "#").map { rawLine[..<$0] } ?? rawLine
+    let scalars = rawLine.unicodeScalars
+    let content = scalars.firstIndex(of: "#").map { Substring(scalars[..<$0]) } ?? rawLine
     var tokens = Self.tokenize(content)
     guard let first = tokens.first else { return }
     var expectation: Expectation?
@@ -65,6 +103,10 @@ public struct ScenarioParser {
       let after = tokens[(arrow + 1)...]
       if after.count != 1 {
         error("'->' must be followed by exactly one outcome", column: tokens[arrow].column)
+        return
+      }
+      if ["cpus", "ports", "config"].contains(first.text) {
+        error("'\(first.text)' is a header line: it has no outcome", column: tokens[arrow].column)
         return
       }
       expectation = parseExpectation(after[after.startIndex])
@@ -89,6 +131,9 @@ public struct ScenarioParser {
 
   private static func accepts(_ action: ScenarioAction, _ expectation: Expectation) -> Bool {
     switch (action, expectation) {
+    // `exit` does not return to its caller, so no errno can be expected of it; the step's
+    // outcome is `ok` once the thread is gone, as `iopb run` prints it.
+    case (.syscall(_, .exit), .ok), (.ioWorker(_, .exit), .ok): true
     case (.syscall(_, .exit), _), (.ioWorker(_, .exit), _): false
     case (.syscall, .ok), (.syscall, .errno), (.ioWorker, .ok), (.ioWorker, .errno): true
     case (.access, .allow), (.access, .deny): true

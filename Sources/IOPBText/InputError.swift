@@ -48,6 +48,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  /// `PATH:LINE:COLUMN: error: MESSAGE`, the compilers' form that editors jump to.
-  public var description: String { "\(path):\(line):\(column): error: \(message)" }
+  /// `PATH:LINE:COLUMN: error: MESSAGE`, the compilers' form that editors jump to, with the
+  /// path's control characters escaped.
+  public var description: String { "\(path.controlCharactersEscaped):\(line):\(column): error: \(message)" }
 }

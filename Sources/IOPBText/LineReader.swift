@@ -72,6 +72,20 @@ public final class LineReader {
     if ownsDescriptor { close(descriptor) }
   }
 
+  /// The lines of `text` already in memory, split as a reader splits a file: at `\n` only, a
+  /// `\r` before it dropped, and no empty line after a final `\n`.
+  public static func lines(of text: String) -> [Substring] {
+    guard !text.isEmpty else { return [] }
+    var pieces = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    let terminated = text.utf8.last == UInt8(ascii: "\n")
+    if terminated { pieces.removeLast() }
+    return pieces.indices.map { index in
+      let line = pieces[index]
+      let endsWithLineFeed = terminated || index < pieces.count - 1
+      return endsWithLineFeed && line.last == UInt8(ascii: "\r") ? Substring(line.dropLast()) : Substring(line)
+    }
+  }
+
   /// The next line as text, without its terminator; `nil` at the end of the input.
   ///
   /// - Throws: ``InputError`` for a read failure, the byte limit, an overlong line, or invalid
@@ -90,6 +104,18 @@ public final class LineReader {
   public func nextLineBytes() throws(InputError) -> [UInt8]? {
     guard let range = try nextLineRange() else { return nil }
     return Array(buffer[range])
+  }
+
+  /// Every byte not yet returned, to the end of the input (a JSON document read whole), within
+  /// the byte limit.
+  public func remainingBytes() throws(InputError) -> [UInt8] {
+    var bytes: [UInt8] = []
+    while true {
+      bytes.append(contentsOf: buffer[start..<end])
+      start = end
+      if atEnd { return bytes }
+      try fill()
+    }
   }
 
   /// Finds the next line in the buffer, refilling it as needed, and consumes it.

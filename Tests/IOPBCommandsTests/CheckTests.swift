@@ -62,6 +62,27 @@ func iopbCheck(_ arguments: [String]) async throws -> CommandOutput {
     #expect(output.output.contains("stopped by --max-states"))
   }
 
+  @Test func theCounterexampleIsNotWrittenThroughASymbolicLink() async throws {
+    let target = try temporaryFile("kept\n", name: "target.scn")
+    let link = target + ".link"
+    #expect(symlink(target, link) == 0)
+    let output = try await iopbCheck([
+      "--strategy", "linux-5.5+copies-only-incoming-max", "--cpus", "1", "--no-measurements", "--counterexample", link,
+    ])
+    #expect(output.exitCode == 73)
+    #expect(output.diagnostics == "error: \(link): cannot write: is a symbolic link; only a new path or a regular file is written")
+    #expect(FileManager.default.contents(atPath: target) == Data("kept\n".utf8))
+  }
+
+  @Test func mergeSaysWhyAFileCannotBeRead() throws {
+    let folder = FileManager.default.temporaryDirectory.path
+    for (path, message) in [(folder, "is a folder, not a file"), ("/dev/zero", "is a character device, not a file"), (folder + "/iopb-none-\(getpid()).json", "no such file")] {
+      let output = try IOPB.Check.Merge.parse([path]).execute()
+      #expect(output.exitCode == 64)
+      #expect(output.diagnostics == "\(path):0:0: error: \(message)")
+    }
+  }
+
   @Test func mergeRefusesAFileThatIsNoResultNamingIt() throws {
     let file = try temporaryFile("{\"schema\": \"other\"}", name: "bad.json")
     let output = try IOPB.Check.Merge.parse([file]).execute()

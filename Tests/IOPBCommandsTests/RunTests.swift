@@ -61,13 +61,14 @@ func iopbRun(_ arguments: [String]) throws -> CommandOutput {
   @Test func unreadableAndBinaryFilesAreReportedNotCrashed() throws {
     let missing = try iopbRun(["/nonexistent/x.scn", "--strategy", "linux-5.5"])
     #expect(missing.exitCode == 64)
-    #expect(missing.diagnostics == "/nonexistent/x.scn:0:0: error: cannot read the file")
+    #expect(missing.diagnostics == "/nonexistent/x.scn:0:0: error: no such file")
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("iopb-bin-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let binary = directory.appendingPathComponent("b.scn")
     try Data([0xFF, 0xFE, 0x00, 0xC3]).write(to: binary)
     let report = try iopbRun([binary.path, "--strategy", "linux-5.5"])
     #expect(report.exitCode == 64)
+    #expect(report.diagnostics == "\(binary.path):1:1: error: the text is not valid UTF-8 here")
   }
 
   /// A mutant runs from the command line: its design by name, its deviations in the file.

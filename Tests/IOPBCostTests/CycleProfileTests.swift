@@ -1,3 +1,4 @@
+import Foundation
 import IOPBCost
 import Testing
 
@@ -90,6 +91,8 @@ import Testing
     ("lgdt =   # nothing", 1, "missing value for 'lgdt'"),
     ("ltr = 150\ngdt_write = 80", 2, "'gdt_write' was split into 'descriptor_write'"),
     ("clock.ghz = 0", 1, "clock.ghz must be above 0"),
+    ("ltr = 20 # a comment\u{0C}invlpg = x\ninvlpg = y", 2, "'y' is not a number"),
+    ("ltr = 20\u{2028}invlpg = x", 1, "'20\u{2028}invlpg = x' is not a number"),
   ])
   func malformedLinesAreReportedWithTheirLine(text: String, line: Int, message: String) {
     #expect {
@@ -99,5 +102,68 @@ import Testing
       return error.line == line && error.description.hasPrefix("bad.profile:\(line): ")
         && error.message.contains(message) && !error.description.contains("\n")
     }
+  }
+
+  @Test func controlCharactersInMessagesAreEscaped() {
+    #expect {
+      _ = try CycleProfile.parse("lt\0r = 1", source: "bad\t.profile")
+    } throws: { error in
+      (error as? ProfileError)?.description == #"bad\t.profile:1: unknown key 'lt\0r'; known: "# + CycleProfile.knownKeys.joined(separator: ", ")
+    }
+  }
+
+  /// A fresh folder for one test.
+  func folder() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("iopb-profile-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  @Test func aFileIsReadWithItsFiguresSourcedToItsLines() throws {
+    let path = try folder() + "/p.profile"
+    try Data("ltr = 150 # measured\r\ninvlpg = 3\n".utf8).write(to: URL(fileURLWithPath: path))
+    let profile = try CycleProfile.load(path)
+    #expect(profile[.taskRegisterLoad] == 150)
+    #expect(profile.figures[.taskRegisterLoad]?.source == "\(path):1: measured")
+    #expect(profile.figures[.pageInvalidation]?.source == "\(path):2")
+  }
+
+  @Test func unreadablePathsSayWhy() throws {
+    let folder = try folder()
+    let known = CycleProfile.builtIn.map(\.name).joined(separator: ", ")
+    let cases = [
+      (folder + "/none.profile", "no such profile file, and no built-in profile of that name (built-in profiles: \(known))"),
+      (folder, "is a folder, not a file"),
+      ("/dev/zero", "is a character device, not a file"),
+    ]
+    for (path, message) in cases {
+      #expect(throws: ProfileError(source: path, line: 0, message: message)) { try CycleProfile.load(path) }
+    }
+  }
+
+  @Test func invalidUTF8IsLocatedAtItsLineAndColumn() throws {
+    let path = try folder() + "/bad.profile"
+    try Data(Array("ltr = 150\ninvlpg = 3".utf8) + [0xFF]).write(to: URL(fileURLWithPath: path))
+    #expect {
+      _ = try CycleProfile.load(path)
+    } throws: { error in
+      (error as? ProfileError)?.description == "\(path):2:11: the text is not valid UTF-8 here"
+    }
+  }
+
+  @Test func aPipeIsRead() throws {
+    let path = try folder() + "/fifo.profile"
+    #expect(mkfifo(path, 0o600) == 0)
+    // A thread of its own: opening a FIFO blocks until the other end opens.
+    let written = DispatchSemaphore(value: 0)
+    Thread {
+      let handle = FileHandle(forWritingAtPath: path)
+      handle?.write(Data("ltr = 77\n".utf8))
+      try? handle?.close()
+      written.signal()
+    }.start()
+    let profile = try CycleProfile.load(path)
+    written.wait()
+    #expect(profile[.taskRegisterLoad] == 77)
   }
 }

@@ -114,7 +114,7 @@ import Testing
   @Test(arguments: [
     Malformed(text: "process a cpu0\na: ioperm 1 2\n", message: ":2:4: error: usage: ioperm FROM NUM ON"),
     Malformed(text: "process a cpu0\na: jump 3\n", message: ":2:4: error: unknown operation 'jump'"),
-    Malformed(text: nil, message: ":0:0: error: cannot read the file"),
+    Malformed(text: nil, message: ":0:0: error: no such file"),
   ])
   func malformedScenarioExitsSixtyFourWithoutBooting(_ malformed: Malformed) async throws {
     let directory = try TemporaryDirectory()

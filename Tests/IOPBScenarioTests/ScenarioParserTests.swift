@@ -21,7 +21,13 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     MalformedCase(text: "process a cpu0\na: inq 0x80", expected: "t.scn:2:4: error: unknown operation 'inq': expected ioperm, iopl, fork, thread, ioworker, exec, exit, setresuid, migrate, cli, sti or a port instruction (inb, outw, insl, …)"),
     MalformedCase(text: "process a cpu0\na: inb 0x80 -> ok", expected: "t.scn:2:1: error: this step cannot have the outcome 'ok'"),
     MalformedCase(text: "process a cpu0\na: inb 0x80 -> maybe", expected: "t.scn:2:16: error: unknown outcome 'maybe' (ok, EINVAL, EPERM, ENOMEM, ENOSYS, allow, deny, gp, nop, exec)"),
-    MalformedCase(text: "process a cpu0\na: exit -> ok", expected: "t.scn:2:1: error: this step cannot have the outcome 'ok'"),
+    MalformedCase(text: "process a cpu0\na: exit -> EPERM", expected: "t.scn:2:1: error: this step cannot have the outcome 'EPERM'"),
+    MalformedCase(text: "cpus 2 -> ok", expected: "t.scn:1:8: error: 'cpus' is a header line: it has no outcome"),
+    MalformedCase(text: "ports 128 -> deny", expected: "t.scn:1:11: error: 'ports' is a header line: it has no outcome"),
+    MalformedCase(text: "config lockdown -> EPERM", expected: "t.scn:1:17: error: 'config' is a header line: it has no outcome"),
+    MalformedCase(text: "process a cpu0\na: in\0b 0x80", expected: #"t.scn:2:4: error: unknown operation 'in\0b': expected ioperm, iopl, fork, thread, ioworker, exec, exit, setresuid, migrate, cli, sti or a port instruction (inb, outw, insl, …)"#),
+    MalformedCase(text: "process a\u{7F} cpu0", expected: #"t.scn:1:9: error: 'a\u{7F}' is not a valid thread name"#),
+    MalformedCase(text: "process a cpu0\na:\u{0C}inb 0x80", expected: #"t.scn:2:1: error: unknown line 'a:\u{0C}inb': expected cpus, ports, config, process, switch, return, vmexit, inject or 'THREAD: operation'"#),
     MalformedCase(text: "process a cpu0\ncpus 2", expected: "t.scn:2:1: error: 'cpus' must come before every process and step"),
     MalformedCase(text: "ports 100", expected: "t.scn:1:7: error: ports must be a multiple of 64 from 64 to 65536"),
     MalformedCase(text: "process a cpu0\nprocess a cpu0", expected: "t.scn:2:9: error: thread 'a' is already defined"),
@@ -36,7 +42,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     MalformedCase(text: "process a cpu0\na: ioworker w\nw: inb 0x80", expected: "t.scn:3:4: error: 'w' is an I/O worker: it never returns to user mode, so it can only ioworker, exit or migrate"),
     MalformedCase(text: "process a cpu0\na: ioworker", expected: "t.scn:2:4: error: usage: ioworker CHILD [cpuN]"),
     MalformedCase(text: "process a cpu0\na: ioworker w cpu3", expected: "t.scn:2:15: error: cpu3 does not exist: the scenario has 1 cpu(s)"),
-    MalformedCase(text: "process a cpu0\na: ioworker w\nw: exit -> ok", expected: "t.scn:3:1: error: this step cannot have the outcome 'ok'"),
+    MalformedCase(text: "process a cpu0\na: ioworker w\nw: exit -> ENOMEM", expected: "t.scn:3:1: error: this step cannot have the outcome 'ENOMEM'"),
     MalformedCase(text: "process a cpu0\na: ioworker a", expected: "t.scn:2:13: error: thread 'a' is already defined"),
     MalformedCase(text: "-> ok", expected: "t.scn:1:1: error: an expectation needs a step before it"),
     MalformedCase(text: "switch core0 idle", expected: "t.scn:1:8: error: expected a CPU such as cpu0, found 'core0'"),
@@ -66,6 +72,32 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
   func turnOnIsACInt(_ text: String, _ on: Bool) throws {
     let scenario = try ScenarioParser.parse("process a cpu0\na: ioperm 0x80 1 \(text)", source: "t.scn")
     #expect(scenario.steps[1].action == .syscall(thread: "a", .ioperm(from: 0x80, count: 1, turnOn: on)))
+  }
+
+  /// Only `\n` ends a line: a form feed, vertical tab, lone CR, NEL, LS or PS inside a comment
+  /// leaves the rest of that line in the comment, and the next step keeps its line number.
+  @Test(arguments: ["\u{0C}", "\u{0B}", "\r", "\u{85}", "\u{2028}", "\u{2029}"])
+  func onlyLineFeedEndsALineOrAComment(_ separator: String) throws {
+    let scenario = try ScenarioParser.parse(
+      "process a cpu0 # comment\(separator)a: bogus -> ok\na: inb 0x80 -> deny\n", source: "t.scn")
+    #expect(scenario.steps.count == 2)
+    #expect(scenario.steps[1].location == SourceLocation(line: 2, column: 1))
+  }
+
+  @Test func exitMayExpectOkAsRunPrintsIt() throws {
+    let scenario = try ScenarioParser.parse("process a cpu0\na: ioworker w\nw: exit -> ok\na: exit -> ok", source: "t.scn")
+    #expect(scenario.steps.map(\.expectation) == [nil, nil, .ok, .ok])
+  }
+
+  @Test func reportingStopsAtTheErrorLimit() {
+    let text = String(repeating: "nope\n", count: ScenarioParser.errorLimit + 50)
+    #expect {
+      try ScenarioParser.parse(text, source: "t.scn")
+    } throws: { error in
+      guard let errors = (error as? ScenarioErrors)?.errors else { return false }
+      return errors.count == ScenarioParser.errorLimit + 1
+        && errors.last?.description == "t.scn:\(ScenarioParser.errorLimit):0: error: stopping after \(ScenarioParser.errorLimit) problems"
+    }
   }
 
   @Test func windowsLineEndingsParse() throws {

@@ -33,6 +33,23 @@ import Testing
     #expect(reader.bytesRead == testCase.bytes.count)
   }
 
+  /// Text already in memory splits exactly as a file with the same bytes.
+  @Test(arguments: cases)
+  func textInMemorySplitsAsAFileDoes(_ testCase: Case) throws {
+    guard let text = String(validating: testCase.bytes, as: UTF8.self) else { return }
+    #expect(LineReader.lines(of: text).map(String.init) == testCase.lines)
+  }
+
+  @Test func remainingBytesReturnsTheRestWholeWithinTheLimit() throws {
+    let bytes = Array("first\n".utf8) + Array(repeating: UInt8(ascii: "{"), count: 200_000)
+    let file = try TemporaryFile(bytes)
+    let reader = try LineReader(path: file.path)
+    #expect(try reader.nextLine() == "first")
+    #expect(try reader.remainingBytes() == Array(bytes.dropFirst(6)))
+    let limited = try LineReader(path: file.path, byteLimit: 100_000)
+    #expect(throws: InputError(path: file.path, reason: .tooLarge(limit: 100_000))) { try limited.remainingBytes() }
+  }
+
   @Test func linesAcrossManyBufferRefillsAndOneLongerThanTheBuffer() throws {
     var text = ""
     for index in 0..<30_000 { text += "line \(index)\n" }
