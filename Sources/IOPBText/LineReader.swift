@@ -20,6 +20,8 @@ public final class LineReader {
 
   private let descriptor: Int32
   private let ownsDescriptor: Bool
+  /// Fills the buffer from another source (a decompressor) instead of `descriptor`.
+  private let source: ((UnsafeMutableBufferPointer<UInt8>) throws(InputError) -> Int)?
   private let byteLimit: Int?
   private let lineLimit: Int
   private var buffer: [UInt8]
@@ -39,11 +41,37 @@ public final class LineReader {
     self.byteLimit = byteLimit
     self.lineLimit = lineLimit
     buffer = [UInt8](repeating: 0, count: 1 << 16)
+    source = nil
     if path == "-" {
       descriptor = STDIN_FILENO
       ownsDescriptor = false
       return
     }
+    descriptor = try Self.openFile(path)
+    ownsDescriptor = true
+  }
+
+  /// Reads lines from `source`, which fills the buffer it is given and returns how many bytes
+  /// it wrote, 0 at the end (a decompressor over a file, say); `name` is the input's name in
+  /// messages.
+  public init(
+    name: String, lineLimit: Int = 1 << 20,
+    source: @escaping (UnsafeMutableBufferPointer<UInt8>) throws(InputError) -> Int
+  ) {
+    path = name
+    byteLimit = nil
+    self.lineLimit = lineLimit
+    buffer = [UInt8](repeating: 0, count: 1 << 16)
+    descriptor = -1
+    ownsDescriptor = false
+    self.source = source
+  }
+
+  /// Opens `path` read-only, refusing a folder, a device or a socket.
+  ///
+  /// - Returns: the descriptor, which the caller closes.
+  /// - Throws: ``InputError`` when the path is missing, unreadable, a folder or a device.
+  public static func openFile(_ path: String) throws(InputError) -> Int32 {
     let opened = open(path, O_RDONLY | O_CLOEXEC)
     guard opened >= 0 else { throw InputError(path: path, reason: Self.reason(errno: errno)) }
     var status = stat()
@@ -64,8 +92,7 @@ public final class LineReader {
       close(opened)
       throw InputError(path: path, reason: kind == "folder" ? .isDirectory : .notAFile(kind: kind))
     }
-    descriptor = opened
-    ownsDescriptor = true
+    return opened
   }
 
   deinit {
@@ -84,6 +111,13 @@ public final class LineReader {
       throw InputError(
         path: path, line: lineNumber, column: Self.columnOfFirstInvalidByte(bytes), reason: .invalidUTF8)
     }
+  }
+
+  /// Calls `body` with the next line's bytes, without its terminator and unvalidated, lent for
+  /// the call only (no copy); `nil` at the end.
+  public func withNextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) throws(InputError) -> Result? {
+    guard let range = try nextLineRange() else { return nil }
+    return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
   }
 
   /// The next line's bytes, without its terminator and unvalidated; `nil` at the end.
@@ -136,14 +170,21 @@ public final class LineReader {
       }
       buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, lineLimit - buffer.count)))
     }
-    let count = buffer.withUnsafeMutableBufferPointer { bytes -> Int in
-      guard let base = bytes.baseAddress else { return 0 }
-      while true {
-        let result = read(descriptor, base + end, bytes.count - end)
-        if result >= 0 || errno != EINTR { return result }
+    let count: Int
+    if let source {
+      count = try buffer.withUnsafeMutableBufferPointer { bytes throws(InputError) -> Int in
+        try source(UnsafeMutableBufferPointer(rebasing: bytes[end...]))
       }
+    } else {
+      count = buffer.withUnsafeMutableBufferPointer { bytes -> Int in
+        guard let base = bytes.baseAddress else { return 0 }
+        while true {
+          let result = read(descriptor, base + end, bytes.count - end)
+          if result >= 0 || errno != EINTR { return result }
+        }
+      }
+      guard count >= 0 else { throw InputError(path: path, reason: Self.reason(errno: errno)) }
     }
-    guard count >= 0 else { throw InputError(path: path, reason: Self.reason(errno: errno)) }
     if count == 0 { atEnd = true }
     end += count
     bytesRead += count
@@ -152,7 +193,8 @@ public final class LineReader {
     }
   }
 
-  private static func reason(errno code: Int32) -> InputError.Reason {
+  /// The reason `errno` gives for a failed `open(2)` or `read(2)`.
+  public static func reason(errno code: Int32) -> InputError.Reason {
     switch code {
     case ENOENT, ENOTDIR: .missing
     case EACCES, EPERM: .permissionDenied
