@@ -62,7 +62,7 @@ public enum TraceReplay {
       }
       events += 1
       for session in sessions { session.apply(event) }
-      if let observe, events % 65536 == 0, let first = sessions.first {
+      if let observe, events % 4096 == 0, let first = sessions.first {
         observe(events, first.liveTasks, first.modelThreads)
       }
       return true
