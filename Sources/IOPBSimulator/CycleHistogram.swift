@@ -1,13 +1,25 @@
 /// The cycles added per context switch, as counts of each distinct value: exact mean and
 /// percentiles in memory that grows with the distinct costs (a few per design), not with the
 /// switches, for replays of traces of any length.
-struct CycleHistogram: Sendable, Hashable {
-  private(set) var counts: [Double: Int] = [:]
+struct CycleHistogram: Sendable {
+  private var counts: [Double: Int] = [:]
   private(set) var total = 0
+  /// A run of equal values not yet in ``counts``: consecutive switches mostly cost the same.
+  private var run = (value: 0.0, count: 0)
 
   mutating func add(_ cycles: Double) {
-    counts[cycles, default: 0] += 1
     total += 1
+    if cycles == run.value {
+      run.count += 1
+      return
+    }
+    flush()
+    run = (cycles, 1)
+  }
+
+  private mutating func flush() {
+    if run.count > 0 { counts[run.value, default: 0] += run.count }
+    run.count = 0
   }
 
   /// The same figures ``SwitchStatistics/init(samples:)`` gives for the samples counted:
@@ -15,7 +27,9 @@ struct CycleHistogram: Sendable, Hashable {
   var statistics: SwitchStatistics {
     var statistics = SwitchStatistics(samples: [])
     guard total > 0 else { return statistics }
-    let sorted = counts.sorted { $0.key < $1.key }
+    var all = counts
+    if run.count > 0 { all[run.value, default: 0] += run.count }
+    let sorted = all.sorted { $0.key < $1.key }
     var sum = 0.0
     for (value, count) in sorted { sum += value * Double(count) }
     statistics.count = total

@@ -5,24 +5,13 @@ import IOPBMachine
 import IOPBStrategies
 import IOPBTrace
 
-/// One strategy's replay of a trace, event by event, on its own ``Machine``: what
-/// ``TraceReplay`` drives once per strategy.
-protocol ReplaySession: AnyObject {
-  func apply(_ event: TraceEvent)
-  func finish() -> ComparisonRow
-  var notes: TraceReplayNotes { get }
-  /// Live tasks in the model, and threads the kernel model holds (live and exited).
-  var liveTasks: Int { get }
-  var modelThreads: Int { get }
-}
-
 /// Replays a trace's scheduler events as ``MachineStep``s (docs/replay.md): each switch the
 /// trace records is a `__switch_to()` followed, for a user task, by its return to user mode and
 /// the port accesses of an I/O-port user; forks, execs and exits are the system calls; every
 /// access is double-checked by the machine. Costs are sampled per switch and priced as the
 /// simulator prices them (``SimulationEngine``): the operations on a CPU from one switch to
 /// the next, copies priced where the ``CacheModel`` says their source sits.
-final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
+struct ReplayEngine {
   /// How a task enters and leaves the kernel.
   private enum Role {
     /// A user task: returns to user mode when switched in, makes system calls.
@@ -43,12 +32,17 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
     var portUser: Int?
     var portUserKnown = false
     var nextPort = 0
+    /// False while the task cannot hold a bitmap: it never asked for ports and its parent
+    /// could not have shared one.
+    var mayHoldBitmap = false
   }
 
   private struct CPU {
     /// The trace's pid running here as the model has it; 0 is idle.
     var current: Int32 = 0
     var seen = false
+    /// The current task's TGID is recorded (the trace shows it on every line).
+    var tgidRecorded = false
     /// A task that exited here and still runs until its last switch.
     var dying: Int32?
     var sample: OperationCounts?
@@ -61,39 +55,51 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
   private let options: TraceReplayOptions
   private let profile: CycleProfile
   private let name: String
-  private var machine: Machine<Strategy>
+  private let machine: any ReplayMachine
   private var cache: CacheModel
   private var tasks: [Int32: Task] = [:]
   private var cpus: [CPU]
   private var firstTimestamp: Int64?
   /// Microseconds since the first event.
   private var now = 0
+  /// The machine's counts after its last step.
+  private var counts = OperationCounts()
   private var histogram = CycleHistogram()
+  /// Cycles of each distinct sample already priced: most switches repeat a few.
+  private var prices: [PriceKey: Double] = [:]
+  /// The last sample priced: consecutive switches mostly cost the same.
+  private var lastPrice = (key: PriceKey(counts: OperationCounts(), residency: .l1), cycles: 0.0)
   private var result: SimulationResult
   private(set) var notes = TraceReplayNotes()
   private var stopped = false
 
-  init(strategy: Strategy, cpuCount: Int, options: TraceReplayOptions, profile: CycleProfile, name: String) {
+  private struct PriceKey: Hashable {
+    var counts: OperationCounts
+    var residency: CopyResidency
+  }
+
+  init(machine: any ReplayMachine, cpuCount: Int, options: TraceReplayOptions, profile: CycleProfile, name: String) {
     self.options = options
     self.profile = profile
     self.name = name
-    machine = Machine(strategy: strategy, cpuCount: cpuCount)
+    self.machine = machine
     cache = CacheModel(cpuCount: cpuCount, profile: profile)
     cpus = Array(repeating: CPU(), count: cpuCount)
     notes.cpuCount = cpuCount
     result = SimulationResult(
-      workload: name, strategy: strategy.name, profile: profile.name, seed: 0,
+      workload: name, strategy: machine.strategyName, profile: profile.name, seed: 0,
       switchCycles: [], switchCounts: OperationCounts(), syscallCounts: OperationCounts(),
       syscallCycles: 0, violations: [], failure: nil, accesses: 0, deniedAccesses: 0,
       activity: SimulationActivity(), events: 0, simulatedMicroseconds: 0, partial: false)
   }
 
+  /// Live tasks in the model, and threads the kernel model holds (live and exited).
   var liveTasks: Int { tasks.count }
-  var modelThreads: Int { machine.kernel.threads.count }
+  var modelThreads: Int { machine.threadCount }
 
   // MARK: Events
 
-  func apply(_ event: TraceEvent) {
+  mutating func apply(_ event: TraceEvent) {
     guard !stopped else { return }
     result.events += 1
     let start = firstTimestamp ?? event.timestamp
@@ -111,13 +117,13 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
       if state == .runnable, previous != 0 { result.activity.preemptions += 1 }
       guard !stopped else { return }
       switchTo(next, name: nextName, on: cpu, priced: true)
-    case .wakeup(let pid, _, let target, _):
+    case .wakeup:
+      // Where a task wakes and moves costs nothing in the model: the switch that runs it
+      // places it.
       observe(event.pid, name: event.name, tgid: event.tgid, on: cpu)
-      if let target { place(pid, on: Int(target)) }
-    case .migrate(let pid, _, let destination):
+    case .migrate:
       observe(event.pid, name: event.name, tgid: event.tgid, on: cpu)
       result.activity.migrations += 1
-      place(pid, on: Int(destination))
     case .fork(let parent, let child, let childName):
       observe(parent, name: event.name, tgid: event.pid == parent ? event.tgid : nil, on: cpu)
       fork(parent, child: child, name: childName, on: cpu)
@@ -135,8 +141,15 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
 
   /// The trace says `pid` is current on `cpu`: if the model runs another task there, the trace
   /// began while `pid` ran (a warm-up switch) or lost the switch (a repair).
-  private func observe(_ pid: Int32, name: TaskName, tgid: Int32?, on cpu: Int) {
-    if pid != 0, let tgid, tasks[pid]?.tgid == nil { tasks[pid]?.tgid = tgid }
+  private mutating func observe(_ pid: Int32, name: TaskName, tgid: Int32?, on cpu: Int) {
+    if pid != 0, let tgid, !(cpus[cpu].current == pid && cpus[cpu].tgidRecorded), var task = tasks[pid] {
+      if task.tgid == nil {
+        task.tgid = tgid
+        task.portUserKnown = false
+        tasks[pid] = task
+      }
+      cpus[cpu].tgidRecorded = cpus[cpu].current == pid
+    }
     guard cpus[cpu].current != pid, cpus[cpu].dying != pid || pid == 0 else { return }
     let warmUp = !cpus[cpu].seen
     if warmUp { notes.warmUpSwitches += 1 } else { notes.repairedSwitches += 1 }
@@ -145,8 +158,9 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
 
   /// `__switch_to()` on `cpu` to `pid` (0: idle), then, for a user task, its return to user
   /// mode and its port accesses.
-  private func switchTo(_ pid: Int32, name: TaskName, tgid: Int32? = nil, on cpu: Int, priced: Bool) {
+  private mutating func switchTo(_ pid: Int32, name: TaskName, tgid: Int32? = nil, on cpu: Int, priced: Bool) {
     cpus[cpu].dying = nil
+    cpus[cpu].tgidRecorded = false
     guard cpus[cpu].current != pid else { return }
     let id = CPUID(rawValue: cpu)
     guard pid != 0 else {
@@ -166,25 +180,24 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
       notes.repairedSwitches += 1
       switchTo(0, name: TaskName(), on: elsewhere, priced: true)
     }
-    let bitmap = machine.kernel[task.thread].ioBitmap
+    let bitmap = task.mayHoldBitmap ? machine.bitmap(of: task.thread)?.id : nil
     if priced {
       openSample(on: cpu, touchRate: options.touchBytesPerMicrosecond, bitmap: bitmap)
     } else {
       closeSample(on: cpu)
     }
     cpus[cpu].current = pid
-    step(.contextSwitch(cpu: id, to: task.thread), on: cpu)
+    step(.contextSwitch(cpu: id, to: task.thread), then: task.role == .user ? .returnToUser(cpu: id) : nil, on: cpu)
     guard task.role == .user, !stopped else { return }
-    step(.returnToUser(cpu: id), on: cpu)
     usePorts(pid, on: cpu)
     touchCopies(on: cpu)
   }
 
   /// The task `pid`, created on first sight as a new process placed on `cpu`.
-  private func task(_ pid: Int32, name: TaskName, tgid: Int32?, on cpu: Int) -> Task? {
+  private mutating func task(_ pid: Int32, name: TaskName, tgid: Int32?, on cpu: Int) -> Task? {
     if let task = tasks[pid] { return task }
     let thread: ThreadID
-    do { thread = try machine.spawn(credentials: .root, on: CPUID(rawValue: cpu)) } catch {
+    do { thread = try machine.spawn(on: CPUID(rawValue: cpu)) } catch {
       fail("cannot create pid \(pid): \(error)")
       return nil
     }
@@ -197,14 +210,9 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
     return task
   }
 
-  private func place(_ pid: Int32, on cpu: Int) {
-    guard let task = tasks[pid], cpus.indices.contains(cpu), !cpus.contains(where: { $0.current == pid }) else { return }
-    try? machine.place(task.thread, on: CPUID(rawValue: cpu))
-  }
-
   // MARK: System calls
 
-  private func fork(_ parent: Int32, child: Int32, name: TaskName, on cpu: Int) {
+  private mutating func fork(_ parent: Int32, child: Int32, name: TaskName, on cpu: Int) {
     if tasks[child] != nil {
       // The pid came back: its earlier task exited without the trace saying so.
       notes.tasksWithoutExit += 1
@@ -228,11 +236,11 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
     }
     let call: Syscall = role == .ioWorker ? .ioWorker(cpu: CPUID(rawValue: cpu)) : .fork(cpu: CPUID(rawValue: cpu))
     guard let created = syscall(call, by: parentTask.thread, on: cpu) ?? nil else { return }
-    tasks[child] = Task(thread: created, tgid: nil, name: name, role: role)
+    tasks[child] = Task(thread: created, tgid: nil, name: name, role: role, mayHoldBitmap: parentTask.mayHoldBitmap)
     notes.peakLiveTasks = max(notes.peakLiveTasks, tasks.count)
   }
 
-  private func exec(_ pid: Int32, name: TaskName, on cpu: Int) {
+  private mutating func exec(_ pid: Int32, name: TaskName, on cpu: Int) {
     guard var task = tasks[pid], cpus[cpu].current == pid else { return }
     task.name = name
     task.portUserKnown = false
@@ -252,27 +260,26 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
 
   /// `do_exit()` of `pid`, current on `cpu`: it leaves the CPU idle in the model, and runs on
   /// in the trace until its last switch.
-  private func exit(_ pid: Int32, on cpu: Int) {
+  private mutating func exit(_ pid: Int32, on cpu: Int) {
     guard let task = tasks[pid], cpus[cpu].current == pid else { return }
     let id = CPUID(rawValue: cpu)
-    let before = machine.counts
+    let before = counts
     do {
       switch task.role {
       case .user:
-        _ = try machine.apply(.syscall(task.thread, .exit))
+        counts = try machine.apply(.syscall(task.thread, .exit), then: nil).1
       case .kernelThread:
         // The model exits a thread from a system call only: a kernel thread passes through
         // user mode on its way out (docs/replay.md).
-        _ = try machine.apply(.returnToUser(cpu: id))
-        _ = try machine.apply(.syscall(task.thread, .exit))
+        counts = try machine.apply(.returnToUser(cpu: id), then: .syscall(task.thread, .exit)).1
       case .ioWorker:
-        _ = try machine.apply(.ioWorker(task.thread, .exit))
+        counts = try machine.apply(.ioWorker(task.thread, .exit), then: nil).1
       }
     } catch {
       fail("exit of pid \(pid): \(error)")
       return
     }
-    if machine.counts != before { result.syscallCounts.accumulate(machine.counts, since: before) }
+    if counts != before { result.syscallCounts.accumulate(counts, since: before) }
     result.activity.exits += 1
     tasks[pid] = nil
     cpus[cpu].current = 0
@@ -283,20 +290,20 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
 
   /// `call` by `thread`, current on `cpu` in user mode, and its return to user mode, counted
   /// apart from the switches. Returns the created thread (itself optional), nil on failure.
-  private func syscall(_ call: Syscall, by thread: ThreadID, on cpu: Int) -> ThreadID?? {
-    let before = machine.counts
+  private mutating func syscall(_ call: Syscall, by thread: ThreadID, on cpu: Int) -> ThreadID?? {
+    let before = counts
     let outcome: StepResult
     do {
-      outcome = try machine.apply(.syscall(thread, call))
-      _ = try machine.apply(.returnToUser(cpu: CPUID(rawValue: cpu)))
+      (outcome, counts) = try machine.apply(.syscall(thread, call), then: nil)
+      counts = try machine.apply(.returnToUser(cpu: CPUID(rawValue: cpu)), then: nil).1
     } catch {
       fail("\(call): \(error)")
       return nil
     }
-    if machine.counts != before {
-      result.syscallCounts.accumulate(machine.counts, since: before)
-      if machine.counts.bytesCopied > before.bytesCopied {
-        cache.touch(.tssMap, bytes: machine.counts.bytesCopied - before.bytesCopied, on: CPUID(rawValue: cpu))
+    if counts != before {
+      result.syscallCounts.accumulate(counts, since: before)
+      if counts.bytesCopied > before.bytesCopied {
+        cache.touch(.tssMap, bytes: counts.bytesCopied - before.bytesCopied, on: CPUID(rawValue: cpu))
       }
     }
     record(outcome.violations)
@@ -311,7 +318,7 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
   // MARK: Ports
 
   /// The grants, once, and the accesses of an I/O-port user just switched in on `cpu`.
-  private func usePorts(_ pid: Int32, on cpu: Int) {
+  private mutating func usePorts(_ pid: Int32, on cpu: Int) {
     guard var task = tasks[pid] else { return }
     if !task.portUserKnown {
       task.portUser = options.ioPortUsers.firstIndex { $0.selects(pid: pid, tgid: task.tgid, name: task.name) }
@@ -320,21 +327,24 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
     }
     guard let index = task.portUser else { return }
     let user = options.ioPortUsers[index]
-    let kernel = machine.kernel
+    if !task.mayHoldBitmap {
+      task.mayHoldBitmap = true
+      tasks[pid] = task
+    }
     for grant in user.grants {
       let call: Syscall
       switch grant {
       case .ioperm(let from, let count):
-        guard !kernel.entitles(task.thread, ports: Int(from)...Int(from) + count - 1) else { continue }
+        guard !machine.entitles(task.thread, ports: Int(from)...Int(from) + count - 1) else { continue }
         call = .ioperm(from: UInt64(from), count: UInt64(count), turnOn: true)
       case .iopl3:
-        guard kernel[task.thread].ioplEmulation != 3 else { continue }
+        guard machine.ioplEmulation(of: task.thread) != 3 else { continue }
         call = .iopl(level: 3)
       }
       guard syscall(call, by: task.thread, on: cpu) != nil else { return }
       result.activity.permissionCalls += 1
-      if let id = machine.kernel[task.thread].ioBitmap, let bitmap = machine.kernel.bitmaps[id] {
-        cache.touch(.bitmap(id), bytes: bitmap.words.count * 8, on: CPUID(rawValue: cpu))
+      if let bitmap = machine.bitmap(of: task.thread) {
+        cache.touch(.bitmap(bitmap.id), bytes: bitmap.bytes, on: CPUID(rawValue: cpu))
       }
     }
     guard !user.ports.isEmpty else { return }
@@ -355,15 +365,15 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
 
   /// Takes `step`, adding its operations to `cpu`'s open sample.
   @discardableResult
-  private func step(_ step: MachineStep, on cpu: Int) -> StepOutcome? {
-    let before = machine.counts
+  private mutating func step(_ step: MachineStep, then next: MachineStep? = nil, on cpu: Int) -> StepOutcome? {
+    let before = counts
     let stepResult: StepResult
-    do { stepResult = try machine.apply(step) } catch {
+    do { (stepResult, counts) = try machine.apply(step, then: next) } catch {
       fail("\(step): \(error)")
       return nil
     }
-    if var sample = cpus[cpu].sample, machine.counts != before {
-      sample.accumulate(machine.counts, since: before)
+    if counts != before, var sample = cpus[cpu].sample {
+      sample.accumulate(counts, since: before)
       cpus[cpu].sample = sample
     }
     record(stepResult.violations)
@@ -371,7 +381,7 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
   }
 
   /// Violations of the double check; the replay stops at the first, as a simulation does.
-  private func record(_ violations: [Violation]) {
+  private mutating func record(_ violations: [Violation]) {
     guard let violation = violations.first else { return }
     let line = "at \(now) µs: \(violation)"
     result.violations.append(line)
@@ -379,7 +389,7 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
     stopped = true
   }
 
-  private func openSample(on cpu: Int, touchRate: Int, bitmap: BitmapID?) {
+  private mutating func openSample(on cpu: Int, touchRate: Int, bitmap: BitmapID?) {
     closeSample(on: cpu)
     cpus[cpu].sample = OperationCounts()
     cpus[cpu].sampleStart = now
@@ -389,27 +399,39 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
   }
 
   /// The copies of `cpu`'s open sample touched its bitmap and TSS map.
-  private func touchCopies(on cpu: Int) {
+  private mutating func touchCopies(on cpu: Int) {
     guard let sample = cpus[cpu].sample, sample.bytesCopied > 0 else { return }
     let id = CPUID(rawValue: cpu)
     if let bitmap = cpus[cpu].sampleBitmap { cache.touch(.bitmap(bitmap), bytes: sample.bytesCopied, on: id) }
     cache.touch(.tssMap, bytes: sample.bytesCopied, on: id)
   }
 
-  private func closeSample(on cpu: Int) {
+  private mutating func closeSample(on cpu: Int) {
     guard let sample = cpus[cpu].sample else { return }
     cpus[cpu].sample = nil
     let id = CPUID(rawValue: cpu)
     cache.run((now - cpus[cpu].sampleStart) * cpus[cpu].sampleTouchRate, on: id)
     let residency = cpus[cpu].sampleResidency
-    histogram.add(profile.cycles(for: sample, copiesFrom: residency))
+    let key = PriceKey(counts: sample, residency: residency)
+    let cycles: Double
+    if key == lastPrice.key {
+      cycles = lastPrice.cycles
+    } else if let known = prices[key] {
+      cycles = known
+    } else {
+      cycles = profile.cycles(for: sample, copiesFrom: residency)
+      if prices.count >= 4096 { prices.removeAll(keepingCapacity: true) }
+      prices[key] = cycles
+    }
+    lastPrice = (key, cycles)
+    histogram.add(cycles)
     result.switchCounts.accumulate(sample, since: OperationCounts())
     if sample.bytesCopied > 0 {
       result.copyBytesByResidency[profile.pricedResidency(residency), default: 0] += sample.bytesCopied
     }
   }
 
-  private func fail(_ message: String) {
+  private mutating func fail(_ message: String) {
     if result.failure == nil { result.failure = "at \(now) µs: \(message)" }
     stopped = true
   }
@@ -419,13 +441,10 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
   /// Drops the kernel model's exited threads once they outnumber the live ones enough, by
   /// renumbering the machine's state as a checker's canonical form does (same behaviour, dense
   /// numbers), and renames the replay's own references to match.
-  private func compactIfWorthwhile() {
+  private mutating func compactIfWorthwhile() {
     let live = tasks.count
-    guard machine.kernel.threads.count >= 2 * live + options.compactionSlack else { return }
-    let state = machine.state
-    let renumbering = state.kernel.renumbering(
-      threadOrder: state.kernel.liveThreads, cpuOrder: Array(0..<cpus.count))
-    machine.state = state.renumbered(by: renumbering, strategy: machine.strategy)
+    guard machine.threadCount >= 2 * live + options.compactionSlack else { return }
+    let renumbering = machine.compact()
     tasks = tasks.mapValues { task in
       var renamed = task
       renamed.thread = renumbering.thread(task.thread)
@@ -440,12 +459,12 @@ final class ReplayEngine<Strategy: SwitchStrategy>: ReplaySession {
 
   // MARK: Result
 
-  func finish() -> ComparisonRow {
+  mutating func finish() -> ComparisonRow {
     for cpu in cpus.indices { closeSample(on: cpu) }
     result.syscallCycles = profile.cycles(for: result.syscallCounts, copiesFrom: .l1)
     result.simulatedMicroseconds = now
     var row = ComparisonRow(
-      result: result, validUnderKPTI: machine.strategy.kptiCompatible, limitations: machine.strategy.limitations)
+      result: result, validUnderKPTI: machine.kptiCompatible, limitations: machine.limitations)
     let statistics = histogram.statistics
     let divisor = Double(max(1, statistics.count))
     row.switches = statistics.count

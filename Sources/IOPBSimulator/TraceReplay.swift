@@ -52,7 +52,9 @@ public enum TraceReplay {
     }
     let (cpuCount, source) = Self.cpuCount(options: options, statistics: reader.statistics)
     let name = options.name ?? "trace"
-    let sessions: [any ReplaySession] = strategies.map { session(for: $0, cpuCount: cpuCount, options: options, profile: profile, name: name) }
+    var sessions = strategies.map {
+      ReplayEngine(machine: machine(for: $0, cpuCount: cpuCount), cpuCount: cpuCount, options: options, profile: profile, name: name)
+    }
     var events = 0
     var partial = false
     func feed(_ event: TraceEvent) -> Bool {
@@ -61,7 +63,7 @@ public enum TraceReplay {
         return false
       }
       events += 1
-      for session in sessions { session.apply(event) }
+      for index in sessions.indices { sessions[index].apply(event) }
       if let observe, events % 4096 == 0, let first = sessions.first {
         observe(events, first.liveTasks, first.modelThreads)
       }
@@ -71,7 +73,8 @@ public enum TraceReplay {
     for event in pending where going { going = feed(event) }
     pending = []
     while going, !exhausted, let event = try reader.next() { going = feed(event) }
-    var rows = sessions.map { $0.finish() }
+    var rows: [ComparisonRow] = []
+    for index in sessions.indices { rows.append(sessions[index].finish()) }
     if partial { for index in rows.indices { rows[index].partial = true } }
     Comparison.rank(&rows, base: profile[.switchBase])
     var notes = sessions.first?.notes ?? TraceReplayNotes()
@@ -91,15 +94,11 @@ public enum TraceReplay {
     return (max(1, Int(statistics.highestCPU) + 1), "the highest CPU among the first events")
   }
 
-  private static func session(
-    for strategy: any SwitchStrategy, cpuCount: Int, options: TraceReplayOptions, profile: CycleProfile, name: String
-  ) -> any ReplaySession {
-    opened(strategy, cpuCount: cpuCount, options: options, profile: profile, name: name)
+  private static func machine(for strategy: any SwitchStrategy, cpuCount: Int) -> any ReplayMachine {
+    boxed(strategy, cpuCount: cpuCount)
   }
 
-  private static func opened<Strategy: SwitchStrategy>(
-    _ strategy: Strategy, cpuCount: Int, options: TraceReplayOptions, profile: CycleProfile, name: String
-  ) -> any ReplaySession {
-    ReplayEngine(strategy: strategy, cpuCount: cpuCount, options: options, profile: profile, name: name)
+  private static func boxed<Strategy: SwitchStrategy>(_ strategy: Strategy, cpuCount: Int) -> any ReplayMachine {
+    MachineBox(strategy: strategy, cpuCount: cpuCount)
   }
 }

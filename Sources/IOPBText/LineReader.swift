@@ -114,10 +114,11 @@ public final class LineReader {
   }
 
   /// Calls `body` with the next line's bytes, without its terminator and unvalidated, lent for
-  /// the call only (no copy); `nil` at the end.
-  public func withNextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) throws(InputError) -> Result? {
-    guard let range = try nextLineRange() else { return nil }
-    return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+  /// the call only (no copy, for readers of long inputs); false at the end.
+  public func withNextLine(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(InputError) -> Bool {
+    guard let range = try nextLineRange() else { return false }
+    buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    return true
   }
 
   /// The next line's bytes, without its terminator and unvalidated; `nil` at the end.
@@ -130,7 +131,7 @@ public final class LineReader {
   private func nextLineRange() throws(InputError) -> Range<Int>? {
     var searchFrom = start
     while true {
-      if let newline = buffer[searchFrom..<end].firstIndex(of: UInt8(ascii: "\n")) {
+      if let newline = Self.newline(in: buffer, from: searchFrom, to: end) {
         return consumeLine(upTo: newline, next: newline + 1)
       }
       if atEnd {
@@ -140,6 +141,15 @@ public final class LineReader {
       let scanned = end - start
       try fill()
       searchFrom = start + scanned
+    }
+  }
+
+  /// The index of the first `\n` in `bytes[from..<to]` (`memchr`, which reads a word at a time).
+  private static func newline(in bytes: [UInt8], from: Int, to: Int) -> Int? {
+    guard from < to else { return nil }
+    return bytes.withUnsafeBufferPointer { all -> Int? in
+      guard let base = all.baseAddress, let found = memchr(base + from, 0x0A, to - from) else { return nil }
+      return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
   }
 

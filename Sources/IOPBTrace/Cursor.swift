@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A position in a borrowed line of bytes, with the few scans the trace parser needs.
 struct Cursor {
   let bytes: UnsafeBufferPointer<UInt8>
@@ -6,22 +10,29 @@ struct Cursor {
   init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
   var count: Int { bytes.count }
+  @inline(__always)
   var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
   /// The bytes from the position on, as a cursor of their own.
   var rest: Cursor { sub(position..<bytes.count) }
 
+  @inline(__always)
   static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+  @inline(__always)
   static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+  @inline(__always)
   func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[range]) }
+  @inline(__always)
   func sub(_ range: Range<Int>) -> Cursor { Cursor(slice(range)) }
 
   /// Skips blanks; returns how many.
   @discardableResult
+  @inline(__always)
   mutating func skipBlanks() -> Int { skip(while: Self.isBlank) }
 
   /// Skips the bytes that pass `test`; returns how many.
   @discardableResult
+  @inline(__always)
   mutating func skip(while test: (UInt8) -> Bool) -> Int {
     let start = position
     while position < bytes.count, test(bytes[position]) { position += 1 }
@@ -29,14 +40,17 @@ struct Cursor {
   }
 
   /// Consumes `text` if the bytes at the position are it.
+  @inline(__always)
   mutating func consume(_ text: StaticString) -> Bool {
     guard matches(text, at: position) else { return false }
     position += text.utf8CodeUnitCount
     return true
   }
 
+  @inline(__always)
   func startsWith(_ text: StaticString) -> Bool { matches(text, at: position) }
 
+  @inline(__always)
   func matches(_ text: StaticString, at offset: Int) -> Bool {
     let length = text.utf8CodeUnitCount
     guard offset >= 0, offset + length <= bytes.count else { return false }
@@ -62,32 +76,36 @@ struct Cursor {
 
   func lastIndex(of byte: UInt8) -> Int? { bytes.lastIndex(of: byte) }
 
-  /// The first occurrence of `text` at or after the position.
-  func range(of text: StaticString) -> Range<Int>? {
+  /// The first occurrence of `text` at or after `start` (the position by default).
+  func range(of text: StaticString, from start: Int? = nil) -> Range<Int>? {
     let length = text.utf8CodeUnitCount
-    guard length > 0, bytes.count >= length else { return nil }
-    let first = text.utf8Start[0]
-    var index = position
+    guard length > 0, bytes.count >= length, let base = bytes.baseAddress else { return nil }
+    let first = Int32(text.utf8Start[0])
+    var index = start ?? position
     while index + length <= bytes.count {
-      if bytes[index] == first, matches(text, at: index) { return index..<index + length }
+      guard let found = memchr(base + index, first, bytes.count - length + 1 - index) else { return nil }
+      index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+      if matches(text, at: index) { return index..<index + length }
       index += 1
     }
     return nil
   }
 
-  /// The last occurrence of `text`.
+  /// The last occurrence of `text` at or after the position.
   func lastRange(of text: StaticString) -> Range<Int>? {
     let length = text.utf8CodeUnitCount
-    guard length > 0, bytes.count >= length else { return nil }
+    guard length > 0, bytes.count - position >= length else { return nil }
+    let first = text.utf8Start[0]
     var index = bytes.count - length
     while index >= position {
-      if matches(text, at: index) { return index..<index + length }
+      if bytes[index] == first, matches(text, at: index) { return index..<index + length }
       index -= 1
     }
     return nil
   }
 
   /// A decimal integer at the position (a leading `-` allowed), consumed; nil without digits.
+  @inline(__always)
   mutating func integer() -> Int64? {
     var probe = position
     let negative = probe < bytes.count && bytes[probe] == UInt8(ascii: "-")
@@ -104,6 +122,7 @@ struct Cursor {
   }
 
   /// The integer at `offset` (blanks before it skipped).
+  @inline(__always)
   func integer(at offset: Int) -> Int64? {
     var probe = self
     probe.position = offset

@@ -21,7 +21,11 @@ public enum TraceLineParser {
     cursor.skipBlanks()
     guard let first = cursor.peek else { return .header(cpuCount: nil) }
     if first == UInt8(ascii: "#") { return .header(cpuCount: cursor.number(after: "#P:")) }
-    if let banner = Self.banner(cursor) { return banner }
+    if first == UInt8(ascii: "c") || first == UInt8(ascii: "v") || first == UInt8(ascii: "C"),
+      let banner = Self.banner(cursor)
+    {
+      return banner
+    }
     return event(&cursor)
   }
 
@@ -140,8 +144,10 @@ public enum TraceLineParser {
     let failure = MalformedLine.Reason.badFields(
       event: "sched_switch", expected: "prev_comm=… prev_pid=… prev_state=… ==> next_comm=… next_pid=…")
     if fields.startsWith("prev_comm=") {
-      guard let prevPID = fields.range(of: " prev_pid="), let stateField = fields.range(of: " prev_state="),
-        let arrow = fields.range(of: " ==> next_comm="), let nextPID = fields.lastRange(of: " next_pid="),
+      guard let prevPID = fields.range(of: " prev_pid="),
+        let stateField = fields.range(of: " prev_state=", from: prevPID.upperBound),
+        let arrow = fields.range(of: " ==> next_comm=", from: stateField.upperBound),
+        let nextPID = fields.lastRange(of: " next_pid="),
         let previous = fields.integer(at: prevPID.upperBound), let next = fields.integer(at: nextPID.upperBound)
       else { return .failure(failure) }
       let state = fields.word(at: stateField.upperBound)

@@ -40,9 +40,10 @@ public final class TraceReader {
   /// The next event; nil at the end of the trace.
   public func next() throws(TraceReadError) -> TraceEvent? {
     while true {
-      let parsed: TraceLine?
-      do { parsed = try lines.withNextLine(TraceLineParser.parse) } catch { throw .input(error) }
-      guard let parsed else { return nil }
+      var parsed = TraceLine.header(cpuCount: nil)
+      do {
+        guard try lines.withNextLine({ parsed = TraceLineParser.parse($0) }) else { return nil }
+      } catch { throw .input(error) }
       statistics.lines += 1
       switch parsed {
       case .event(let event):
