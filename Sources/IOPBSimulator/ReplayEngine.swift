@@ -71,6 +71,8 @@ struct ReplayEngine {
   private var lastPrice = (key: PriceKey(counts: OperationCounts(), residency: .l1), cycles: 0.0)
   private var result: SimulationResult
   private(set) var notes = TraceReplayNotes()
+  /// Threads the kernel model held right after the last compaction.
+  private var liveAfterCompaction = 0
   private var stopped = false
 
   private struct PriceKey: Hashable {
@@ -442,9 +444,12 @@ struct ReplayEngine {
   /// renumbering the machine's state as a checker's canonical form does (same behaviour, dense
   /// numbers), and renames the replay's own references to match.
   private mutating func compactIfWorthwhile() {
-    let live = tasks.count
+    // The model's live threads are the table's, and those of tasks whose exit the trace lost
+    // (still live in the model after the last compaction).
+    let live = max(tasks.count, liveAfterCompaction)
     guard machine.threadCount >= 2 * live + options.compactionSlack else { return }
     let renumbering = machine.compact()
+    liveAfterCompaction = machine.threadCount
     tasks = tasks.mapValues { task in
       var renamed = task
       renamed.thread = renumbering.thread(task.thread)

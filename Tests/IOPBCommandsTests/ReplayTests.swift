@@ -11,7 +11,7 @@ func iopbReplay(_ arguments: [String]) throws -> CommandOutput {
 
 @Suite struct ReplayTests {
   static let usageCases: [UsageCase] = [
-    UsageCase(arguments: [], message: "give at least one trace file"),
+    UsageCase(arguments: [], message: "Missing expected argument"),
     UsageCase(arguments: ["t", "--ioperm", "lpt"], message: "--ioperm 'lpt': expected SELECTOR:GRANT"),
     UsageCase(arguments: ["t", "--strategy", "linux-9.9"], message: "unknown strategy 'linux-9.9'"),
     UsageCase(arguments: ["t", "--format", "xml"], message: "unknown format 'xml'"),

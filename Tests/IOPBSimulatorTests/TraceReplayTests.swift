@@ -140,7 +140,7 @@ struct TraceReplayTests {
     options.maxEvents = 500
     let result = try TraceReplay.compare(trace: sampleTrace, options: options, strategies: [Linux55Strategy()])
     #expect(result.partial)
-    #expect(result.comparison.rows.allSatisfy(\.partial))
+    #expect(result.comparison.rows.allSatisfy { $0.partial })
     #expect(result.comparison.rows[0].events == 500)
   }
 

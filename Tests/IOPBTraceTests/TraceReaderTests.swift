@@ -105,7 +105,7 @@ struct TraceReaderTests {
     #expect(throws: TraceReadError.self) { _ = try events(reader) }
     do {
       _ = try events(TraceReader(path: path))
-    } catch {
+    } catch let error as TraceReadError {
       #expect(error.description.contains(path))
       #expect(error.description.contains("gzip"))
     }
