@@ -132,9 +132,8 @@ extension IOPB {
     private func choices() throws(ValidationError) -> (workload: Workload, strategies: [any SwitchStrategy]) {
       let chosenWorkload = try Lookup.workload(named: workload)
       let chosenStrategies = try Lookup.strategies(named: strategies)
-      guard switches > 0, checks > 0, repeats > 0 else {
-        throw ValidationError("--switches, --checks and --repeats must be positive")
-      }
+      guard switches > 0, checks > 0 else { throw ValidationError("--switches and --checks must be positive") }
+      guard repeats > 0 else { throw ValidationError("--repeats must be positive, not \(repeats)") }
       for spec in ioPortUsers {
         do { _ = try IOPortUser(parsing: spec) } catch { throw ValidationError(error.description) }
       }

@@ -64,7 +64,7 @@ extension IOPB {
     /// Replays each trace: exit 0 when every run is clean, 1 for an unexplained violation or a
     /// failure, 64 for options ``validate()`` rejects or a bad profile, 65 for a trace that
     /// cannot be read or (with --strict) a malformed line, as `FILE:LINE: error: …`.
-    public func execute() -> CommandOutput {
+    public func execute(progress: ((String) -> Void)? = nil) -> CommandOutput {
       let chosen: Choices
       do { chosen = try choices() } catch { return .usage(error.message) }
       let profile: CycleProfile
@@ -75,8 +75,14 @@ extension IOPB {
       for trace in traces {
         let result: TraceReplayResult
         do {
+          var options = chosen.options
+          options.name = TraceReplay.workloadName(of: trace)
+          let reader = try TraceReader(path: trace, strict: strict)
           result = try TraceReplay.compare(
-            trace: trace, options: chosen.options, strategies: chosen.strategies, profile: profile, strict: strict)
+            reader: reader, options: options, strategies: chosen.strategies, profile: profile
+          ) { events, live, _ in
+            if events % (1 << 18) == 0 { progress?("\(trace): \(events) events, \(live) live tasks") }
+          }
         } catch {
           diagnostics.append(error.description)
           worst = max(worst, Self.dataError)
@@ -103,7 +109,9 @@ extension IOPB {
     }
 
     public func run() throws {
-      try execute().emit()
+      let output = execute(progress: IOPB.Check.Explore.terminalProgress)
+      IOPB.Check.Explore.terminalProgress?("")
+      try output.emit()
     }
 
     /// What the trace held and how it fitted the model, a few lines.

@@ -29,11 +29,18 @@ public enum TraceReplay {
   ) throws(TraceReadError) -> TraceReplayResult {
     let reader = try TraceReader(path: path, strict: strict)
     var options = options
-    if options.name == nil { options.name = path == "-" ? "stdin" : String(path.split(separator: "/").last ?? "trace") }
+    if options.name == nil { options.name = workloadName(of: path) }
     return try compare(reader: reader, options: options, strategies: strategies, profile: profile)
   }
 
-  /// Replays the events `reader` yields.
+  /// The workload's name for the trace at `path`: its file name, `stdin` for `-`.
+  public static func workloadName(of path: String) -> String {
+    path == "-" ? "stdin" : String(path.split(separator: "/").last ?? "trace")
+  }
+
+  /// Replays the events `reader` yields; `observe` hears, every 4096 events, how many were
+  /// replayed, how many tasks live, and how many threads the first strategy's kernel model
+  /// holds.
   public static func compare(
     reader: TraceReader, options: TraceReplayOptions, strategies: [any SwitchStrategy], profile: CycleProfile,
     observe: ((_ events: Int, _ liveTasks: Int, _ modelThreads: Int) -> Void)? = nil
