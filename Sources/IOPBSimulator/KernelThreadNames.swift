@@ -1,9 +1,10 @@
 import IOPBTrace
 
-/// The names Linux gives its kernel threads, for tasks a trace shows without their fork
-/// (kthreadd's children are kernel threads by their parent): `kthread_create()` callers across
-/// `kernel/`, `mm/`, `fs/` and drivers name them so. A heuristic, inferred from those names;
-/// a user task so named would be taken for a kernel thread (docs/replay.md).
+/// The names Linux gives its kernel threads (`kthread_create()` callers across `kernel/`,
+/// `mm/`, `fs/` and drivers) and io_uring's workers, which never return to user mode either:
+/// for tasks a trace shows without their fork (kthreadd's children are kernel threads by their
+/// parent). A heuristic, inferred from those names; a user task so named would be taken for a
+/// kernel thread (docs/replay.md).
 enum KernelThreadNames {
   static let prefixes: [String] = [
     "kthreadd", "kworker/", "ksoftirqd/", "migration/", "rcu_", "rcuog/", "rcuop/", "cpuhp/", "idle_inject/",
@@ -12,6 +13,9 @@ enum KernelThreadNames {
     "mm_percpu_wq", "netns", "inet_frag_wq", "blkcg_punt_bio", "edac-poller", "devfreq_wq", "kstrp", "zswap",
     "ipv6_addrconf", "kmpath", "kaluad", "xfs-", "xfsaild/", "nvme-", "md_", "dm_", "kdmflush", "kcryptd",
     "hwrng", "psimon", "pool_workqueue_",
+    // io_uring's workers: user threads that never leave the kernel (`create_io_thread()`
+    // traces no sched_process_fork, so they are first seen by name).
+    "iou-wrk-", "iou-sqp-",
   ]
 
   private static let names: [[UInt8]] = prefixes.map { Array($0.utf8) }

@@ -54,7 +54,6 @@ struct ReplayEngine {
 
   private let options: TraceReplayOptions
   private let profile: CycleProfile
-  private let name: String
   private let machine: any ReplayMachine
   private var cache: CacheModel
   private var tasks: [Int32: Task] = [:]
@@ -83,7 +82,6 @@ struct ReplayEngine {
   init(machine: any ReplayMachine, cpuCount: Int, options: TraceReplayOptions, profile: CycleProfile, name: String) {
     self.options = options
     self.profile = profile
-    self.name = name
     self.machine = machine
     cache = CacheModel(cpuCount: cpuCount, profile: profile)
     cpus = Array(repeating: CPU(), count: cpuCount)
