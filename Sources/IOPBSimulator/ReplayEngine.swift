@@ -170,9 +170,10 @@ struct ReplayEngine {
       return
     }
     guard var task = task(pid, name: name, tgid: tgid, on: cpu) else { return }
-    if !name.isEmpty, task.name != name {
-      task.name = name
-      task.portUserKnown = false
+    if (!name.isEmpty && task.name != name) || !task.portUserKnown {
+      if !name.isEmpty { task.name = name }
+      task.portUser = options.ioPortUsers.firstIndex { $0.selects(pid: pid, tgid: task.tgid, name: task.name) }
+      task.portUserKnown = true
       tasks[pid] = task
     }
     // Running elsewhere in the model: that CPU's switch away is missing from the trace.
@@ -189,7 +190,7 @@ struct ReplayEngine {
     cpus[cpu].current = pid
     step(.contextSwitch(cpu: id, to: task.thread), then: task.role == .user ? .returnToUser(cpu: id) : nil, on: cpu)
     guard task.role == .user, !stopped else { return }
-    usePorts(pid, on: cpu)
+    if task.portUser != nil { usePorts(pid, on: cpu) }
     touchCopies(on: cpu)
   }
 
@@ -317,15 +318,10 @@ struct ReplayEngine {
 
   // MARK: Ports
 
-  /// The grants, once, and the accesses of an I/O-port user just switched in on `cpu`.
+  /// The grants, once, and the accesses of an I/O-port user (``Task/portUser``, evaluated at
+  /// its switch-in) just switched in on `cpu`.
   private mutating func usePorts(_ pid: Int32, on cpu: Int) {
-    guard var task = tasks[pid] else { return }
-    if !task.portUserKnown {
-      task.portUser = options.ioPortUsers.firstIndex { $0.selects(pid: pid, tgid: task.tgid, name: task.name) }
-      task.portUserKnown = true
-      tasks[pid] = task
-    }
-    guard let index = task.portUser else { return }
+    guard var task = tasks[pid], let index = task.portUser else { return }
     let user = options.ioPortUsers[index]
     if !task.mayHoldBitmap {
       task.mayHoldBitmap = true
