@@ -118,7 +118,7 @@ extension IOPB {
     static func summary(of result: TraceReplayResult, trace: String) -> [String] {
       let statistics = result.statistics
       let notes = result.notes
-      let seconds = Double((statistics.lastTimestamp ?? 0) - (statistics.firstTimestamp ?? 0)) / 1e9
+      let seconds = Double((statistics.lastTimestamp ?? 0) &- (statistics.firstTimestamp ?? 0)) / 1e9
       return [
         "trace \(trace): \(statistics.lines) lines, \(statistics.events) events over \(FixedPoint.format(seconds, digits: 3)) s"
           + (result.partial ? " (stopped at --max-events)" : "") + ": \(statistics.switches) switches, "
@@ -143,7 +143,7 @@ extension IOPB {
       for spec in ioPortUsers {
         do { options.ioPortUsers.append(try IOPortUser(parsing: spec)) } catch { throw ValidationError(error.description) }
       }
-      guard accesses >= 0 else { throw ValidationError("--accesses must be 0 or more, not \(accesses)") }
+      guard (0...4096).contains(accesses) else { throw ValidationError("--accesses must be 0 to 4096, not \(accesses)") }
       guard touchRate >= 0 else { throw ValidationError("--touch-rate must be 0 or more, not \(touchRate)") }
       if let cpus, !(1...4096).contains(cpus) { throw ValidationError("--cpus must be 1 to 4096, not \(cpus)") }
       if let maxEvents, maxEvents <= 0 { throw ValidationError("--max-events must be positive, not \(maxEvents)") }

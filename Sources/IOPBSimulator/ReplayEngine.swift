@@ -104,7 +104,7 @@ struct ReplayEngine {
     result.events += 1
     let start = firstTimestamp ?? event.timestamp
     firstTimestamp = start
-    now = max(now, Int((event.timestamp - start) / 1000))
+    now = max(now, Int((event.timestamp &- start) / 1000))
     guard event.cpu >= 0, Int(event.cpu) < cpus.count else {
       notes.eventsOutsideMachine += 1
       return

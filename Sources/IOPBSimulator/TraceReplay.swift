@@ -92,13 +92,17 @@ public enum TraceReplay {
       partial: partial)
   }
 
+  /// The most CPUs a replayed machine has, a bound of this tool (each CPU holds a TSS of over
+  /// 8 KiB per strategy), as `--cpus` has; events on CPUs past them are counted and skipped.
+  public static let maximumCPUs = 4096
+
   /// The CPU count the options give, else the header's, else the highest CPU seen plus one.
   private static func cpuCount(options: TraceReplayOptions, statistics: TraceStatistics) -> (Int, String) {
-    if let count = options.cpuCount { return (max(1, count), "--cpus") }
-    if let stated = statistics.statedCPUCount, stated > 0, stated > Int(statistics.highestCPU) {
+    if let count = options.cpuCount { return (min(max(1, count), maximumCPUs), "--cpus") }
+    if let stated = statistics.statedCPUCount, stated > 0, stated > Int(statistics.highestCPU), stated <= maximumCPUs {
       return (stated, "the trace's header")
     }
-    return (max(1, Int(statistics.highestCPU) + 1), "the highest CPU among the first events")
+    return (min(max(1, Int(statistics.highestCPU) + 1), maximumCPUs), "the highest CPU among the first events")
   }
 
   private static func machine(for strategy: any SwitchStrategy, cpuCount: Int) -> any ReplayMachine {

@@ -159,7 +159,9 @@ struct Cursor {
       }
       guard digits > 0 else { return nil }
       for _ in min(digits, 9)..<9 { fraction *= 10 }
-      nanoseconds = whole.multipliedReportingOverflow(by: 1_000_000_000).partialValue + fraction
+      let (scaled, overflow) = whole.multipliedReportingOverflow(by: 1_000_000_000)
+      guard !overflow else { return nil }
+      nanoseconds = scaled + fraction
     }
     guard probe.consume(":") else { return nil }
     self = probe

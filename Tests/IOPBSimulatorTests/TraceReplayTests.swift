@@ -135,6 +135,37 @@ struct TraceReplayTests {
     #expect(compacted.comparison.rows.allSatisfy { $0.activity.exits == 3000 })
   }
 
+  /// Damaged traces (bytes of the sample's lines replaced, deleted or repeated at random, CPU
+  /// numbers past any machine) never stop the replay: every line is an event, a header or a
+  /// counted malformed line, and the model repairs what the damage implies.
+  @Test(arguments: [UInt64(1), 2, 3])
+  func damagedTracesReplayWithoutFailing(seed: UInt64) throws {
+    let reader = try TraceInput.open(sampleTrace)
+    var random = SimulationRandom(seed: seed)
+    var lines: [String] = []
+    while lines.count < 3000, var bytes = try reader.nextLineBytes() {
+      if !bytes.isEmpty, random.chance(permille: 100) {
+        let at = random.uniform(0...(bytes.count - 1))
+        switch random.uniform(0...2) {
+        case 0: bytes[at] = UInt8(random.uniform(32...126))
+        case 1: bytes.remove(at: at)
+        default: bytes.insert(bytes[at], at: at)
+        }
+      }
+      lines.append(String(decoding: bytes, as: UTF8.self))
+    }
+    lines.append("       bash-7  [9999999] d..2.  50.000000: sched_switch: prev_comm=bash prev_pid=7 prev_prio=120 prev_state=S ==> next_comm=swapper next_pid=0 next_prio=120")
+    let path = try writeTemporary(lines.joined(separator: "\n"))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try TraceReplay.compare(
+      trace: path, options: sampleOptions(), strategies: [Linux55Strategy(), Linux268FullCopyStrategy()])
+    let statistics = result.statistics
+    #expect(statistics.events + statistics.headerLines + statistics.malformedLines + statistics.lostEventMarkers == statistics.lines, "seed \(seed)")
+    #expect(statistics.malformedLines > 0, "seed \(seed)")
+    #expect(result.notes.eventsOutsideMachine >= 1, "seed \(seed)")
+    #expect(result.comparison.rows.allSatisfy { $0.failure == nil }, "seed \(seed): \(result.comparison.problems)")
+  }
+
   @Test func maxEventsStopsWithAPartialResult() throws {
     var options = try sampleOptions()
     options.maxEvents = 500

@@ -121,6 +121,7 @@ struct TraceLineParserTests {
     ("bash-12 [x] 1.0: sched_switch: a", .malformed(.noCPU)),
     ("bash-12 [001] d..2. sched_switch: prev_comm=a", .malformed(.noTimestamp)),
     ("bash-12 [001] 1.000000:", .malformed(.noEventName)),
+    ("bash-12 [001] 99999999999.000000: sched_switch: prev_comm=a", .malformed(.noTimestamp)),
     (
       "bash-12 [001] 1.000000: sched_switch: prev_comm=bash prev_pid=x",
       .malformed(
