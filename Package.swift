@@ -3,6 +3,8 @@ import PackageDescription
 
 // Layers, each a module importing only modules listed before it (docs/architecture.md):
 //   IOPBText     aligned plain-text columns and locale-free numbers; imports nothing
+//   IOPBTrace    Linux trace text (tracefs, trace_pipe, trace-cmd report, gzip) as typed
+//                scheduler events                                         (Text, CZlib)
 //   IOPBCPU      the hardware: TSS bytes and the I/O permission check
 //   IOPBKernel   Linux's ioperm/iopl semantics: threads, processes, refcounted bitmaps
 //   IOPBCost     what is counted (OperationCounts) and what it costs (CycleProfile); imports
@@ -11,6 +13,7 @@ import PackageDescription
 //   IOPBStrategies  the switch designs, one value of SwitchStrategy each  (CPU, Kernel, Cost)
 //   IOPBMachine  N CPUs over one kernel driven by one strategy: steps, outcomes, the double check
 //   IOPBSimulator   the discrete-event engine, workloads and comparisons      (… Machine)
+//                   and the replay of a trace's events on the machine         (… Trace)
 //   IOPBScenario    the scenario language and its runner               (… Machine, Text)
 //   IOPBOracle      the QEMU guest as judge of the kernel model          (… Scenario, Simulator)
 //   IOPBReports     text, CSV and JSON renderings of results   (… Simulator, Scenario, Text)
@@ -35,6 +38,7 @@ let package = Package(
     .library(name: "IOPBOracle", targets: ["IOPBOracle"]),
     .library(name: "IOPBChecker", targets: ["IOPBChecker"]),
     .library(name: "IOPBMetal", targets: ["IOPBMetal"]),
+    .library(name: "IOPBTrace", targets: ["IOPBTrace"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,11 +57,14 @@ let package = Package(
     .target(
       name: "IOPBSimulator",
       dependencies: [
-        "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine",
+        "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBTrace",
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "HeapModule", package: "swift-collections"),
       ]),
     .target(name: "IOPBText"),
+    // zlib from the system (zlib1g-dev) for gzip-compressed traces.
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .target(name: "IOPBTrace", dependencies: ["IOPBText", "CZlib"]),
     .target(
       name: "IOPBScenario",
       dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBText"]),
@@ -89,7 +96,7 @@ let package = Package(
       name: "IOPBCommands",
       dependencies: [
         "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator",
-        "IOPBScenario", "IOPBReports", "IOPBOracle", "IOPBChecker", "IOPBText", "CCacheFlush",
+        "IOPBScenario", "IOPBReports", "IOPBOracle", "IOPBChecker", "IOPBText", "IOPBTrace", "CCacheFlush",
         "IOPBMetal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -113,8 +120,11 @@ let package = Package(
       ]),
     .testTarget(
       name: "IOPBSimulatorTests",
-      dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator"]),
+      dependencies: [
+        "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator", "IOPBTrace",
+      ]),
     .testTarget(name: "IOPBTextTests", dependencies: ["IOPBText"]),
+    .testTarget(name: "IOPBTraceTests", dependencies: ["IOPBTrace", "IOPBText"]),
     .testTarget(
       name: "IOPBCheckerTests",
       dependencies: [

@@ -35,6 +35,18 @@ extension IOPB {
     @Option(help: "CPU permission checks timed.")
     var checks = 1_000_000
 
+    /// A trace to time instead (`Bench+Replay.swift`): events per second read, parsed, replayed.
+    @Option(help: "Time reading, parsing and replaying this trace on the first --strategy (default linux-5.5) instead.")
+    var replay: String?
+
+    /// --ioperm specifications for --replay, as `iopb replay` takes them.
+    @Option(name: .customLong("ioperm"), help: "With --replay: I/O-port users, as for `iopb replay`.")
+    var ioPortUsers: [String] = []
+
+    /// Runs of each --replay pass; the fastest counts.
+    @Option(help: "With --replay: runs of each pass (the fastest counts).")
+    var repeats = 5
+
     public init() {}
 
     /// Rejects an unknown workload or strategy name and a count ≤ 0.
@@ -47,6 +59,7 @@ extension IOPB {
     public func execute() -> CommandOutput {
       let chosen: (workload: Workload, strategies: [any SwitchStrategy])
       do { chosen = try choices() } catch { return .usage(error.message) }
+      if let replay { return replayOutput(trace: replay, strategy: chosen.strategies.first ?? Linux55Strategy()) }
       let strategies = chosen.strategies.isEmpty ? StrategyCatalog.all : chosen.strategies
       let run = chosen.workload.with(duration: .switches(switches))
       var lines = [
@@ -118,6 +131,10 @@ extension IOPB {
     /// are known to be positive.
     private func choices() throws(ValidationError) -> (workload: Workload, strategies: [any SwitchStrategy]) {
       guard switches > 0, checks > 0 else { throw ValidationError("--switches and --checks must be positive") }
+      guard repeats > 0 else { throw ValidationError("--repeats must be positive, not \(repeats)") }
+      for spec in ioPortUsers {
+        do { _ = try IOPortUser(parsing: spec) } catch { throw ValidationError(error.description) }
+      }
       return (try workload.resolved(), try strategies.resolved())
     }
 

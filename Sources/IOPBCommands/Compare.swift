@@ -28,16 +28,7 @@ extension IOPB {
     @Option(name: .customLong("strategy"), help: "A strategy (repeatable; default: all, see `iopb strategies`).")
     var strategies: [StrategyName] = []
 
-    /// A built-in profile name or a profile file; nil means the default profile.
-    @Option(help: "A built-in profile (default, molnar-2004) or a profile file.")
-    var profile: String?
-
-    /// `key=value` overrides applied after the profile, in the profile file syntax (`ltr=20`).
-    @Option(name: .customLong("set"), help: "Override one profile figure, e.g. --set ltr=20 (repeatable).")
-    var settings: [String] = []
-
-    @Option(help: "Output format.")
-    var format = ReportFormatName(ReportFormat.table.rawValue)
+    @OptionGroup var pricing: PricingOptions
 
     /// Replaces every workload's seed.
     @Option(help: "Seed replacing every workload's own.")
@@ -74,7 +65,7 @@ extension IOPB {
       let chosen: Choices
       do { chosen = try choices() } catch { return .usage(error.message) }
       let cycleProfile: CycleProfile
-      do { cycleProfile = try chosenProfile() } catch { return .usage(error.description) }
+      do { cycleProfile = try pricing.cycleProfile() } catch { return .usage(error.description) }
       if showProfile { return CommandOutput(output: cycleProfile.fileText) }
       var workloads = chosen.workloads.isEmpty ? Workload.builtIn : chosen.workloads
       if let maxEvents {
@@ -102,21 +93,8 @@ extension IOPB {
     private func choices() throws(ValidationError) -> Choices {
       if let switches, switches <= 0 { throw ValidationError("--switches must be positive, not \(switches)") }
       if let maxEvents, maxEvents <= 0 { throw ValidationError("--max-events must be positive, not \(maxEvents)") }
-      do { _ = try overridden(.default) } catch { throw ValidationError(error.description) }
-      return (try format.resolved(), try workloads.resolved(), try strategies.resolved())
-    }
-
-    /// The profile `--profile` names (the default one without it), with the `--set` figures.
-    private func chosenProfile() throws(ProfileError) -> CycleProfile {
-      try overridden(profile.map(CycleProfile.load) ?? .default)
-    }
-
-    /// `base` with the `--set` figures, named after them.
-    private func overridden(_ base: CycleProfile) throws(ProfileError) -> CycleProfile {
-      guard !settings.isEmpty else { return base }
-      var adjusted = try CycleProfile.parse(settings.joined(separator: "\n"), source: "--set", base: base)
-      adjusted.name = base.name + " --set " + settings.joined(separator: " --set ")
-      return adjusted
+      try pricing.check()
+      return (try pricing.format(), try workloads.resolved(), try strategies.resolved())
     }
   }
 }

@@ -48,6 +48,24 @@ public struct CacheModel: Sendable, Hashable {
     lastTouch[cpu][place] = touched[cpu]
   }
 
+  /// The model with every bitmap renamed as `renumbering` renames a machine's (a replay that
+  /// dropped exited threads), forgetting the bitmaps it frees.
+  public mutating func renameBitmaps(by renumbering: Renumbering) {
+    lastTouch = PerCPU(
+      lastTouch.map { touches in
+        var renamed: [Place: Int] = [:]
+        for (place, time) in touches {
+          switch place {
+          case .tssMap: renamed[place] = time
+          case .bitmap(let id):
+            let new = renumbering.bitmap(id)
+            if new.rawValue != Renumbering.goneID { renamed[.bitmap(new)] = time }
+          }
+        }
+        return renamed
+      })
+  }
+
   /// Where `place` sits in `cpu`'s caches now.
   public func residency(of place: Place, on cpu: CPUID) -> CopyResidency {
     guard let last = lastTouch[cpu][place] else { return .cold }

@@ -29,15 +29,20 @@ public struct Comparison: Sendable, Hashable, Codable {
           validUnderKPTI: strategy.kptiCompatible,
           limitations: strategy.limitations)
       }
-      let base = profile[.switchBase]
-      let cheapest = group.filter(\.isClean).map { base + $0.statistics.mean }.min() ?? 0
-      for index in group.indices where group[index].isClean {
-        let total = base + group[index].statistics.mean
-        group[index].ratioToCheapest = cheapest > 0 ? total / cheapest : 1
-      }
+      rank(&group, base: profile[.switchBase])
       rows += group
     }
     return Comparison(profile: profile, seed: seed, rows: rows)
+  }
+
+  /// Sets each clean row's ratio: (switch.base + mean) over the same for the cheapest clean
+  /// row of `group` (one workload's runs).
+  static func rank(_ group: inout [ComparisonRow], base: Double) {
+    let cheapest = group.filter(\.isClean).map { base + $0.statistics.mean }.min() ?? 0
+    for index in group.indices where group[index].isClean {
+      let total = base + group[index].statistics.mean
+      group[index].ratioToCheapest = cheapest > 0 ? total / cheapest : 1
+    }
   }
 
   /// True when no run had a violation or failed.

@@ -20,6 +20,8 @@ public final class LineReader {
 
   private let descriptor: Int32
   private let ownsDescriptor: Bool
+  /// Fills the buffer from another source (a decompressor) instead of `descriptor`.
+  private let source: ((UnsafeMutableBufferPointer<UInt8>) throws(InputError) -> Int)?
   private let byteLimit: Int?
   private let lineLimit: Int
   private var buffer: [UInt8]
@@ -39,11 +41,37 @@ public final class LineReader {
     self.byteLimit = byteLimit
     self.lineLimit = lineLimit
     buffer = [UInt8](repeating: 0, count: 1 << 16)
+    source = nil
     if path == "-" {
       descriptor = STDIN_FILENO
       ownsDescriptor = false
       return
     }
+    descriptor = try Self.openFile(path)
+    ownsDescriptor = true
+  }
+
+  /// Reads lines from `source`, which fills the buffer it is given and returns how many bytes
+  /// it wrote, 0 at the end (a decompressor over a file, say); `name` is the input's name in
+  /// messages.
+  public init(
+    name: String, lineLimit: Int = 1 << 20,
+    source: @escaping (UnsafeMutableBufferPointer<UInt8>) throws(InputError) -> Int
+  ) {
+    path = name
+    byteLimit = nil
+    self.lineLimit = lineLimit
+    buffer = [UInt8](repeating: 0, count: 1 << 16)
+    descriptor = -1
+    ownsDescriptor = false
+    self.source = source
+  }
+
+  /// Opens `path` read-only, refusing a folder, a device or a socket.
+  ///
+  /// - Returns: the descriptor, which the caller closes.
+  /// - Throws: ``InputError`` when the path is missing, unreadable, a folder or a device.
+  public static func openFile(_ path: String) throws(InputError) -> Int32 {
     let opened = open(path, O_RDONLY | O_CLOEXEC)
     guard opened >= 0 else { throw InputError(path: path, reason: Self.reason(errno: errno)) }
     var status = stat()
@@ -64,8 +92,7 @@ public final class LineReader {
       close(opened)
       throw InputError(path: path, reason: kind == "folder" ? .isDirectory : .notAFile(kind: kind))
     }
-    descriptor = opened
-    ownsDescriptor = true
+    return opened
   }
 
   deinit {
@@ -100,6 +127,14 @@ public final class LineReader {
     }
   }
 
+  /// Calls `body` with the next line's bytes, without its terminator and unvalidated, lent for
+  /// the call only (no copy, for readers of long inputs); false at the end.
+  public func withNextLine(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(InputError) -> Bool {
+    guard let range = try nextLineRange() else { return false }
+    buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    return true
+  }
+
   /// The next line's bytes, without its terminator and unvalidated; `nil` at the end.
   public func nextLineBytes() throws(InputError) -> [UInt8]? {
     guard let range = try nextLineRange() else { return nil }
@@ -122,7 +157,7 @@ public final class LineReader {
   private func nextLineRange() throws(InputError) -> Range<Int>? {
     var searchFrom = start
     while true {
-      if let newline = buffer[searchFrom..<end].firstIndex(of: UInt8(ascii: "\n")) {
+      if let newline = Self.newline(in: buffer, from: searchFrom, to: end) {
         return consumeLine(upTo: newline, next: newline + 1)
       }
       if atEnd {
@@ -132,6 +167,15 @@ public final class LineReader {
       let scanned = end - start
       try fill()
       searchFrom = start + scanned
+    }
+  }
+
+  /// The index of the first `\n` in `bytes[from..<to]` (`memchr`, which reads a word at a time).
+  private static func newline(in bytes: [UInt8], from: Int, to: Int) -> Int? {
+    guard from < to else { return nil }
+    return bytes.withUnsafeBufferPointer { all -> Int? in
+      guard let base = all.baseAddress, let found = memchr(base + from, 0x0A, to - from) else { return nil }
+      return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
   }
 
@@ -162,14 +206,21 @@ public final class LineReader {
       }
       buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, lineLimit - buffer.count)))
     }
-    let count = buffer.withUnsafeMutableBufferPointer { bytes -> Int in
-      guard let base = bytes.baseAddress else { return 0 }
-      while true {
-        let result = read(descriptor, base + end, bytes.count - end)
-        if result >= 0 || errno != EINTR { return result }
+    let count: Int
+    if let source {
+      count = try buffer.withUnsafeMutableBufferPointer { bytes throws(InputError) -> Int in
+        try source(UnsafeMutableBufferPointer(rebasing: bytes[end...]))
       }
+    } else {
+      count = buffer.withUnsafeMutableBufferPointer { bytes -> Int in
+        guard let base = bytes.baseAddress else { return 0 }
+        while true {
+          let result = read(descriptor, base + end, bytes.count - end)
+          if result >= 0 || errno != EINTR { return result }
+        }
+      }
+      guard count >= 0 else { throw InputError(path: path, reason: Self.reason(errno: errno)) }
     }
-    guard count >= 0 else { throw InputError(path: path, reason: Self.reason(errno: errno)) }
     if count == 0 { atEnd = true }
     end += count
     bytesRead += count
@@ -178,7 +229,8 @@ public final class LineReader {
     }
   }
 
-  private static func reason(errno code: Int32) -> InputError.Reason {
+  /// The reason `errno` gives for a failed `open(2)` or `read(2)`.
+  public static func reason(errno code: Int32) -> InputError.Reason {
     switch code {
     case ENOENT, ENOTDIR: .missing
     case EACCES, EPERM: .permissionDenied
