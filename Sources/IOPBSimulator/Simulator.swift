@@ -8,8 +8,8 @@ public enum Simulator {
   /// strategy of the catalogue runs on its own concrete ``Machine``.
   ///
   /// - Parameter checkingInvariants: also check the strategy's and the kernel's invariants
-  ///   after every 16th switch and at the end (each check scans every TSS; for tests),
-  ///   reporting breaks as violations.
+  ///   after every 16th switch (where the steps since touched them) and all of them at the
+  ///   end (for tests), reporting breaks as violations.
   public static func simulate(
     _ workload: Workload, strategy: any SwitchStrategy, profile: CycleProfile = .default,
     checkingInvariants: Bool = false

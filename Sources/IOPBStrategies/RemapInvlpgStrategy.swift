@@ -115,7 +115,14 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    state.layoutViolations { record in
+    invariantViolations(in: state, kernel: kernel, currents: currents, within: .everything)
+  }
+
+  /// The same rules at the CPUs in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    state.layoutViolations(within: scope) { record in
       guard let id = record.mapped else { return nil }
       guard let bitmap = kernel.bitmaps[id] else { return .mapsFreedBitmap(id) }
       return record.tss.holds(bitmap, bytes: record.tss.layout.bitmapBytes) ? nil : .bytesDiffer(from: id)
