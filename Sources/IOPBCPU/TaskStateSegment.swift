@@ -47,12 +47,41 @@ public struct TaskStateSegment: Sendable, Hashable {
     bytes.replaceSubrange(start..<(start + count), with: source[skip..<(skip + count)])
   }
 
+  /// Copies the bytes `source` points at into the segment starting at `offset`, with one
+  /// `memcpy`; bytes past the memory are dropped.
+  public mutating func write(_ source: UnsafeRawBufferPointer, at offset: Int) {
+    let skip = max(0, -offset)
+    let start = offset + skip
+    let count = min(source.count - skip, bytes.count - start)
+    guard count > 0, let from = source.baseAddress else { return }
+    bytes.withUnsafeMutableBytes { memory in
+      memory.baseAddress?.advanced(by: start).copyMemory(from: from.advanced(by: skip), byteCount: count)
+    }
+  }
+
   /// Sets `count` bytes starting at `offset` to `value`; bytes past the memory are dropped.
   public mutating func fill(_ value: UInt8, at offset: Int, count: Int) {
     let lower = max(0, offset)
     let upper = min(bytes.count, offset + count)
     guard lower < upper else { return }
-    for index in lower..<upper { bytes[index] = value }
+    bytes.withUnsafeMutableBytes { memory in
+      _ = UnsafeMutableRawBufferPointer(rebasing: memory[lower..<upper]).initializeMemory(as: UInt8.self, repeating: value)
+    }
+  }
+
+  /// True when the bytes at `offset` equal those `other` points at (false when they run past
+  /// the memory).
+  public func bytesEqual(_ other: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+    guard offset >= 0, offset + other.count <= bytes.count else { return false }
+    return bytes.withUnsafeBytes { memory in memory[offset..<offset + other.count].elementsEqual(other) }
+  }
+
+  /// The first offset in `range` (clamped to the memory) whose byte differs from `value`.
+  public func firstOffset(in range: Range<Int>, notEqualTo value: UInt8) -> Int? {
+    let range = range.clamped(to: bytes.indices)
+    return bytes.withUnsafeBytes { memory in
+      range.first { memory[$0] != value }
+    }
   }
 
   /// Reads a little-endian unsigned value of `width` bytes at `offset` (0 beyond the memory).

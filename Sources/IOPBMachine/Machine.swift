@@ -128,6 +128,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       context.faults = []
       throw error
     }
+    guard !context.faults.isEmpty else { return result }
     result.violations += context.faults.map { Violation(.kernelFault($0), cpu: $0.cpu, thread: $0.thread) }
     context.faults = []
     return result
@@ -323,7 +324,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       }
       if !decision.isAllowed { signalDelivered(to: thread, on: cpu) }
     }
-    let entitled = (reference ?? context.kernel).entitles(thread, ports: access.ports)
+    let entitled = reference?.entitles(thread, ports: access.ports) ?? context.kernel.entitles(thread, ports: access.ports)
     let outcome = AccessOutcome(decision: decision, entitled: entitled, restarted: restarted)
     var violation: Violation?
     if decision.isAllowed != entitled {

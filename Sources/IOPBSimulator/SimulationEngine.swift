@@ -74,11 +74,16 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var now = 0
   private var nextPlacement: CPUID = 0
   private var result: SimulationResult
+  private let control: RunControl
 
-  init(workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool) {
+  init(
+    workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool,
+    control: RunControl = .unbounded
+  ) {
     self.workload = workload
     self.profile = profile
     self.checksInvariants = checksInvariants
+    self.control = control
     let cpuCount = max(1, workload.cpuCount)
     machine = Machine(strategy: strategy, cpuCount: cpuCount, kernel: workload.kernel)
     cache = CacheModel(cpuCount: cpuCount, profile: profile)
@@ -97,6 +102,13 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       guard result.events < workload.maxEvents else {
         result.partial = true
         break
+      }
+      if result.events % RunControl.pollInterval == 0, result.events > 0 {
+        guard !control.shouldStop() else {
+          result.partial = true
+          break
+        }
+        control.report(result.events, result.switchCycles.count)
       }
       guard let (time, event) = nextEvent() else { break }
       if case .ticks(let ticks) = workload.duration, time >= ticks * workload.tickMicroseconds {

@@ -10,20 +10,24 @@ public enum Simulator {
   /// - Parameter checkingInvariants: also check the strategy's and the kernel's invariants
   ///   after every 16th switch (where the steps since touched them) and all of them at the
   ///   end (for tests), reporting breaks as violations.
+  /// - Parameter control: asked now and then whether to stop (the result is then
+  ///   ``SimulationResult/partial``) and told how far the run got.
   public static func simulate(
     _ workload: Workload, strategy: any SwitchStrategy, profile: CycleProfile = .default,
-    checkingInvariants: Bool = false
+    checkingInvariants: Bool = false, control: RunControl = .unbounded
   ) -> SimulationResult {
-    simulateOpened(workload, strategy: strategy, profile: profile, checkingInvariants: checkingInvariants)
+    simulateOpened(
+      workload, strategy: strategy, profile: profile, checkingInvariants: checkingInvariants, control: control)
   }
 
   /// Runs `workload` under a concrete `strategy`.
   public static func simulateOpened<Strategy: SwitchStrategy>(
     _ workload: Workload, strategy: Strategy, profile: CycleProfile = .default,
-    checkingInvariants: Bool = false
+    checkingInvariants: Bool = false, control: RunControl = .unbounded
   ) -> SimulationResult {
     var engine = SimulationEngine(
-      workload: workload, strategy: strategy, profile: profile, checksInvariants: checkingInvariants)
+      workload: workload, strategy: strategy, profile: profile, checksInvariants: checkingInvariants,
+      control: control)
     return engine.run()
   }
 }
