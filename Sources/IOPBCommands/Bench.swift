@@ -243,7 +243,16 @@ extension IOPB {
     /// return to user, one port access), and what the strategy did; nil if a step is refused or
     /// an access violates the double check (a design that cannot grant these ports).
     static func alternation(_ strategy: any SwitchStrategy, switches: Int) -> (seconds: Double, counts: OperationCounts)? {
-      alternationOpened(strategy, switches: switches)
+      Alternation(switches: switches).open(strategy)
+    }
+
+    /// ``alternationOpened(_:switches:)`` for ``StrategyOpener/open(_:)``, which names the
+    /// catalogue's types so that the machine runs specialised, as in a simulation.
+    struct Alternation: StrategyOpener {
+      var switches: Int
+      func callAsFunction<Strategy: SwitchStrategy>(_ strategy: Strategy) -> (seconds: Double, counts: OperationCounts)? {
+        alternationOpened(strategy, switches: switches)
+      }
     }
 
     static func alternationOpened<Strategy: SwitchStrategy>(

@@ -16,8 +16,22 @@ public enum Simulator {
     _ workload: Workload, strategy: any SwitchStrategy, profile: CycleProfile = .default,
     checkingInvariants: Bool = false, control: RunControl = .unbounded
   ) -> SimulationResult {
-    simulateOpened(
-      workload, strategy: strategy, profile: profile, checkingInvariants: checkingInvariants, control: control)
+    Simulation(workload: workload, profile: profile, checkingInvariants: checkingInvariants, control: control)
+      .open(strategy)
+  }
+
+  /// ``simulateOpened(_:strategy:profile:checkingInvariants:control:)`` with everything but
+  /// the strategy, for ``StrategyOpener/open(_:)``.
+  private struct Simulation: StrategyOpener {
+    var workload: Workload
+    var profile: CycleProfile
+    var checkingInvariants: Bool
+    var control: RunControl
+
+    func callAsFunction<Strategy: SwitchStrategy>(_ strategy: Strategy) -> SimulationResult {
+      simulateOpened(
+        workload, strategy: strategy, profile: profile, checkingInvariants: checkingInvariants, control: control)
+    }
   }
 
   /// Runs `workload` under a concrete `strategy`.
