@@ -70,17 +70,35 @@ public struct TaskStateSegment: Sendable, Hashable {
   }
 
   /// True when the bytes at `offset` equal those `other` points at (false when they run past
-  /// the memory).
+  /// the memory). Compares eight bytes at a time.
   public func bytesEqual(_ other: UnsafeRawBufferPointer, at offset: Int) -> Bool {
     guard offset >= 0, offset + other.count <= bytes.count else { return false }
-    return bytes.withUnsafeBytes { memory in memory[offset..<offset + other.count].elementsEqual(other) }
+    return bytes.withUnsafeBytes { memory in
+      let mine = UnsafeRawBufferPointer(rebasing: memory[offset..<offset + other.count])
+      var index = 0
+      while index + 8 <= other.count {
+        if mine.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+          != other.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        {
+          return false
+        }
+        index += 8
+      }
+      return mine[index...].elementsEqual(other[index...])
+    }
   }
 
-  /// The first offset in `range` (clamped to the memory) whose byte differs from `value`.
+  /// The first offset in `range` (clamped to the memory) whose byte differs from `value`;
+  /// skips eight equal bytes at a time.
   public func firstOffset(in range: Range<Int>, notEqualTo value: UInt8) -> Int? {
     let range = range.clamped(to: bytes.indices)
+    let pattern = UInt64(value) &* 0x0101_0101_0101_0101
     return bytes.withUnsafeBytes { memory in
-      range.first { memory[$0] != value }
+      var index = range.lowerBound
+      while index + 8 <= range.upperBound, memory.loadUnaligned(fromByteOffset: index, as: UInt64.self) == pattern {
+        index += 8
+      }
+      return (index..<range.upperBound).first { memory[$0] != value }
     }
   }
 
