@@ -75,6 +75,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var nextPlacement: CPUID = 0
   private var result: SimulationResult
   private let control: RunControl
+  /// The last few distinct samples priced, and their cycles: a run repeats a handful of
+  /// samples, and the profile's lookups would otherwise hash every key at every switch.
+  private var priced: [(counts: OperationCounts, residency: CopyResidency, cycles: Double)] = []
 
   init(
     workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool,
@@ -479,11 +482,21 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     cache.run((now - cpus[cpu].sampleStart) * cpus[cpu].sampleTouchRate, on: cpu)
     cpus[cpu].sampleTouchRate = 0
     let residency = cpus[cpu].sampleResidency
-    result.switchCycles.append(profile.cycles(for: sample, copiesFrom: residency))
+    result.switchCycles.append(cycles(for: sample, copiesFrom: residency))
     result.switchCounts.accumulate(sample, since: OperationCounts())
     if sample.bytesCopied > 0 {
       result.copyBytesByResidency[profile.pricedResidency(residency), default: 0] += sample.bytesCopied
     }
+  }
+
+  /// ``CycleProfile/cycles(for:copiesFrom:)`` of the profile, remembered for the last eight
+  /// distinct samples (the same figures, compared field by field instead of hashed).
+  private mutating func cycles(for sample: OperationCounts, copiesFrom residency: CopyResidency) -> Double {
+    if let hit = priced.first(where: { $0.residency == residency && $0.counts == sample }) { return hit.cycles }
+    let cycles = profile.cycles(for: sample, copiesFrom: residency)
+    if priced.count == 8 { priced.removeFirst() }
+    priced.append((sample, residency, cycles))
+    return cycles
   }
 
   private mutating func fail(_ message: String) {

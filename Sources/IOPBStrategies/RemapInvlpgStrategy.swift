@@ -61,10 +61,10 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   public func portAccessed(on cpu: CPUID, thread: ThreadID, access: IOAccess, in context: inout Context) {
     let tss = context.state.cpus[cpu].tss
     guard tss.base == tss.layout.validMap, !tss.limitInvalid else { return }
+    guard !context.state.cpus[cpu].flushedPages.isEmpty else { return }
     let first = Int(access.port) / 8
-    for page in Set([first / Self.pageSize, (first + 1) / Self.pageSize])
-    where context.state.cpus[cpu].flushedPages.contains(page) {
-      context.state.cpus[cpu].flushedPages.remove(page)
+    let pages = first / Self.pageSize...(first + 1) / Self.pageSize
+    for page in pages where context.state.cpus[cpu].flushedPages.remove(page) != nil {
       context.counts.tlbMisses += 1
     }
   }
