@@ -47,12 +47,59 @@ public struct TaskStateSegment: Sendable, Hashable {
     bytes.replaceSubrange(start..<(start + count), with: source[skip..<(skip + count)])
   }
 
+  /// Copies the bytes `source` points at into the segment starting at `offset`, with one
+  /// `memcpy`; bytes past the memory are dropped.
+  public mutating func write(_ source: UnsafeRawBufferPointer, at offset: Int) {
+    let skip = max(0, -offset)
+    let start = offset + skip
+    let count = min(source.count - skip, bytes.count - start)
+    guard count > 0, let from = source.baseAddress else { return }
+    bytes.withUnsafeMutableBytes { memory in
+      memory.baseAddress?.advanced(by: start).copyMemory(from: from.advanced(by: skip), byteCount: count)
+    }
+  }
+
   /// Sets `count` bytes starting at `offset` to `value`; bytes past the memory are dropped.
   public mutating func fill(_ value: UInt8, at offset: Int, count: Int) {
     let lower = max(0, offset)
     let upper = min(bytes.count, offset + count)
     guard lower < upper else { return }
-    for index in lower..<upper { bytes[index] = value }
+    bytes.withUnsafeMutableBytes { memory in
+      _ = UnsafeMutableRawBufferPointer(rebasing: memory[lower..<upper]).initializeMemory(as: UInt8.self, repeating: value)
+    }
+  }
+
+  /// True when the bytes at `offset` equal those `other` points at (false when they run past
+  /// the memory). Compares eight bytes at a time.
+  public func bytesEqual(_ other: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+    guard offset >= 0, offset + other.count <= bytes.count else { return false }
+    return bytes.withUnsafeBytes { memory in
+      let mine = UnsafeRawBufferPointer(rebasing: memory[offset..<offset + other.count])
+      var index = 0
+      while index + 8 <= other.count {
+        if mine.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+          != other.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        {
+          return false
+        }
+        index += 8
+      }
+      return mine[index...].elementsEqual(other[index...])
+    }
+  }
+
+  /// The first offset in `range` (clamped to the memory) whose byte differs from `value`;
+  /// skips eight equal bytes at a time.
+  public func firstOffset(in range: Range<Int>, notEqualTo value: UInt8) -> Int? {
+    let range = range.clamped(to: bytes.indices)
+    let pattern = UInt64(value) &* 0x0101_0101_0101_0101
+    return bytes.withUnsafeBytes { memory in
+      var index = range.lowerBound
+      while index + 8 <= range.upperBound, memory.loadUnaligned(fromByteOffset: index, as: UInt64.self) == pattern {
+        index += 8
+      }
+      return (index..<range.upperBound).first { memory[$0] != value }
+    }
   }
 
   /// Reads a little-endian unsigned value of `width` bytes at `offset` (0 beyond the memory).

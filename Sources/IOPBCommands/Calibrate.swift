@@ -32,28 +32,59 @@ extension IOPB {
     @Option(help: "Copies timed per measurement.")
     var repetitions = 20_000
 
+    /// Seconds after which no further measurement starts.
+    @Option(help: "Start no measurement after this many seconds: print those taken, write no profile (exit 3). SIGINT does the same.")
+    var timeout: Double?
+
     public init() {}
 
-    /// Rejects a clock or a count that is not positive.
+    /// Rejects a clock or a count that is not positive, a count above ``RunLength/repetitions``
+    /// and a timeout that is not a positive number of seconds.
     public func validate() throws {
       try checkCounts()
     }
 
     /// Times the copies and fills and writes (or prints) the profile: exit 0; 64 for options
-    /// ``validate()`` rejects or figures no profile may hold; 73 when the file cannot be written.
+    /// ``validate()`` rejects or figures no profile may hold; 73 when the file cannot be written;
+    /// 3 when `--timeout` or SIGINT stopped it before the last measurement (the measurements
+    /// taken are printed, no profile is written: its figures need all of them).
     public func execute() -> CommandOutput {
       do { try checkCounts() } catch { return .usage(error.message) }
       let bitmap = 8192
-      let startup = HostTiming.copyNanoseconds(size: 16, pool: 16, repetitions: repetitions)
-      let hot = HostTiming.copyNanoseconds(size: bitmap, pool: bitmap, repetitions: repetitions)
-      let l2 = HostTiming.copyNanoseconds(size: bitmap, pool: 512 << 10, repetitions: repetitions)
+      let repetitions = repetitions
+      let longRun = LongRun("calibrate", timeout: timeout)
       let flushes = iopb_can_flush() != 0
-      let cold =
-        flushes
-        ? Self.flushedCopyNanoseconds(size: bitmap, repetitions: max(1, repetitions / 10))
-        : HostTiming.copyNanoseconds(size: bitmap, pool: 64 << 20, repetitions: repetitions)
-      let fillSmall = HostTiming.fillNanoseconds(size: 16, repetitions: repetitions)
-      let fill = HostTiming.fillNanoseconds(size: bitmap, repetitions: repetitions)
+      let measurements: [(name: String, measure: () -> Double)] = [
+        ("16-byte copy", { HostTiming.copyNanoseconds(size: 16, pool: 16, repetitions: repetitions) }),
+        ("8 KiB copy", { HostTiming.copyNanoseconds(size: bitmap, pool: bitmap, repetitions: repetitions) }),
+        ("8 KiB copy from L2", { HostTiming.copyNanoseconds(size: bitmap, pool: 512 << 10, repetitions: repetitions) }),
+        (
+          "8 KiB cold copy",
+          {
+            flushes
+              ? Self.flushedCopyNanoseconds(size: bitmap, repetitions: max(1, repetitions / 10))
+              : HostTiming.copyNanoseconds(size: bitmap, pool: 64 << 20, repetitions: repetitions)
+          }
+        ),
+        ("16-byte fill", { HostTiming.fillNanoseconds(size: 16, repetitions: repetitions) }),
+        ("8 KiB fill", { HostTiming.fillNanoseconds(size: bitmap, repetitions: repetitions) }),
+      ]
+      var measured: [Double] = []
+      for (index, measurement) in measurements.enumerated() {
+        guard !longRun.shouldStop else { break }
+        longRun.report("\(measurement.name) (\(index + 1) of \(measurements.count))")
+        measured.append(measurement.measure())
+      }
+      longRun.finish()
+      guard measured.count == measurements.count else {
+        return CommandOutput(
+          output: zip(measurements, measured).map { "\($0.name): \(FixedPoint.format($1, digits: 1)) ns" }
+            .joined(separator: "\n"),
+          diagnostics: "calibrate: \(longRun.reason) after \(measured.count) of \(measurements.count) measurements; "
+            + "no profile written",
+          exitCode: CommandOutput.stopped)
+      }
+      let (startup, hot, l2, cold, fillSmall, fill) = (measured[0], measured[1], measured[2], measured[3], measured[4], measured[5])
 
       var profile = CycleProfile.default
       profile.name = "calibrated"
@@ -94,6 +125,7 @@ extension IOPB {
     }
 
     public func run() throws {
+      LongRun.installInterruptHandler()
       try execute().emit()
     }
 
@@ -104,7 +136,8 @@ extension IOPB {
     private func checkCounts() throws(ValidationError) {
       guard ghz > 0, ghz.isFinite else { throw ValidationError("--ghz must be positive") }
       guard ghz <= Self.maximumGHz else { throw ValidationError("--ghz must be at most \(Int(Self.maximumGHz)) (GHz)") }
-      guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
+      try RunLength.check(repetitions, "--repetitions", maximum: RunLength.repetitions)
+      try RunLength.check(timeout: timeout)
     }
 
     /// Mean nanoseconds per copy of `size` bytes whose source was evicted from every cache first

@@ -79,7 +79,7 @@ extension IOPB.Check {
     public func validate() throws {
       _ = try configurationAndStrategy()
       guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, not '\(format)'") }
-      guard steps > 0 else { throw ValidationError("--steps must be positive") }
+      try RunLength.check(steps, "--steps", maximum: RunLength.steps)
     }
 
     /// The bounds and the design the options name, or a usage error naming the bad option.

@@ -46,13 +46,18 @@ extension IOPB {
     @Flag(help: "With the table format: one table with every count of every run instead of a ranking per workload.")
     var wide = false
 
+    /// Seconds after which the comparison stops, printing what it ran (the last run partial).
+    @Option(help: "Stop after this many seconds and print the runs so far (exit 3); SIGINT does the same.")
+    var timeout: Double?
+
     /// Print only the profile, every figure with its source, in the profile file format.
     @Flag(help: "Print the cycle profile with the source of every figure, and run nothing.")
     var showProfile = false
 
     public init() {}
 
-    /// Rejects an unknown format, workload or strategy name, a count ≤ 0 and a malformed `--set`.
+    /// Rejects an unknown format, workload or strategy name, a count ≤ 0 or above its maximum
+    /// (``RunLength``), a malformed `--set` and a timeout that is not a positive number of seconds.
     public func validate() throws {
       _ = try choices()
     }
@@ -60,7 +65,8 @@ extension IOPB {
     /// Runs the comparison: exit 0 when every run is clean; 1 when any run failed or has a
     /// violation its strategy's declared limitations do not explain (the explained ones are
     /// listed as notes); 64 for a profile file that cannot be read or is malformed (one line
-    /// naming the file), or for options ``validate()`` rejects.
+    /// naming the file), or for options ``validate()`` rejects; 3 when `--timeout` or SIGINT
+    /// stopped it (the runs so far are printed, the last one partial).
     public func execute() -> CommandOutput {
       let chosen: Choices
       do { chosen = try choices() } catch { return .usage(error.message) }
@@ -71,18 +77,29 @@ extension IOPB {
       if let maxEvents {
         for index in workloads.indices { workloads[index].maxEvents = maxEvents }
       }
+      let strategies = chosen.strategies.isEmpty ? StrategyCatalog.all : chosen.strategies
+      let longRun = LongRun("compare", timeout: timeout)
       let comparison = Comparison.run(
-        workloads: workloads, strategies: chosen.strategies.isEmpty ? StrategyCatalog.all : chosen.strategies,
-        profile: cycleProfile, seed: seed, duration: switches.map { .switches($0) })
+        workloads: workloads, strategies: strategies, profile: cycleProfile, seed: seed,
+        duration: switches.map { .switches($0) }, control: longRun.control { "run" })
+      longRun.finish()
       let problems = comparison.problems
       let notes = comparison.expectedViolations.map { "note: " + $0 }
-      return CommandOutput(
+      var output = CommandOutput(
         output: comparison.rendered(as: chosen.format, wide: wide),
         diagnostics: (problems.map { "error: " + $0 } + notes).joined(separator: "\n"),
         exitCode: problems.isEmpty ? 0 : 1)
+      if longRun.wasStopped {
+        let total = workloads.count * strategies.count
+        output.diagnostics += (output.diagnostics.isEmpty ? "" : "\n")
+          + "compare: \(longRun.reason) after \(comparison.rows.count) of \(total) runs; the last is partial"
+        output.exitCode = CommandOutput.stopped
+      }
+      return output
     }
 
     public func run() throws {
+      LongRun.installInterruptHandler()
       try execute().emit()
     }
 
@@ -91,8 +108,9 @@ extension IOPB {
 
     /// What the options choose, once the counts and the `--set` lines are known to be well formed.
     private func choices() throws(ValidationError) -> Choices {
-      if let switches, switches <= 0 { throw ValidationError("--switches must be positive, not \(switches)") }
-      if let maxEvents, maxEvents <= 0 { throw ValidationError("--max-events must be positive, not \(maxEvents)") }
+      if let switches { try RunLength.check(switches, "--switches", maximum: RunLength.switches) }
+      if let maxEvents { try RunLength.check(maxEvents, "--max-events", maximum: RunLength.events) }
+      try RunLength.check(timeout: timeout)
       try pricing.check()
       return (try pricing.format(), try workloads.resolved(), try strategies.resolved())
     }

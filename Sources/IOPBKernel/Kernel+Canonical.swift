@@ -40,6 +40,7 @@ extension Kernel {
     kernel.pendingAllocationFailures = pendingAllocationFailures
     kernel.nextBitmap = renumbering.bitmapCount
     kernel.nextProcess = renumbering.processCount
+    kernel.reindex()
     return kernel
   }
 

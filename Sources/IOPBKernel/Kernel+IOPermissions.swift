@@ -49,13 +49,13 @@ extension Kernel {
     guard let lastWord = bitmap.lastWordWithZeroBit else {
       // Every port denied again: io_bitmap_exit(current) drops it, freeing it unless another
       // thread still points at it (only without copy on write: then with the bits written).
-      bitmaps[id] = bitmap
+      store(bitmap, at: id, rewritten: true)
       exitIOBitmap(caller)
       return SyscallEffect(permissionsChanged: true, copiedOnWrite: copiedOnWrite)
     }
     bitmap.maxBytes = (lastWord + 1) * 8
     if !configuration.deviations.contains(.noSequenceBump) { bitmap.sequence = nextSequence() }
-    bitmaps[id] = bitmap
+    store(bitmap, at: id, rewritten: true)
     return SyscallEffect(permissionsChanged: true, copiedOnWrite: copiedOnWrite)
   }
 

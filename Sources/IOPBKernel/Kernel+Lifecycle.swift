@@ -42,7 +42,10 @@ extension Kernel {
       child.needsIOBitmapUpdate = false
     } else if kind != .ioWorker, source.needsIOBitmapUpdate {
       // io_bitmap_share(p): "Can be NULL when current->thread.iopl_emul == 3".
-      if let shared = source.ioBitmap { bitmaps[shared]?.referenceCount += 1 }
+      if let shared = source.ioBitmap, var bitmap = bitmaps[shared] {
+        bitmap.referenceCount += 1
+        store(bitmap, at: shared, rewritten: false)
+      }
       child.ioBitmap = source.ioBitmap
       child.needsIOBitmapUpdate = true
     }
@@ -51,7 +54,7 @@ extension Kernel {
     } catch {
       return (error, cleanUpFailedFork(by: parent, child: child))
     }
-    threads.append(child)
+    append(child)
     if kind == .process { nextProcess += 1 }
     return (nil, SyscallEffect(createdThread: child.id))
   }

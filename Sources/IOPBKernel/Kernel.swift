@@ -5,12 +5,22 @@
 /// copy-on-write by Swift arrays). Methods that act "as current" take the calling thread; the
 /// caller (the machine) guarantees it is alive. Nothing here touches a TSS: each call reports
 /// whether the caller's I/O permissions changed, and the switch strategy reacts.
+///
+/// Every write of a thread goes through ``subscript(_:)`` or ``append(_:)`` and every write of
+/// a bitmap through ``store(_:at:rewritten:)``: they keep the ``KernelIndex`` (holders of each
+/// bitmap, bitmaps by sequence) and the ``changes`` journal. Neither is part of the state:
+/// equality and hashing leave them out.
 public struct Kernel: Sendable, Hashable {
   public let configuration: KernelConfiguration
   /// Every thread ever created, indexed by ``ThreadID/rawValue``.
   public internal(set) var threads: [KernelThread] = []
   /// Live bitmaps by allocation.
   public internal(set) var bitmaps: [BitmapID: IOBitmap] = [:]
+  /// What changed since ``takeChanges()``; not state.
+  public private(set) var changes = KernelChanges()
+  /// Bitmaps freed since ``takeFreedBitmaps()``, in order; not state.
+  private var freed: [BitmapID] = []
+  var index = KernelIndex()
   /// `io_bitmap_sequence`: the last sequence number handed out; the first is 1.
   public internal(set) var sequenceCounter: UInt64 = 0
   /// How many of the next allocations fail (`kmalloc`, `kmemdup`, fork's `copy_process`).
@@ -27,7 +37,84 @@ public struct Kernel: Sendable, Hashable {
   /// The thread `id`. The id must have been returned by this kernel.
   public subscript(id: ThreadID) -> KernelThread {
     get { threads[id.rawValue] }
-    set { threads[id.rawValue] = newValue }
+    _modify {
+      let before = threads[id.rawValue]
+      defer { noteWrite(of: id, before: before) }
+      yield &threads[id.rawValue]
+    }
+  }
+
+  /// Journals a write of thread `id` and moves it between the holders of its old and new
+  /// bitmap when its pointer or liveness changed.
+  private mutating func noteWrite(of id: ThreadID, before: KernelThread) {
+    let after = threads[id.rawValue]
+    changes.note(id)
+    guard before.ioBitmap != after.ioBitmap || before.isAlive != after.isAlive else { return }
+    index.move(id, from: before.ioBitmap, wasAlive: before.isAlive, to: after.ioBitmap, isAlive: after.isAlive)
+    if let old = before.ioBitmap { changes.note(old, rewritten: false) }
+    if let new = after.ioBitmap { changes.note(new, rewritten: false) }
+  }
+
+  /// Adds `thread`, whose id must be the next one.
+  mutating func append(_ thread: KernelThread) {
+    threads.append(thread)
+    changes.note(thread.id)
+    index.move(thread.id, from: nil, wasAlive: false, to: thread.ioBitmap, isAlive: thread.isAlive)
+    if let bitmap = thread.ioBitmap { changes.note(bitmap, rewritten: false) }
+  }
+
+  /// Writes bitmap `id` (nil frees it). `rewritten` when its bits, `max` or sequence may have
+  /// changed; allocating and freeing always count as that.
+  mutating func store(_ bitmap: IOBitmap?, at id: BitmapID, rewritten: Bool) {
+    let old = if let bitmap { bitmaps.updateValue(bitmap, forKey: id) } else { bitmaps.removeValue(forKey: id) }
+    index.resequence(id, from: old?.sequence, to: bitmap?.sequence)
+    if old != nil, bitmap == nil { freed.append(id) }
+    changes.note(id, rewritten: rewritten || old == nil || bitmap == nil)
+  }
+
+  /// The changes since the last call, clearing the journal.
+  public mutating func takeChanges() -> KernelChanges {
+    defer { changes = KernelChanges() }
+    return changes
+  }
+
+  /// Bitmaps freed since the last call, in order, clearing the list.
+  public mutating func takeFreedBitmaps() -> [BitmapID] {
+    defer { freed = [] }
+    return freed
+  }
+
+  /// Bitmaps allocated so far: every ``BitmapID`` below this count was handed out.
+  public var allocatedBitmaps: Int { nextBitmap }
+
+  /// The live threads pointing at `bitmap`, from the index (no scan).
+  public func holders(of bitmap: BitmapID) -> Set<ThreadID> { index.holders[bitmap] ?? [] }
+
+  /// The allocated bitmap with `sequence`, the lowest id should several carry it; no scan.
+  public func bitmap(withSequence sequence: UInt64) -> BitmapID? { index.bySequence[sequence]?.first }
+
+  /// Recomputes the index from the threads and bitmaps and marks everything changed: for a
+  /// kernel whose threads and bitmaps were set wholesale.
+  mutating func reindex() {
+    index = KernelIndex(threads: threads, bitmaps: bitmaps)
+    changes = .everything
+    freed = []
+  }
+
+  public static func == (lhs: Kernel, rhs: Kernel) -> Bool {
+    lhs.configuration == rhs.configuration && lhs.sequenceCounter == rhs.sequenceCounter
+      && lhs.pendingAllocationFailures == rhs.pendingAllocationFailures && lhs.nextBitmap == rhs.nextBitmap
+      && lhs.nextProcess == rhs.nextProcess && lhs.threads == rhs.threads && lhs.bitmaps == rhs.bitmaps
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(configuration)
+    hasher.combine(threads)
+    hasher.combine(bitmaps)
+    hasher.combine(sequenceCounter)
+    hasher.combine(pendingAllocationFailures)
+    hasher.combine(nextBitmap)
+    hasher.combine(nextProcess)
   }
 
   /// True when `id` names a thread of this kernel that has not exited.
@@ -56,7 +143,7 @@ public struct Kernel: Sendable, Hashable {
 
   mutating func addThread(process: ProcessID, credentials: Credentials) -> ThreadID {
     let id = ThreadID(rawValue: threads.count)
-    threads.append(KernelThread(id: id, process: process, credentials: credentials))
+    append(KernelThread(id: id, process: process, credentials: credentials))
     return id
   }
 
@@ -71,7 +158,7 @@ public struct Kernel: Sendable, Hashable {
   mutating func insert(_ bitmap: IOBitmap) -> BitmapID {
     let id = BitmapID(rawValue: nextBitmap)
     nextBitmap += 1
-    bitmaps[id] = bitmap
+    store(bitmap, at: id, rewritten: true)
     return id
   }
 
@@ -101,7 +188,7 @@ public struct Kernel: Sendable, Hashable {
   mutating func dropReference(to id: BitmapID) {
     guard var bitmap = bitmaps[id] else { return }
     bitmap.referenceCount -= 1
-    bitmaps[id] = bitmap.referenceCount == 0 ? nil : bitmap
+    store(bitmap.referenceCount == 0 ? nil : bitmap, at: id, rewritten: false)
   }
 
   // MARK: Entitlement

@@ -31,6 +31,8 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   /// or once it diverged.
   public private(set) var reference: Kernel?
   private var homeCPUs: [CPUID]
+  /// What the steps since the last incremental check touched (``touchedInvariantViolations()``).
+  private var touched = TouchedPlaces()
 
   /// A booted machine with `cpuCount` idle CPUs and no threads; with a reference kernel when
   /// `kernel` has deviations.
@@ -40,6 +42,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       kernel: Kernel(configuration: kernel), state: strategy.makeState(cpuCount: cpuCount, kernel: kernel))
     cpus = PerCPU(repeating: .idle, count: cpuCount)
     homeCPUs = []
+    touched.everything()
     if !kernel.deviations.isEmpty {
       var faithful = kernel
       faithful.deviations = []
@@ -59,6 +62,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       context.state = newValue.strategy
       cpus = newValue.cpus
       homeCPUs = newValue.homeCPU
+      touched.everything()
     }
   }
 
@@ -133,6 +137,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       context.faults = []
       throw error
     }
+    guard !context.faults.isEmpty else { return result }
     result.violations += context.faults.map { Violation(.kernelFault($0), cpu: $0.cpu, thread: $0.thread) }
     context.faults = []
     return result
@@ -154,6 +159,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   }
 
   private mutating func take(_ step: MachineStep) throws(MachineError) -> StepResult {
+    touched.note(step, currents: cpus)
     switch step {
     case .syscall(let thread, let call):
       return try syscall(call, by: thread)
@@ -216,12 +222,16 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   /// The kernel side of `call` by `thread`, current on `cpu` in the kernel, on the kernel and in
   /// step on the reference kernel, then the strategy's hooks for what it did.
   private mutating func inKernel(_ call: Syscall, by thread: ThreadID, on cpu: CPUID) -> StepResult {
-    let bitmapsBefore = Set(context.kernel.bitmaps.keys)
-    defer { bitmapsMayHaveBeenFreed(since: bitmapsBefore, on: cpu) }
+    let allocatedBefore = context.kernel.allocatedBitmaps
+    _ = context.kernel.takeFreedBitmaps()
+    defer { bitmapsMayHaveBeenFreed(allocatedBefore: allocatedBefore, on: cpu) }
     let (error, effect) = Self.perform(call, by: thread, on: &context.kernel)
     var violations: [Violation] = []
     if var mirror = reference.take() {
       let mirrored = Self.perform(call, by: thread, on: &mirror).effect
+      // Nobody checks the reference's invariants or watches its frees.
+      _ = mirror.takeChanges()
+      _ = mirror.takeFreedBitmaps()
       if mirrored.createdThread == effect.createdThread {
         reference = mirror
       } else {
@@ -286,6 +296,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
 
   /// Every context switch passes here: the machine counts it, the strategy does its work.
   private mutating func switchTasks(on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?) {
+    touched.note(cpu: cpu, threads: previous, next)
     context.counts.contextSwitches += 1
     strategy.contextSwitch(on: cpu, from: previous, to: next, in: &context)
   }
@@ -296,8 +307,10 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     strategy.returnToUser(on: cpu, thread: thread, in: &context)
   }
 
-  private mutating func bitmapsMayHaveBeenFreed(since before: Set<BitmapID>, on cpu: CPUID) {
-    let freed = before.subtracting(context.kernel.bitmaps.keys).sorted()
+  /// Tells the strategy which bitmaps that existed before the call (ids below
+  /// `allocatedBefore`) the call freed.
+  private mutating func bitmapsMayHaveBeenFreed(allocatedBefore: Int, on cpu: CPUID) {
+    let freed = context.kernel.takeFreedBitmaps().filter { $0.rawValue < allocatedBefore }.sorted()
     guard !freed.isEmpty else { return }
     strategy.bitmapsFreed(freed, on: cpu, in: &context)
   }
@@ -335,7 +348,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       }
       if !decision.isAllowed { signalDelivered(to: thread, on: cpu) }
     }
-    let entitled = (reference ?? context.kernel).entitles(thread, ports: access.ports)
+    let entitled = reference?.entitles(thread, ports: access.ports) ?? context.kernel.entitles(thread, ports: access.ports)
     let outcome = AccessOutcome(decision: decision, entitled: entitled, restarted: restarted)
     var violation: Violation?
     if decision.isAllowed != entitled {
@@ -395,10 +408,37 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
 
   // MARK: Judgements
 
-  /// Broken invariants: the strategy's own (I1–I4 for Linux), then the kernel's.
+  /// Broken invariants: the strategy's own (I1–I4 for Linux), then the kernel's. Scans every
+  /// CPU, thread and bitmap: the check a model checker runs at every state.
   public func invariantViolations() -> [InvariantViolation] {
     strategy.invariantViolations(in: context.state, kernel: context.kernel, currents: PerCPU(cpus.map { $0.current }))
       + context.kernel.invariantViolations().map(InvariantViolation.kernel)
+  }
+
+  /// The broken invariants ``invariantViolations()`` reports at the places the steps since the
+  /// last call touched (since ``state`` was set, everything), in the same order; work in
+  /// proportion to those places, not to the threads and bitmaps that exist. Every violation
+  /// those steps caused is among them; one they left alone may not be reported again.
+  ///
+  /// The places: the CPUs each step acted on (every CPU for a step that entered the kernel,
+  /// whose hooks may reach any CPU) and the CPUs running touched threads; the threads each step
+  /// named, those the kernel wrote (``Kernel/takeChanges()``) and the live holders of every
+  /// bitmap whose contents changed; the bitmaps the kernel wrote.
+  public mutating func touchedInvariantViolations() -> [InvariantViolation] {
+    let changes = context.kernel.takeChanges()
+    let places = touched
+    touched = TouchedPlaces()
+    guard !places.isEverything, !changes.isEverything else { return invariantViolations() }
+    var threads = Set(places.threads).union(changes.threads)
+    for bitmap in Set(changes.rewrittenBitmaps) { threads.formUnion(context.kernel.holders(of: bitmap)) }
+    var scopeCPUs: Set<CPUID>?
+    if !places.allCPUs {
+      scopeCPUs = Set(places.cpus).union(cpus.indices.filter { cpus[$0].current.map(threads.contains) ?? false })
+    }
+    let scope = InvariantScope(cpus: scopeCPUs, threads: threads)
+    return strategy.invariantViolations(
+      in: context.state, kernel: context.kernel, currents: PerCPU(cpus.map { $0.current }), within: scope)
+      + context.kernel.invariantViolations(in: changes).map(InvariantViolation.kernel)
   }
 
   /// True when a limitation the strategy declares explains `violation`, judged on the machine

@@ -9,7 +9,8 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
   private var threads: [String: ThreadID] = [:]
   private var names: [ThreadID: String] = [:]
   private let scenario: Scenario
-  /// Check every invariant after every step (costs a scan of each TSS).
+  /// Check the invariants after every step where the step may have broken them
+  /// (``Machine/touchedInvariantViolations()``: the CPUs, threads and bitmaps it touched).
   public var checksInvariants = true
 
   public init(_ scenario: Scenario, strategy: Strategy) {
@@ -106,7 +107,7 @@ public struct ScenarioRunner<Strategy: SwitchStrategy> {
     case .failNextAllocation:
       try take(.failNextAllocation, into: &record)
     }
-    if checksInvariants { record.invariantViolations = machine.invariantViolations() }
+    if checksInvariants { record.invariantViolations = machine.touchedInvariantViolations() }
     return record
   }
 

@@ -15,22 +15,28 @@ public struct Comparison: Sendable, Hashable, Codable {
   /// - Parameters:
   ///   - seed: replaces every workload's seed when given.
   ///   - duration: replaces every workload's duration when given (short runs for tests).
+  ///   - control: stops the comparison: the run under way ends partial and no other starts,
+  ///     so the rows are those run so far.
   public static func run(
     workloads: [Workload], strategies: [any SwitchStrategy], profile: CycleProfile,
-    seed: UInt64? = nil, duration: Workload.Duration? = nil
+    seed: UInt64? = nil, duration: Workload.Duration? = nil, control: RunControl = .unbounded
   ) -> Comparison {
     var rows: [ComparisonRow] = []
     for var workload in workloads {
       if let seed { workload = workload.with(seed: seed) }
       if let duration { workload = workload.with(duration: duration) }
-      var group = strategies.map { strategy in
-        ComparisonRow(
-          result: Simulator.simulate(workload, strategy: strategy, profile: profile),
-          validUnderKPTI: strategy.kptiCompatible,
-          limitations: strategy.limitations)
+      var group: [ComparisonRow] = []
+      for strategy in strategies {
+        if !group.isEmpty || !rows.isEmpty, control.shouldStop() { break }
+        group.append(
+          ComparisonRow(
+            result: Simulator.simulate(workload, strategy: strategy, profile: profile, control: control),
+            validUnderKPTI: strategy.kptiCompatible,
+            limitations: strategy.limitations))
       }
       rank(&group, base: profile[.switchBase])
       rows += group
+      if group.count < strategies.count || control.shouldStop() { break }
     }
     return Comparison(profile: profile, seed: seed, rows: rows)
   }

@@ -60,7 +60,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private let workload: Workload
   private let profile: CycleProfile
   /// Check the strategy's and the kernel's invariants after every
-  /// ``invariantCheckInterval``-th switch and at the end.
+  /// ``invariantCheckInterval``-th switch where the steps since the last check touched them
+  /// (``Machine/touchedInvariantViolations()``), and all of them at the end.
   private let checksInvariants: Bool
   static var invariantCheckInterval: Int { 16 }
   private var machine: Machine<Strategy>
@@ -73,11 +74,19 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var now = 0
   private var nextPlacement: CPUID = 0
   private var result: SimulationResult
+  private let control: RunControl
+  /// The last few distinct samples priced, and their cycles: a run repeats a handful of
+  /// samples, and the profile's lookups would otherwise hash every key at every switch.
+  private var priced: [(counts: OperationCounts, residency: CopyResidency, cycles: Double)] = []
 
-  init(workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool) {
+  init(
+    workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool,
+    control: RunControl = .unbounded
+  ) {
     self.workload = workload
     self.profile = profile
     self.checksInvariants = checksInvariants
+    self.control = control
     let cpuCount = max(1, workload.cpuCount)
     machine = Machine(strategy: strategy, cpuCount: cpuCount, kernel: workload.kernel)
     cache = CacheModel(cpuCount: cpuCount, profile: profile)
@@ -97,6 +106,13 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
         result.partial = true
         break
       }
+      if result.events % RunControl.pollInterval == 0, result.events > 0 {
+        guard !control.shouldStop() else {
+          result.partial = true
+          break
+        }
+        control.report(result.events, result.switchCycles.count)
+      }
       guard let (time, event) = nextEvent() else { break }
       if case .ticks(let ticks) = workload.duration, time >= ticks * workload.tickMicroseconds {
         now = ticks * workload.tickMicroseconds
@@ -110,7 +126,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
         if let wakeup = wakeups.popMin() { wake(wakeup.record) }
       }
     }
-    checkInvariants()
+    checkInvariants(everywhere: true)
     for cpu in cpus.indices { closeSample(on: cpu) }
     // A copy inside a system call reads the bitmap the call has just written: L1.
     result.syscallCycles = profile.cycles(for: result.syscallCounts, copiesFrom: .l1)
@@ -284,7 +300,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     records[record].status = .running
     step(.contextSwitch(cpu: cpu, to: records[record].thread), on: cpu)
     step(.returnToUser(cpu: cpu), on: cpu)
-    if result.switchCycles.count % Self.invariantCheckInterval == 0 { checkInvariants() }
+    if result.switchCycles.count % Self.invariantCheckInterval == 0 { checkInvariants(everywhere: false) }
     guard isRunning else { return }
     if !records[record].started {
       records[record].started = true
@@ -423,9 +439,10 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     return stepResult.outcome
   }
 
-  private mutating func checkInvariants() {
+  private mutating func checkInvariants(everywhere: Bool) {
     guard checksInvariants, isRunning else { return }
-    result.violations += machine.invariantViolations().map {
+    let found = everywhere ? machine.invariantViolations() : machine.touchedInvariantViolations()
+    result.violations += found.map {
       SimulationViolation(microseconds: now, finding: .invariant($0), explained: false)
     }
   }
@@ -465,11 +482,21 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     cache.run((now - cpus[cpu].sampleStart) * cpus[cpu].sampleTouchRate, on: cpu)
     cpus[cpu].sampleTouchRate = 0
     let residency = cpus[cpu].sampleResidency
-    result.switchCycles.append(profile.cycles(for: sample, copiesFrom: residency))
+    result.switchCycles.append(cycles(for: sample, copiesFrom: residency))
     result.switchCounts.accumulate(sample, since: OperationCounts())
     if sample.bytesCopied > 0 {
       result.copyBytesByResidency[profile.pricedResidency(residency), default: 0] += sample.bytesCopied
     }
+  }
+
+  /// ``CycleProfile/cycles(for:copiesFrom:)`` of the profile, remembered for the last eight
+  /// distinct samples (the same figures, compared field by field instead of hashed).
+  private mutating func cycles(for sample: OperationCounts, copiesFrom residency: CopyResidency) -> Double {
+    if let hit = priced.first(where: { $0.residency == residency && $0.counts == sample }) { return hit.cycles }
+    let cycles = profile.cycles(for: sample, copiesFrom: residency)
+    if priced.count == 8 { priced.removeFirst() }
+    priced.append((sample, residency, cycles))
+    return cycles
   }
 
   private mutating func fail(_ message: String) {

@@ -121,7 +121,21 @@ public struct BitmapTSS: Sendable, Hashable {
   public mutating func show(_ bitmap: IOBitmap, range: Range<Int>) {
     let range = range.clamped(to: 0..<layout.bitmapBytes)
     guard !range.isEmpty else { return }
-    segment.write(bitmap.bytesOrAllOnes(in: range), at: layout.validMap + range.lowerBound)
+    #if _endian(little)
+      // The words lie in memory as the map's bytes: one copy, 0xFF past the bitmap's end.
+      let inside = range.clamped(to: 0..<bitmap.words.count * 8)
+      guard !inside.isEmpty else {
+        erase(range)
+        return
+      }
+      bitmap.words.withUnsafeBytes { words in
+        segment.write(UnsafeRawBufferPointer(rebasing: words[inside]), at: layout.validMap + inside.lowerBound)
+      }
+      if range.lowerBound < inside.lowerBound { erase(range.lowerBound..<inside.lowerBound) }
+      if inside.upperBound < range.upperBound { erase(inside.upperBound..<range.upperBound) }
+    #else
+      segment.write(bitmap.bytesOrAllOnes(in: range), at: layout.validMap + range.lowerBound)
+    #endif
   }
 
   /// Makes bytes `range` of the map read as 0xFF without a CPU filling them (not counted).
@@ -155,14 +169,14 @@ public struct BitmapTSS: Sendable, Hashable {
   public func invariantViolations(at place: InvariantViolation.Place) -> [InvariantViolation] {
     var problems: [InvariantViolation] = []
     let map = layout.validMap
-    let bytes = segment.bytes
     let extent = dirtyBytes
-    if let dirty = (map + min(extent, layout.bitmapBytes + 8)..<map + layout.bitmapBytes + 8).first(where: { bytes[$0] != 0xFF }) {
+    let tail = map + min(extent, layout.bitmapBytes + 8)..<map + layout.bitmapBytes + 8
+    if let dirty = segment.firstOffset(in: tail, notEqualTo: 0xFF) {
       problems.append(InvariantViolation(.dirtyTail(offset: dirty - map, extent: extent), at: place))
     }
     let all = layout.validAll
-    if (all..<all + layout.bitmapBytes).contains(where: { bytes[$0] != 0 })
-      || (all + layout.bitmapBytes..<all + layout.bitmapBytes + 8).contains(where: { bytes[$0] != 0xFF })
+    if segment.firstOffset(in: all..<all + layout.bitmapBytes, notEqualTo: 0) != nil
+      || segment.firstOffset(in: all + layout.bitmapBytes..<all + layout.bitmapBytes + 8, notEqualTo: 0xFF) != nil
     {
       problems.append(InvariantViolation(.mapall, at: place))
     }
@@ -178,7 +192,16 @@ public struct BitmapTSS: Sendable, Hashable {
 
   /// True when bytes `0..<count` of the map equal those of `bitmap`.
   public func holds(_ bitmap: IOBitmap, bytes count: Int) -> Bool {
-    let count = min(count, layout.bitmapBytes)
-    return bitmap.bytesOrAllOnes(in: 0..<count) == Array(segment.bytes[layout.validMap..<layout.validMap + count])
+    let count = max(0, min(count, layout.bitmapBytes))
+    #if _endian(little)
+      let inside = min(count, bitmap.words.count * 8)
+      let sameInside = bitmap.words.withUnsafeBytes { words in
+        segment.bytesEqual(UnsafeRawBufferPointer(rebasing: words[0..<inside]), at: layout.validMap)
+      }
+      return sameInside
+        && segment.firstOffset(in: layout.validMap + inside..<layout.validMap + count, notEqualTo: 0xFF) == nil
+    #else
+      return bitmap.bytesOrAllOnes(in: 0..<count) == Array(segment.bytes[layout.validMap..<layout.validMap + count])
+    #endif
   }
 }

@@ -111,7 +111,14 @@ public struct HelenOSStrategy: SwitchStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    state.layoutViolations.filter { $0.rule == .mapall }
+    invariantViolations(in: state, kernel: kernel, currents: currents, within: .everything)
+  }
+
+  /// The same rules at the CPUs in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    state.layoutViolations(within: scope).filter { $0.rule == .mapall }
   }
 
   /// `io_perm_bitmap_install()` for `thread`'s task.

@@ -141,7 +141,14 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    state.layoutViolations { record in
+    invariantViolations(in: state, kernel: kernel, currents: currents, within: .everything)
+  }
+
+  /// The same rules at the CPUs in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    state.layoutViolations(within: scope) { record in
       guard let owner = record.owner, kernel.isAlive(owner.thread), let id = kernel[owner.thread].ioBitmap,
         let bitmap = kernel.bitmaps[id], bitmap.sequence == owner.sequence,
         !record.tss.holds(bitmap, bytes: record.tss.dirtyBytes)

@@ -60,7 +60,14 @@ public struct Linux269OwnerCacheStrategy: InstallingStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    state.layoutViolations { record in
+    invariantViolations(in: state, kernel: kernel, currents: currents, within: .everything)
+  }
+
+  /// The same rules at the CPUs in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    state.layoutViolations(within: scope) { record in
       guard case .map(let id, let sequence) = record.owner, let bitmap = kernel.bitmaps[id],
         bitmap.sequence == sequence, !record.tss.holds(bitmap, bytes: record.tss.dirtyBytes)
       else { return nil }

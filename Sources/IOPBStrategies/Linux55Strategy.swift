@@ -221,7 +221,7 @@ public struct Linux55Strategy: SwitchStrategy {
       let id = BitmapID(rawValue: raw)
       return kernel.bitmaps[id].map { (id, $0) }
     }
-    return kernel.bitmaps.filter { $0.value.sequence == tag }.min { $0.key < $1.key }.map { ($0.key, $0.value) }
+    return kernel.bitmap(withSequence: tag).flatMap { id in kernel.bitmaps[id].map { (id, $0) } }
   }
 
   // MARK: Invariants
@@ -234,8 +234,15 @@ public struct Linux55Strategy: SwitchStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    var problems = state.layoutViolations
-    for cpu in state.cpus.indices {
+    invariantViolations(in: state, kernel: kernel, currents: currents, within: .everything)
+  }
+
+  /// The same rules at the CPUs in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    var problems = state.layoutViolations(within: scope)
+    for cpu in state.cpus.indices where scope.contains(cpu) {
       let tss = state.cpus[cpu].tss
       if let (id, source) = claimedBitmap(tss.prevSequence, in: kernel), !tss.holds(source, bytes: tss.dirtyBytes) {
         problems.append(InvariantViolation(.bytesDiffer(from: id), at: .cpu(cpu)))

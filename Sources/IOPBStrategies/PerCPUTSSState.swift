@@ -30,15 +30,29 @@ public struct PerCPUState<Record: CPURecord>: PerCPUTSSState {
 
 extension PerCPUTSSState {
   /// ``BitmapTSS/invariantViolations(at:)`` of every CPU's TSS.
-  public var layoutViolations: [InvariantViolation] {
-    cpus.indices.flatMap { cpu in cpus[cpu].tss.invariantViolations(at: .cpu(cpu)) }
+  public var layoutViolations: [InvariantViolation] { layoutViolations(within: .everything) }
+
+  /// ``BitmapTSS/invariantViolations(at:)`` of the TSS of every CPU in `scope`.
+  public func layoutViolations(within scope: InvariantScope) -> [InvariantViolation] {
+    cpus.indices.filter(scope.contains).flatMap { cpu in cpus[cpu].tss.invariantViolations(at: .cpu(cpu)) }
   }
 
   /// ``layoutViolations``, then for each CPU the rule `check` finds broken in its record.
   public func layoutViolations(
     and check: (Record) -> InvariantViolation.Rule?
   ) -> [InvariantViolation] {
-    layoutViolations + cpus.indices.compactMap { cpu in check(cpus[cpu]).map { InvariantViolation($0, at: .cpu(cpu)) } }
+    layoutViolations(within: .everything, and: check)
+  }
+
+  /// ``layoutViolations(within:)``, then for each CPU in `scope` the rule `check` finds
+  /// broken in its record.
+  public func layoutViolations(
+    within scope: InvariantScope, and check: (Record) -> InvariantViolation.Rule?
+  ) -> [InvariantViolation] {
+    layoutViolations(within: scope)
+      + cpus.indices.filter(scope.contains).compactMap { cpu in
+        check(cpus[cpu]).map { InvariantViolation($0, at: .cpu(cpu)) }
+      }
   }
 }
 
@@ -49,6 +63,13 @@ extension SwitchStrategy where State == PerCPUState<PlainCPU> {
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
     state.layoutViolations
+  }
+
+  /// I1 and I2 of the TSS of every CPU in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    state.layoutViolations(within: scope)
   }
 }
 

@@ -162,8 +162,18 @@ public struct PrivateTSSTable: Sendable, Hashable {
   /// I1 and I2 of every CPU's and thread's TSS, and I3 for a thread TSS whose map differs from
   /// the bitmap it claims to hold.
   public func invariantViolations(kernel: Kernel) -> [InvariantViolation] {
-    var problems = cpus.indices.flatMap { cpu in cpus[cpu].common.invariantViolations(at: .cpu(cpu)) }
-    for (thread, entry) in threads.sorted(by: { $0.key < $1.key }) {
+    invariantViolations(kernel: kernel, within: .everything)
+  }
+
+  /// The same rules for the CPUs and threads in `scope`, looking up each thread of a bounded
+  /// scope instead of walking the table.
+  public func invariantViolations(kernel: Kernel, within scope: InvariantScope) -> [InvariantViolation] {
+    var problems = cpus.indices.filter(scope.contains).flatMap { cpu in
+      cpus[cpu].common.invariantViolations(at: .cpu(cpu))
+    }
+    let owners = scope.threads.map { $0.filter { threads[$0] != nil } } ?? Array(threads.keys)
+    for thread in owners.sorted() {
+      guard let entry = threads[thread] else { continue }
       problems += entry.tss.invariantViolations(at: .thread(thread))
       if case .map(let id, let sequence) = entry.holds, let bitmap = kernel.bitmaps[id],
         bitmap.sequence == sequence, !entry.tss.holds(bitmap, bytes: entry.tss.dirtyBytes)
@@ -197,6 +207,13 @@ extension SwitchStrategy where State == PrivateTSSTable {
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
     state.invariantViolations(kernel: kernel)
+  }
+
+  /// ``PrivateTSSTable/invariantViolations(kernel:within:)``.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    state.invariantViolations(kernel: kernel, within: scope)
   }
 
   /// Frees the thread's TSS (``PrivateTSSTable/free(_:)``).

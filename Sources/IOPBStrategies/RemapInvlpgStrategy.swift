@@ -67,10 +67,10 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   public func portAccessed(on cpu: CPUID, thread: ThreadID, access: IOAccess, in context: inout Context) {
     let tss = context.state.cpus[cpu].tss
     guard tss.base == tss.layout.validMap, !tss.limitInvalid else { return }
+    guard !context.state.cpus[cpu].flushedPages.isEmpty else { return }
     let first = Int(access.port) / 8
-    for page in Set([first / Self.pageSize, (first + 1) / Self.pageSize])
-    where context.state.cpus[cpu].flushedPages.contains(page) {
-      context.state.cpus[cpu].flushedPages.remove(page)
+    let pages = first / Self.pageSize...(first + 1) / Self.pageSize
+    for page in pages where context.state.cpus[cpu].flushedPages.remove(page) != nil {
       context.counts.tlbMisses += 1
     }
   }
@@ -121,7 +121,14 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    state.layoutViolations { record in
+    invariantViolations(in: state, kernel: kernel, currents: currents, within: .everything)
+  }
+
+  /// The same rules at the CPUs in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    state.layoutViolations(within: scope) { record in
       guard let id = record.mapped else { return nil }
       guard let bitmap = kernel.bitmaps[id] else { return .mapsFreedBitmap(id) }
       return record.tss.holds(bitmap, bytes: record.tss.layout.bitmapBytes) ? nil : .bytesDiffer(from: id)

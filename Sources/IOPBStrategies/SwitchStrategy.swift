@@ -86,6 +86,14 @@ public protocol SwitchStrategy: Sendable, Hashable {
   /// invariant (``PerCPUState`` of ``PlainCPU``, ``PrivateTSSTable``) supplies it.
   func invariantViolations(in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>) -> [InvariantViolation]
 
+  /// The violations of ``invariantViolations(in:kernel:currents:)`` at the places in `scope`,
+  /// in the same order, with work in proportion to the scope: every violation a step could
+  /// have caused when `scope` holds what it touched. Defaults to the full check, which is
+  /// correct but not incremental; the catalogue's designs narrow it.
+  func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation]
+
   /// Linux ≥ 5.5 behaviour the design cannot reproduce, one sentence each; empty when it
   /// reproduces all of it. The double check reports violations for workloads that need it.
   var limitations: [String] { get }
@@ -101,6 +109,12 @@ public protocol SwitchStrategy: Sendable, Hashable {
 }
 
 extension SwitchStrategy {
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    invariantViolations(in: state, kernel: kernel, currents: currents)
+  }
+
   public func returnToUser(on cpu: CPUID, thread: ThreadID, in context: inout Context) {}
 
   public func userIOPL(of thread: ThreadID, kernel: Kernel) -> PrivilegeLevel { .ring0 }

@@ -55,7 +55,14 @@ public struct V1ZeroRangeStrategy: InstallingStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    state.layoutViolations { record in
+    invariantViolations(in: state, kernel: kernel, currents: currents, within: .everything)
+  }
+
+  /// The same rules at the CPUs in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    state.layoutViolations(within: scope) { record in
       let map = record.tss.layout.validMap
       let before = record.tss.segment.bytes[map..<map + record.zeroBits.lowerBound]
       return before.contains { $0 != 0xFF } ? .zeroBeforeTrackedRange : nil

@@ -124,8 +124,15 @@ public struct V2SpeedupScheduleOutStrategy: SwitchStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    var problems = state.layoutViolations
-    for cpu in state.cpus.indices {
+    invariantViolations(in: state, kernel: kernel, currents: currents, within: .everything)
+  }
+
+  /// The same rules at the CPUs in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    var problems = state.layoutViolations(within: scope)
+    for cpu in state.cpus.indices where scope.contains(cpu) {
       let current = currents.indices.contains(cpu) ? currents[cpu] : nil
       if state.cpus[cpu].tss.validBaseWithoutFlag(current: current, kernel: kernel) {
         problems.append(InvariantViolation(.validBaseWithoutFlag, at: .cpu(cpu)))

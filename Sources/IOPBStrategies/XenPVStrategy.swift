@@ -154,8 +154,15 @@ public struct XenPVStrategy: SwitchStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>
   ) -> [InvariantViolation] {
-    var problems = guest.invariantViolations(in: state.guest, kernel: kernel, currents: currents)
-    for cpu in state.xen.indices where state.xen[cpu] != nil {
+    invariantViolations(in: state, kernel: kernel, currents: currents, within: .everything)
+  }
+
+  /// The same rules at the CPUs in `scope`.
+  public func invariantViolations(
+    in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
+  ) -> [InvariantViolation] {
+    var problems = guest.invariantViolations(in: state.guest, kernel: kernel, currents: currents, within: scope)
+    for cpu in state.xen.indices where scope.contains(cpu) && state.xen[cpu] != nil {
       let tss = state.guest.cpus[cpu].tss
       if tss.base == tss.layout.invalid {
         problems.append(InvariantViolation(.hypervisorKeepsInvalidatedMap, at: .cpu(cpu)))

@@ -17,7 +17,10 @@ import Testing
   }
 
   static let usageCases: [UsageCase] = [
-    UsageCase(arguments: ["--repetitions", "0"], message: "--repetitions must be positive"),
+    UsageCase(arguments: ["--repetitions", "0"], message: "--repetitions must be positive, not 0"),
+    UsageCase(arguments: ["--repetitions", "10000001"], message: "--repetitions must be at most 10000000, not 10000001"),
+    UsageCase(
+      arguments: ["--timeout=-1"], message: "--timeout must be a number of seconds above 0 and at most 604800"),
     UsageCase(arguments: ["--ghz", "0"], message: "--ghz must be positive"),
     UsageCase(arguments: ["--ghz", "inf"], message: "--ghz must be positive"),
     UsageCase(arguments: ["--ghz", "1e308"], message: "--ghz must be at most 1000 (GHz)"),
@@ -88,5 +91,14 @@ import Testing
     #expect(report.exitCode == 73)
     #expect(report.output.isEmpty)
     #expect(report.diagnostics == "error: /nonexistent/dir/x.profile: cannot write: its folder does not exist")
+  }
+
+  /// A timeout that has passed before the first measurement: nothing is measured, no profile
+  /// is printed, exit 3 with one line saying why.
+  @Test func aPassedTimeoutStopsBeforeMeasuring() throws {
+    let report = try IOPB.Calibrate.parse(["--repetitions", "10", "--timeout", "1e-9"]).execute()
+    #expect(report.exitCode == 3)
+    #expect(!report.output.contains("copy.per_byte"))
+    #expect(report.diagnostics == "calibrate: stopped by --timeout after 0 of 6 measurements; no profile written")
   }
 }

@@ -19,7 +19,28 @@ func iopbCompare(_ arguments: [String]) throws -> CommandOutput {
     UsageCase(arguments: quick + ["--format", "xml"], message: "unknown format 'xml'; known: table, csv, json"),
     UsageCase(arguments: ["--switches", "0"], message: "--switches must be positive, not 0"),
     UsageCase(arguments: ["--max-events", "0"], message: "--max-events must be positive, not 0"),
+    UsageCase(
+      arguments: ["--switches", "9223372036854775807"],
+      message: "--switches must be at most 10000000, not 9223372036854775807"),
+    UsageCase(
+      arguments: ["--max-events", "9223372036854775807"],
+      message: "--max-events must be at most 1000000000, not 9223372036854775807"),
+    UsageCase(arguments: ["--timeout", "0"], message: "--timeout must be a number of seconds above 0"),
+    UsageCase(arguments: ["--timeout", "nan"], message: "--timeout must be a number of seconds above 0"),
   ]
+
+  /// A timeout that has passed at the engine's first poll: the first run stops there and is
+  /// printed as partial, no other run starts, exit 3 with a line saying how far it got.
+  @Test func aPassedTimeoutPrintsThePartialFirstRun() throws {
+    let report = try iopbCompare(
+      ["--workload", "high-port", "--switches", "10000000", "--timeout", "1e-9", "--format", "csv"])
+    #expect(report.exitCode == 3)
+    let lines = report.output.split(separator: "\n").map(String.init)
+    #expect(lines.count == 2, "\(report.output)")
+    #expect(lines.last?.hasPrefix("high-port,linux-5.5,") == true)
+    #expect(lines.last?.hasSuffix(",yes") == true, "partial column: \(lines.last ?? "")")
+    #expect(report.diagnostics.hasSuffix("compare: stopped by --timeout after 1 of \(StrategyCatalog.all.count) runs; the last is partial"))
+  }
 
   /// Unknown names and counts ≤ 0 are usage errors of one line, found before anything runs.
   @Test(arguments: usageCases)
