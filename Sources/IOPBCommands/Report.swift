@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import IOPBCost
+import IOPBOracle
+import IOPBReports
+import IOPBSimulator
+import IOPBStrategies
+
+extension IOPB {
+  /// `iopb report`: one self-contained HTML page (inline SVG, no script, nothing fetched) with
+  /// the added cycles per workload, the extent and I/O-share charts with their crossings and
+  /// the cited bands of INVLPG and LTR, KPTI validity and limitations, the checker's mutants
+  /// and the profile.
+  public struct Report: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Write a self-contained HTML report with charts of the switch designs' costs.",
+      discussion: """
+        Writes DIR/report.html, and the two charts as DIR/extent.svg and DIR/io-share.svg. The \
+        table covers every built-in workload under the chosen strategies (default: the whole \
+        catalogue); the charts draw the --chart-strategy lines (default: \
+        \(Report.defaultChartStrategies.joined(separator: ", "))) on the round-robin workload of \
+        `iopb sweep`, with a band over the cited range of INVLPG and LTR (costs.md §4) for each \
+        line whose cost depends on it. The checker's mutants come from a saved \
+        `iopb check --mutants --format json` (--mutants FILE). scripts/render-report renders the \
+        page to PNG with headless Chromium. Exits 64 for a malformed option or input file, 73 \
+        when DIR cannot be written.
+
+        --trace FILE (replayed Linux sched traces) is not available yet: ReportData.workloads is \
+        the seam a trace replay appends its ReportWorkload to.
+        """)
+
+    /// The charts' lines when `--chart-strategy` is not given: the designs of the 2019 thread's
+    /// argument (the copy designs, Gerst's remap + INVLPG, Anvin's per-thread TSS + LTR), those
+    /// of them the catalogue has.
+    static let defaultChartStrategies = [
+      "linux-5.5", "linux-2.6.8-full", "linux-4.x-eager", "remap-invlpg", "per-thread-tss-ltr",
+    ]
+
+    @Option(help: "The folder to write report.html and the SVGs into (created if missing).")
+    var out = "iopb-report"
+
+    @Option(name: .customLong("strategy"), help: "A strategy for the table (repeatable; default: the catalogue).")
+    var strategies: [String] = []
+
+    @Option(name: .customLong("chart-strategy"), help: "A line of the charts (repeatable; default: the thread's designs).")
+    var chartStrategies: [String] = []
+
+    @Option(name: .customLong("workload"), help: "A built-in workload for the table (repeatable; default: all).")
+    var workloads: [String] = []
+
+    @Option(help: "A built-in profile (default, molnar-2004) or a profile file.")
+    var profile: String?
+
+    @Option(name: .customLong("set"), help: "Override one profile figure, e.g. --set ltr=20 (repeatable).")
+    var settings: [String] = []
+
+    @Option(help: "A saved `iopb check --mutants --format json` result to show.")
+    var mutants: String?
+
+    @Option(help: "Seed replacing every workload's own.")
+    var seed: UInt64?
+
+    @Option(help: "Run each workload for this many context switches instead of its duration.")
+    var switches: Int?
+
+    public init() {}
+
+    public func validate() throws {
+      do { _ = try prepared() } catch { throw ValidationError(error.description) }
+    }
+
+    /// Builds and writes the report: exit 0 with the written paths; 64 for a malformed option,
+    /// profile or mutants file; 73 when the folder or a file cannot be written.
+    public func execute(progress: ((String) -> Void)? = nil) -> CommandOutput {
+      let choices: Choices
+      do { choices = try prepared() } catch { return .usage(error.description) }
+      var data: ReportData
+      do {
+        data = try ReportData.build(
+          profile: choices.profile, strategies: choices.strategies, chartStrategies: choices.chartStrategies,
+          workloads: choices.workloads, seed: seed, switches: switches, progress: progress)
+      } catch { return .usage(error.description) }
+      data.checker = choices.checker
+      let report = HTMLReport(data)
+      let files = [("report.html", report.html)] + report.svgFiles
+      do {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      } catch {
+        return CommandOutput(
+          diagnostics: "error: \(FileWriteError(path: out, operation: .createFolder, underlying: error))",
+          exitCode: CommandOutput.cannotCreate)
+      }
+      for (name, text) in files {
+        let path = out + "/" + name
+        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+          return CommandOutput(
+            diagnostics: "error: \(FileWriteError(path: path, operation: .write, underlying: error))",
+            exitCode: CommandOutput.cannotCreate)
+        }
+      }
+      return CommandOutput(output: files.map { out + "/" + $0.0 }.joined(separator: "\n"))
+    }
+
+    public func run() throws {
+      let progress = IOPB.Check.Explore.terminalProgress
+      let output = execute(progress: progress.map { report in { report($0) } })
+      if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      try output.emit()
+    }
+
+    private typealias Choices = (
+      profile: CycleProfile, strategies: [any SwitchStrategy], chartStrategies: [any SwitchStrategy],
+      workloads: [Workload], checker: CheckerSummary?
+    )
+
+    /// What the options choose, every name, count and file checked.
+    private func prepared() throws(CommandLineProblem) -> Choices {
+      let chosenStrategies: [any SwitchStrategy]
+      let chosenChart: [any SwitchStrategy]
+      let chosenWorkloads: [Workload]
+      do {
+        chosenStrategies = strategies.isEmpty ? StrategyCatalog.all : try Lookup.strategies(named: strategies)
+        chosenChart =
+          chartStrategies.isEmpty
+          ? Self.defaultChartStrategies.compactMap { StrategyCatalog.strategy(named: $0) }
+          : try Lookup.strategies(named: chartStrategies)
+        chosenWorkloads = workloads.isEmpty ? Workload.builtIn : try Lookup.workloads(named: workloads)
+      } catch { throw CommandLineProblem(error.message) }
+      if let switches, switches <= 0 { throw CommandLineProblem("--switches must be positive, not \(switches)") }
+      let chosenProfile: CycleProfile
+      do { chosenProfile = try ProfileChoice(profile: profile, settings: settings).load() } catch {
+        throw CommandLineProblem(error.description)
+      }
+      var checker: CheckerSummary?
+      if let mutants {
+        guard let contents = FileManager.default.contents(atPath: mutants) else {
+          throw CommandLineProblem("\(mutants): cannot read the file")
+        }
+        do { checker = try CheckerSummary.parse(contents, file: mutants) } catch {
+          throw CommandLineProblem(error.description)
+        }
+      }
+      return (chosenProfile, chosenStrategies, chosenChart, chosenWorkloads, checker)
+    }
+  }
+}
