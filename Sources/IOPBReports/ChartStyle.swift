@@ -19,12 +19,12 @@ public struct ChartStyle: Sendable, Hashable {
   /// reddish purple, sky blue.
   public static let palette = ["#000000", "#D55E00", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
 
-  /// Solid, long dashes, dots, dash-dot, short dashes, long dash-dot-dot.
-  public static let dashes = ["", "9 4", "2 3", "10 3 2 3", "5 3", "14 4 2 4 2 4"]
+  /// Solid, long dashes, dots, dash-dot, short dashes, long dash-dot-dot, wide dots.
+  public static let dashes = ["", "9 4", "2 3", "10 3 2 3", "5 3", "14 4 2 4 2 4", "1 6"]
 
-  /// The style of line `index` (0-based): colours, dashes and markers cycle with different
-  /// periods (7, 6, 7), so the first 42 lines differ in colour or dash, and no two of the
-  /// first 7 share any of the three.
+  /// The style of line `index` (0-based): colours, dashes and markers all cycle every 7, the
+  /// markers shifted by one more each cycle; so no two of the first 7 lines share a colour, a
+  /// dash or a marker, and no two of the first 49 share all three.
   public static func line(_ index: Int) -> ChartStyle {
     let markers = Marker.allCases
     return ChartStyle(

@@ -100,7 +100,8 @@ import Testing
 
 @Suite struct RoundRobinWorkloadTests {
   /// The full copy moves 8 KiB into the TSS on every switch to a user, so bytes per switch
-  /// over 8192 is the share of switches into a user; and `ioperm` is called once per user.
+  /// over 8192 is the share of switches into a user, but for each user's first run, where its
+  /// own `ioperm` makes the copy (20 of the 1000 switches); `ioperm` is called once per user.
   @Test(arguments: [0.0, 0.05, 0.25, 0.5, 1.0])
   func shareIsTheShareOfSwitchesIntoAUser(_ share: Double) throws {
     let strategy = try #require(StrategyCatalog.strategy(named: "linux-2.6.8-full"))
@@ -108,7 +109,7 @@ import Testing
     #expect(result.isClean)
     #expect(result.activity.permissionCalls == Int((share * 20).rounded()))
     let copiedShare = Double(result.switchCounts.bytesCopied) / 8192 / Double(result.switches)
-    #expect(abs(copiedShare - share) < 0.01, "copied share \(copiedShare)")
+    #expect(copiedShare <= share && copiedShare >= share * (1 - 20.0 / 1000) - 1e-9, "copied share \(copiedShare)")
   }
 
   /// linux-5.5 copies each user's extent (`max(prev_max, max)`) on the way back to user mode.
