@@ -48,20 +48,10 @@ extension IOPB {
     @Option(name: .customLong("workload"), help: "A built-in workload for the table (repeatable; default: all).")
     var workloads: [String] = []
 
-    @Option(help: "A built-in profile (default, molnar-2004) or a profile file.")
-    var profile: String?
-
-    @Option(name: .customLong("set"), help: "Override one profile figure, e.g. --set ltr=20 (repeatable).")
-    var settings: [String] = []
+    @OptionGroup var options: RunOptions
 
     @Option(help: "A saved `iopb check --mutants --format json` result to show.")
     var mutants: String?
-
-    @Option(help: "Seed replacing every workload's own.")
-    var seed: UInt64?
-
-    @Option(help: "Run each workload for this many context switches instead of its duration.")
-    var switches: Int?
 
     public init() {}
 
@@ -78,7 +68,7 @@ extension IOPB {
       do {
         data = try ReportData.build(
           profile: choices.profile, strategies: choices.strategies, chartStrategies: choices.chartStrategies,
-          workloads: choices.workloads, seed: seed, switches: switches, progress: progress)
+          workloads: choices.workloads, seed: options.seed, switches: options.switches, progress: progress)
       } catch { return .usage(error.description) }
       data.checker = choices.checker
       let report = HTMLReport(data)
@@ -102,10 +92,7 @@ extension IOPB {
     }
 
     public func run() throws {
-      let progress = IOPB.Check.Explore.terminalProgress
-      let output = execute(progress: progress.map { report in { report($0) } })
-      if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-      try output.emit()
+      try execute(progress: RunOptions.terminalLines).finishProgress().emit()
     }
 
     private typealias Choices = (
@@ -126,11 +113,7 @@ extension IOPB {
           : try Lookup.strategies(named: chartStrategies)
         chosenWorkloads = workloads.isEmpty ? Workload.builtIn : try Lookup.workloads(named: workloads)
       } catch { throw CommandLineProblem(error.message) }
-      if let switches, switches <= 0 { throw CommandLineProblem("--switches must be positive, not \(switches)") }
-      let chosenProfile: CycleProfile
-      do { chosenProfile = try ProfileChoice(profile: profile, settings: settings).load() } catch {
-        throw CommandLineProblem(error.description)
-      }
+      let chosenProfile = try options.cycleProfile()
       var checker: CheckerSummary?
       if let mutants {
         guard let contents = FileManager.default.contents(atPath: mutants) else {

@@ -45,11 +45,7 @@ extension IOPB {
     @Option(name: .customLong("strategy"), help: "A strategy (repeatable; default: the whole catalogue).")
     var strategies: [String] = []
 
-    @Option(help: "A built-in profile (default, molnar-2004) or a profile file.")
-    var profile: String?
-
-    @Option(name: .customLong("set"), help: "Override one profile figure, e.g. --set ltr=20 (repeatable).")
-    var settings: [String] = []
+    @OptionGroup var options: RunOptions
 
     @Option(help: "The round-robin workload's bitmap extent in bytes where no axis sets it.")
     var extent = 8192
@@ -59,12 +55,6 @@ extension IOPB {
 
     @Option(help: "Output format: table, csv or json.")
     var format: String = ReportFormat.table.rawValue
-
-    @Option(help: "Seed replacing every workload's own.")
-    var seed: UInt64?
-
-    @Option(help: "Run each workload for this many context switches instead of its duration.")
-    var switches: Int?
 
     public init() {}
 
@@ -88,10 +78,7 @@ extension IOPB {
     }
 
     public func run() throws {
-      let progress = IOPB.Check.Explore.terminalProgress
-      let output = execute(progress: progress.map { report in { report($0) } })
-      if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-      try output.emit()
+      try execute(progress: RunOptions.terminalLines).finishProgress().emit()
     }
 
     /// The sweep the options describe, every value checked.
@@ -110,45 +97,20 @@ extension IOPB {
         chosenWorkloads = workloads.isEmpty ? nil : try Lookup.workloads(named: workloads)
         chosenStrategies = strategies.isEmpty ? StrategyCatalog.all : try Lookup.strategies(named: strategies)
       } catch { throw CommandLineProblem(error.message) }
-      if let switches, switches <= 0 { throw CommandLineProblem("--switches must be positive, not \(switches)") }
+      let base = try options.cycleProfile()
       if let problem = SweepParameter.extent.problem(with: .number(Double(extent))) {
         throw CommandLineProblem("--extent: \(problem)")
       }
       if let problem = SweepParameter.ioShare.problem(with: .number(ioShare)) {
         throw CommandLineProblem("--io-share: \(problem)")
       }
-      let base: CycleProfile
-      do { base = try ProfileChoice(profile: profile, settings: settings).load() } catch {
-        throw CommandLineProblem(error.description)
-      }
       var sweep = IOPBSimulator.Sweep(
-        axes: parsedAxes, workloads: chosenWorkloads, strategies: chosenStrategies, profile: base, seed: seed,
-        switches: switches)
+        axes: parsedAxes, workloads: chosenWorkloads, strategies: chosenStrategies, profile: base, seed: options.seed,
+        switches: options.switches)
       sweep.extentBytes = extent
       sweep.ioShare = ioShare
       if let problem = sweep.problem { throw CommandLineProblem(problem.description) }
       return (sweep, chosenFormat)
     }
-  }
-}
-
-/// One line saying what is wrong with the command line: a usage error, exit 64.
-struct CommandLineProblem: Error, CustomStringConvertible {
-  var description: String
-  init(_ description: String) { self.description = description }
-}
-
-/// `--profile NAME|FILE` and `--set key=value` as `compare` reads them: the profile, then each
-/// figure set over it.
-struct ProfileChoice {
-  var profile: String?
-  var settings: [String]
-
-  func load() throws(ProfileError) -> CycleProfile {
-    let base = try profile.map(CycleProfile.load) ?? .default
-    guard !settings.isEmpty else { return base }
-    var adjusted = try CycleProfile.parse(settings.joined(separator: "\n"), source: "--set", base: base)
-    adjusted.name = base.name + " --set " + settings.joined(separator: " --set ")
-    return adjusted
   }
 }

@@ -6,8 +6,6 @@ import IOPBText
 /// resource from the network) that reads the same in any browser, printed, and in greyscale.
 public struct HTMLReport: Sendable {
   public var data: ReportData
-  /// The charts' lines, by strategy name: their ``ChartStyle`` index.
-  private var chartOrder: [String] { data.extentChart.sweep.strategies }
 
   public init(_ data: ReportData) { self.data = data }
 

@@ -69,6 +69,7 @@ public struct Sweep: Sendable {
     let seconds: [SweepValue?] = axes.count == 2 ? axes[1].values.map(Optional.some) : [nil]
     let bases = workloads ?? [Workload.roundRobin(extentBytes: extentBytes, ioShare: ioShare)]
     let totalRuns = estimatedRuns(bases: bases.count)
+    var made = 0
     var points: [SweepPoint] = []
     var crossovers: [Crossover] = []
     for base in bases {
@@ -83,9 +84,9 @@ public struct Sweep: Sendable {
           if runs.storage[key] == nil {
             var simulationProfile = pointProfile
             simulationProfile.residency = nil
-            let done = runs.storage.count * strategies.count
-            runs.storage[key] = strategies.enumerated().map { index, strategy in
-              progress?("run \(done + index + 1)/\(totalRuns): \(workload.name) × \(strategy.name)")
+            runs.storage[key] = strategies.map { strategy in
+              made += 1
+              progress?("run \(made)/\(totalRuns): \(workload.name) × \(strategy.name)")
               let result = Simulator.simulate(workload, strategy: strategy, profile: simulationProfile)
               return (SwitchCosting(inferredRun: result), result)
             }
