@@ -33,6 +33,7 @@ let package = Package(
     .library(name: "IOPBReports", targets: ["IOPBReports"]),
     .library(name: "IOPBOracle", targets: ["IOPBOracle"]),
     .library(name: "IOPBChecker", targets: ["IOPBChecker"]),
+    .library(name: "IOPBMetal", targets: ["IOPBMetal"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -74,11 +75,19 @@ let package = Package(
       dependencies: ["IOPBCPU", "IOPBKernel", "IOPBStrategies", "IOPBMachine", "IOPBSimulator", "IOPBScenario", "IOPBText"],
       swiftSettings: optimisedModel),
     .target(name: "CCacheFlush"),
+    // The metal kernel (metal/, Embedded Swift, docs/metal.md) as judge of IOPBCPU and the designs.
+    .target(
+      name: "IOPBMetal",
+      dependencies: [
+        "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator", "IOPBScenario",
+        "IOPBText", .product(name: "Subprocess", package: "swift-subprocess"),
+      ]),
     .target(
       name: "IOPBCommands",
       dependencies: [
         "IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies", "IOPBMachine", "IOPBSimulator",
         "IOPBScenario", "IOPBReports", "IOPBOracle", "IOPBChecker", "IOPBText", "CCacheFlush",
+        "IOPBMetal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "iopb", dependencies: ["IOPBCommands"]),
@@ -123,6 +132,9 @@ let package = Package(
     .testTarget(
       name: "IOPBCommandsTests",
       dependencies: ["IOPBCommands", "IOPBCost", "IOPBReports", "IOPBSimulator", "IOPBStrategies", "IOPBKernel"]),
+    .testTarget(
+      name: "IOPBMetalTests",
+      dependencies: ["IOPBMetal", "IOPBCPU", "IOPBCost", "IOPBScenario", "IOPBCommands"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -10,7 +10,7 @@ public struct IOPB: AsyncParsableCommand {
     commandName: "iopb",
     abstract: "Model, verify and measure x86 I/O permission bitmap switch designs.",
     version: "0.1.0",
-    subcommands: [Run.self, Check.self, Oracle.self, Strategies.self, Compare.self, Bench.self, Calibrate.self, Sweep.self, Report.self])
+    subcommands: [Run.self, Check.self, Oracle.self, Strategies.self, Compare.self, Bench.self, Calibrate.self, Metal.self, Sweep.self, Report.self])
 
   public init() {}
 }

@@ -35,6 +35,11 @@ public enum CostKey: String, Sendable, Hashable, CaseIterable {
   case generalProtectionFixup = "gp_fixup"
   /// One comparison of a bitmap sequence or owner with what the TSS holds.
   case sequenceCompare = "sequence_compare"
+  /// One inter-processor interrupt: sent, taken by the other CPU, its task run and acknowledged.
+  case interprocessorInterrupt = "ipi"
+  /// One port access done by the kernel for a thread: a system call round trip with its
+  /// capability check.
+  case portInvocation = "port_invocation"
   /// Bytes of the L1 data cache and of the L2 cache, against which the simulator judges where a
   /// copy's source and destination still sit; price nothing.
   case cacheL1Bytes = "cache.l1_bytes"

@@ -32,6 +32,12 @@ extension CycleProfile {
       .generalProtectionFixup: CostFigure(
         600, source: "costs.md §4/§3.7: #GP entry, fixup and IRET ≈ 600 cycles, copy extra [C]"),
       .sequenceCompare: CostFigure(1, source: "a load and compare on a hot per-CPU line [C]"),
+      .interprocessorInterrupt: CostFigure(
+        2600,
+        source: "no IPI figure in costs.md: an IPI delivered, handled and acknowledged ≈ 1 µs (the base cost TLB-shootdown write-ups give, 1–3 µs) at 2.6 GHz; an estimate [C]"),
+      .portInvocation: CostFigure(
+        442,
+        source: "costs.md §4/§3.4: syscall round trip 170 ns (no PTI) at 2.6 GHz, as a proxy for seL4's IOPort invocation; the decode and range check inferred to be small beside it [C]"),
       .cacheL1Bytes: CostFigure(
         32768, source: "costs.md §3.6: Skylake client L1D, 32 KiB (Intel optimization manual) [A]"),
       .cacheL2Bytes: CostFigure(

@@ -51,6 +51,8 @@ public struct CycleProfile: Sendable, Hashable {
     total += Double(counts.hypercalls) * self[.hypercall]
     total += Double(counts.generalProtectionFixups) * self[.generalProtectionFixup]
     total += Double(counts.sequenceCompares) * self[.sequenceCompare]
+    total += Double(counts.interprocessorInterrupts) * self[.interprocessorInterrupt]
+    total += Double(counts.portInvocations) * self[.portInvocation]
     return total
   }
 
@@ -58,6 +60,7 @@ public struct CycleProfile: Sendable, Hashable {
   public static let pricedFieldNames: Set<String> = [
     "bytes_copied", "copies", "bytes_filled", "fills", "map_base_writes", "descriptor_writes", "lgdt", "ltr",
     "invlpg", "tlb_misses", "pte_writes", "hypercalls", "gp_fixups", "sequence_compares",
+    "ipis", "port_invocations",
   ]
 
   /// Counted fields that are events rather than work, priced at nothing.

@@ -25,6 +25,8 @@ extension OperationCounts {
     hypercalls += now.hypercalls - before.hypercalls
     generalProtectionFixups += now.generalProtectionFixups - before.generalProtectionFixups
     sequenceCompares += now.sequenceCompares - before.sequenceCompares
+    interprocessorInterrupts += now.interprocessorInterrupts - before.interprocessorInterrupts
+    portInvocations += now.portInvocations - before.portInvocations
     contextSwitches += now.contextSwitches - before.contextSwitches
     returnsToUser += now.returnsToUser - before.returnsToUser
   }

@@ -28,6 +28,12 @@ public struct OperationCounts: Sendable, Hashable, Codable {
   public var generalProtectionFixups = 0
   /// Comparisons of a bitmap sequence or owner against what the TSS holds.
   public var sequenceCompares = 0
+  /// Inter-processor interrupts sent to other CPUs to run a task there (Zircon's
+  /// `mp_sync_exec()` after an I/O bitmap update): one per CPU interrupted.
+  public var interprocessorInterrupts = 0
+  /// Port accesses the kernel performs for a thread after a system call that checks its
+  /// capability (seL4's IOPort invocations): one kernel round trip each.
+  public var portInvocations = 0
   /// Context switches and returns to user mode the strategy saw, counted by the machine that
   /// drives it.
   public var contextSwitches = 0
@@ -44,6 +50,7 @@ public struct OperationCounts: Sendable, Hashable, Codable {
     ("ltr", \.taskRegisterLoads), ("invlpg", \.pageInvalidations), ("tlb_misses", \.tlbMisses),
     ("pte_writes", \.pageTableWrites), ("hypercalls", \.hypercalls),
     ("gp_fixups", \.generalProtectionFixups), ("sequence_compares", \.sequenceCompares),
+    ("ipis", \.interprocessorInterrupts), ("port_invocations", \.portInvocations),
     ("context_switches", \.contextSwitches), ("returns_to_user", \.returnsToUser),
   ]
 }

@@ -226,3 +226,66 @@ extension XenPVStrategy {
     return renamed
   }
 }
+
+extension PortExtents {
+  /// The runs; ports name nothing that is renumbered.
+  public func encode(into encoder: inout StateEncoder) {
+    encoder.encode(runs.count)
+    for run in runs {
+      encoder.encode(run.lowerBound)
+      encoder.encode(run.upperBound)
+    }
+  }
+}
+
+extension ZirconStrategy.CPUState {
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var record = self
+    record.tss = tss.renumbered(by: renumbering)
+    record.process = process.map(renumbering.process)
+    return record
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    tss.encode(into: &encoder)
+    encoder.encode(process) { $0.encode($1.rawValue) }
+  }
+}
+
+extension ZirconStrategy.State: CanonicalState {
+  /// Address spaces of processes that no longer exist are dropped: no CPU runs them again.
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var state = self
+    state.cpus = renumbering.moved(cpus) { $0.renumbered(by: renumbering) }
+    state.bitmaps = [:]
+    for (process, runs) in bitmaps {
+      let renamed = renumbering.process(process)
+      if renamed.rawValue != Renumbering.goneID { state.bitmaps[renamed] = runs }
+    }
+    return state
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    for record in cpus { record.encode(into: &encoder) }
+    encoder.encode(bitmaps.count)
+    for (process, runs) in bitmaps.sorted(by: { $0.key < $1.key }) {
+      encoder.encode(process.rawValue)
+      runs.encode(into: &encoder)
+    }
+  }
+}
+
+extension SeL4Strategy.CPUState {
+  /// The rendered check is determined by the capabilities; the view names a bitmap.
+  public func renumbered(by renumbering: Renumbering) -> Self {
+    var record = self
+    record.tss = tss.renumbered(by: renumbering)
+    record.holds = holds.renumbered(by: renumbering)
+    return record
+  }
+
+  public func encode(into encoder: inout StateEncoder) {
+    holds.encode(into: &encoder)
+    capabilities.encode(into: &encoder)
+  }
+}

@@ -42,6 +42,12 @@ public struct InvariantViolation: Sendable, Hashable, CustomStringConvertible {
     case mapsFreedBitmap(BitmapID)
     /// Xen PV: Xen still points at a bitmap the guest invalidated (XSA-329).
     case hypervisorKeepsInvalidatedMap
+    /// The map bytes differ from what the design's own records say the CPU holds (Zircon: the
+    /// runs of the address space it runs; seL4: the running thread's capabilities).
+    case mapDiffersFromBookkeeping
+    /// The design's records of a thread's or process's ports lag what the kernel grants it
+    /// now (Zircon: an address space's runs against its threads' union).
+    case bookkeepingBehindKernel
     /// A kernel invariant.
     case kernel(KernelInvariantViolation)
   }
@@ -72,6 +78,8 @@ public struct InvariantViolation: Sendable, Hashable, CustomStringConvertible {
       case .mapsFreedBitmap(let bitmap): "the window still maps freed \(bitmap)"
       case .hypervisorKeepsInvalidatedMap:
         "Xen still points at a bitmap the guest invalidated (XSA-329)"
+      case .mapDiffersFromBookkeeping: "map bytes differ from the ports the design records for this CPU"
+      case .bookkeepingBehindKernel: "the design's record of the ports lags the kernel's"
       case .kernel(let violation): "kernel: \(violation)"
       }
     return place.map { "\($0): \(what)" } ?? what

@@ -17,6 +17,9 @@ public enum StrategyCatalog {
     HelenOSStrategy(),
     WindowsNTStrategy(),
     XenPVStrategy(),
+    ZirconStrategy(),
+    SeL4Strategy(),
+    RedoxStrategy(),
   ]
 
   /// Variants of the designs above (`design+variant`) and designs that exist only as a known

@@ -33,7 +33,7 @@ import Testing
 
   @Test func limitationsAndKPTIAreDeclaredAsData() {
     let limited = StrategyCatalog.all.filter { !$0.limitations.isEmpty }.map(\.name)
-    #expect(limited == ["netbsd-i386", "helenos", "windows-nt"])
+    #expect(limited == ["netbsd-i386", "helenos", "windows-nt", "zircon", "redox"])
     let noKPTI = StrategyCatalog.all.filter { !$0.kptiCompatible }.map(\.name)
     #expect(noKPTI == ["per-thread-tss-ltr"])
   }

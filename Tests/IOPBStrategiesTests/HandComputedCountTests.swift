@@ -19,7 +19,7 @@ import Testing
   static func counts(
     copied: Int = 0, copies: Int = 0, filled: Int = 0, fills: Int = 0, base: Int = 0,
     descriptors: Int = 0, lgdt: Int = 0, ltr: Int = 0, invlpg: Int = 0, pte: Int = 0, tlb: Int = 0, hypercalls: Int = 0,
-    gp: Int = 0, compares: Int = 0
+    gp: Int = 0, compares: Int = 0, ipis: Int = 0, invocations: Int = 0
   ) -> OperationCounts {
     var counts = OperationCounts()
     counts.bytesCopied = copied
@@ -36,6 +36,8 @@ import Testing
     counts.hypercalls = hypercalls
     counts.generalProtectionFixups = gp
     counts.sequenceCompares = compares
+    counts.interprocessorInterrupts = ipis
+    counts.portInvocations = invocations
     // Three switches (to a, to b, to a) and four returns to user mode.
     counts.contextSwitches = 3
     counts.returnsToUser = 4
@@ -108,6 +110,15 @@ import Testing
     Case(
       strategy: XenPVStrategy(),
       expected: counts(copied: 24, copies: 1, base: 3, hypercalls: 3, gp: 1, compares: 2)),
+    // ioperm enables port 0x80 in a's address space: one CPU, so no IPI; the update task on
+    // the CPU running a resets the whole map (8192 bytes) and clears the one run (1 byte). The
+    // switch to b sets a's run back (1 byte), the switch to a clears it again (1 byte).
+    Case(strategy: ZirconStrategy(), expected: counts(filled: 8192 + 3, fills: 4)),
+    // Nothing at switches or at ioperm; the one read is one IOPort invocation.
+    Case(strategy: SeL4Strategy(), expected: counts(invocations: 1)),
+    // Every switch stores the base (3: invalid, invalid for b, the map for a) and ioperm stores
+    // it for the running a (1).
+    Case(strategy: RedoxStrategy(), expected: counts(base: 4)),
   ]
 
   @Test func everyCatalogStrategyHasACase() {

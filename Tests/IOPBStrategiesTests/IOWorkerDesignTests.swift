@@ -34,6 +34,9 @@ import Testing
     let strategy = try #require(StrategyCatalog.strategy(named: name))
     let scenario = try ScenarioParser.parse(Self.scenario, source: "workers.scn")
     let run = MutantTests.run(strategy, scenario)
-    #expect(run.passed, "\(run.render())")
+    // Redox's declared all-or-nothing limitation: a holds 0x80 and so reaches 0x81 too.
+    let expectedFailures = name == "redox" ? [18] : []
+    #expect(run.failures.map(\.step.location.line) == expectedFailures, "\(run.render())")
+    if expectedFailures.isEmpty { #expect(run.passed, "\(run.render())") }
   }
 }

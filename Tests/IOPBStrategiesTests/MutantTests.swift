@@ -194,7 +194,7 @@ import Testing
       StrategyCatalog.names == [
         "linux-5.5", "linux-2.6.8-full", "linux-4.x-eager", "linux-2.6.9-owner-cache", "lazy-gp-copy",
         "v1-invalidate", "v1-zero-range", "remap-invlpg", "per-thread-tss-ltr", "freebsd-amd64", "freebsd-i386",
-        "netbsd-i386", "helenos", "windows-nt", "xen-pv",
+        "netbsd-i386", "helenos", "windows-nt", "xen-pv", "zircon", "sel4", "redox",
       ])
   }
 

@@ -62,6 +62,17 @@ import Testing
       // iopl(3) is real IOPL: CLI and STI execute instead of being skipped.
       "selftest-iopl": [8: .interruptFlagChanged, 9: .interruptFlagChanged],
     ],
+    // The ports belong to the address space: p reaches what its thread t still holds.
+    "zircon": [
+      "lifecycle": [11: .leak]
+    ],
+    // A thread granted any port reaches every port.
+    "redox": [
+      "errno-order": [17: .leak],
+      "lifecycle": [11: .leak, 21: .leak],
+      "selftest-ioperm": [12: .leak, 22: .leak, 25: .leak],
+      "selftest-iopl": [16: .leak],
+    ],
   ]
 
   static func run(_ strategy: any SwitchStrategy, _ scenario: Scenario) -> ScenarioRun {
