@@ -39,7 +39,7 @@ public struct HTMLReport: Sendable {
       id: "extent", title: "2. Cost against the bitmap's extent", chart: data.extentChart, svg: extentSVG,
       text: """
         The round-robin workload (\(Workload.roundRobinThreads) SCHED_FIFO threads yielding on one CPU, \
-        \(number(data.extentShare, 2)) of them I/O-port users with bitmaps of their own, all of the same extent) with the extent \
+        \(Int((data.extentShare * Double(Workload.roundRobinThreads)).rounded())) of them I/O-port users with bitmaps of their own, all of the same extent) with the extent \
         swept from 8 bytes to 8 KiB. The copy designs grow with the bytes they copy; remap + INVLPG and \
         the per-thread TSS + LTR do not. Shaded: the line's cost over the cited range of INVLPG or LTR.
         """)
@@ -92,20 +92,20 @@ public struct HTMLReport: Sendable {
   private var workloadSection: [String] {
     var out = [
       "<h2 id=\"workloads\">1. Added cycles per switch, per strategy and workload</h2>",
-      "<p>Mean cycles each design adds to a context switch (its work from the switch to the next one on that CPU, system calls excluded), and below it the same in ns at \(number(data.profile[.clockGHz], 2)) GHz. <b>Bold, shaded</b>: the cheapest clean run of the column. <i>limit</i>: the run stopped at a violation a limitation the design declares explains; <span class=\"bad\">VIOL</span>: at one it does not; FAIL: the run failed.</p>",
+      "<p>Mean cycles each design adds to a context switch (its work from the switch to the next one on that CPU, system calls excluded), and below it the same in ns at \(number(data.profile[.clockGHz], 2)) GHz. <b>Bold, shaded</b>: the cheapest clean run of the column among the designs that declare no limitation; * marks a design that declares limitations (section 4): it may be cheaper only because it does less, as when every user reaches every port. <i>limit</i>: the run stopped at a violation a limitation the design declares explains; <span class=\"bad\">VIOL</span>: at one it does not; FAIL: the run failed.</p>",
       "<table><thead><tr><th>strategy</th>",
     ]
     out[out.count - 1] += data.workloads.map { "<th>\(e($0.name))<br><span class=\"ns\">\(e($0.origin))</span></th>" }.joined()
     out[out.count - 1] += "</tr></thead><tbody>"
     for facts in data.strategies {
-      var row = "<tr><th>\(e(facts.name))</th>"
+      var row = "<tr><th>\(e(facts.name))\(facts.limitations.isEmpty ? "" : " *")</th>"
       for workload in data.workloads {
         guard let cell = workload.cells.first(where: { $0.strategy == facts.name }) else {
           row += "<td class=\"n\">–</td>"
           continue
         }
         if let cycles = cell.cycles {
-          let best = cycles == workload.least ? " best" : ""
+          let best = cycles == workload.least && !cell.declaresLimitations ? " best" : ""
           row += "<td class=\"n\(best)\">\(number(cycles, 1))<br><span class=\"ns\">\(number(cycles / data.profile[.clockGHz], 1)) ns</span></td>"
         } else {
           row += "<td class=\"n\"><span class=\"\(cell.status == "limit" ? "" : "bad")\">\(e(cell.status))</span></td>"

@@ -1,4 +1,5 @@
 import IOPBSimulator
+import IOPBStrategies
 
 /// One workload column of the report's first table: a built-in workload or a replayed trace,
 /// with each strategy's mean added cycles per switch on it.
@@ -15,11 +16,14 @@ public struct ReportWorkload: Sendable, Hashable {
     /// `limit` (a violation a declared limitation explains), `VIOL` (one none explains),
     /// `FAIL`, or empty for a clean run.
     public var status: String
+    /// True when the strategy declares limitations: shown, never the column's cheapest.
+    public var declaresLimitations: Bool
 
-    public init(strategy: String, cycles: Double?, status: String) {
+    public init(strategy: String, cycles: Double?, status: String, declaresLimitations: Bool) {
       self.strategy = strategy
       self.cycles = cycles
       self.status = status
+      self.declaresLimitations = declaresLimitations
     }
   }
 
@@ -41,7 +45,8 @@ public struct ReportWorkload: Sendable, Hashable {
       cells: results.map { result in
         Cell(
           strategy: result.strategy, cycles: result.isClean ? result.statistics.mean : nil,
-          status: Self.status(clean: result.isClean, failed: result.failure != nil, explained: result.unexplainedViolations.isEmpty))
+          status: Self.status(clean: result.isClean, failed: result.failure != nil, explained: result.unexplainedViolations.isEmpty),
+          declaresLimitations: !(StrategyCatalog.strategy(named: result.strategy)?.limitations.isEmpty ?? true))
       })
   }
 
@@ -51,7 +56,8 @@ public struct ReportWorkload: Sendable, Hashable {
     for row in comparison.rows {
       let cell = Cell(
         strategy: row.strategy, cycles: row.isClean ? row.statistics.mean : nil,
-        status: status(clean: row.isClean, failed: row.failure != nil, explained: row.unexplainedViolations.isEmpty))
+        status: status(clean: row.isClean, failed: row.failure != nil, explained: row.unexplainedViolations.isEmpty),
+        declaresLimitations: !row.limitations.isEmpty)
       if columns.last?.name == row.workload {
         columns[columns.count - 1].cells.append(cell)
       } else {
@@ -67,6 +73,6 @@ public struct ReportWorkload: Sendable, Hashable {
     return explained ? "limit" : "VIOL"
   }
 
-  /// The least cycles of any clean run here.
-  var least: Double? { cells.compactMap(\.cycles).min() }
+  /// The least cycles of any clean run here by a strategy that declares no limitation.
+  var least: Double? { cells.filter { !$0.declaresLimitations }.compactMap(\.cycles).min() }
 }

@@ -66,7 +66,7 @@ public struct SVGChart: Sendable {
   public var labels: [Label] = []
   /// Tick labels for x values (e.g. `8 KiB`); the number itself when nil.
   public var xTickText: (@Sendable (Double) -> String)?
-  public var width = 820.0
+  public var width = 960.0
   public var plotHeight = 380.0
 
   public init(title: String, xLabel: String, yLabel: String, scale: Scale, xs: [Double], series: [Series]) {

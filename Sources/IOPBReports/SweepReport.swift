@@ -33,7 +33,7 @@ extension SweepResult {
       lines.append(heading + ":")
       var table = TextTable(
         columns: [.right] + Array(repeating: .right, count: strategies.count) + [.left],
-        rows: [[axes[0].parameter.name] + strategies + ["cheapest"]])
+        rows: [[axes[0].parameter.name] + group.points[0].cells.map { $0.strategy + ($0.declaresLimitations ? "*" : "") } + ["cheapest"]])
       for point in group.points {
         table.rows.append(
           [point.values[0].description] + point.cells.map(Self.cellText)
@@ -47,7 +47,7 @@ extension SweepResult {
       for change in changes { lines.append(Self.describe(change, axis: axes[0])) }
     }
     lines.append(
-      "cells: mean cycles per switch; limit: the run stopped at a violation a declared limitation explains; VIOL: at one it does not; FAIL: the run failed")
+      "cells: mean cycles per switch; limit: the run stopped at a violation a declared limitation explains; VIOL: at one it does not; FAIL: the run failed; *: the design declares limitations (iopb strategies), so it is never the cheapest")
     return lines.joined(separator: "\n")
   }
 

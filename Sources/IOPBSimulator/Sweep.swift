@@ -91,12 +91,13 @@ public struct Sweep: Sendable {
               return (SwitchCosting(inferredRun: result), result)
             }
           }
-          let cells = (runs.storage[key] ?? []).map { run in
+          let cells = zip(strategies, runs.storage[key] ?? []).map { strategy, run in
             SweepCell(
               strategy: run.result.strategy,
               cycles: run.result.isClean ? Self.rounded(run.costing.meanCycles(under: pointProfile)) : nil,
               violations: run.result.violations.count + (run.result.failure == nil ? 0 : 1),
-              explained: run.result.unexplainedViolations.isEmpty, failure: run.result.failure)
+              explained: run.result.unexplainedViolations.isEmpty, failure: run.result.failure,
+              declaresLimitations: !strategy.limitations.isEmpty)
           }
           line.append(SweepPoint(workload: base.name, values: values, cells: cells))
         }

@@ -59,16 +59,19 @@ public struct SweepPoint: Sendable, Hashable, Codable {
   public var values: [SweepValue]
   /// One cell per strategy, in the sweep's order.
   public var cells: [SweepCell]
-  /// The strategies with the fewest cycles here (several on a tie, in the sweep's order);
-  /// empty when no run was clean.
+  /// The strategies with the fewest cycles here (several on a tie, in the sweep's order),
+  /// among those that declare no limitation: a design that cannot keep Linux's semantics (a
+  /// user reaching every port, one map for the system) is not a candidate, however cheap.
+  /// Empty when no such run was clean.
   public var cheapest: [String]
 
   public init(workload: String, values: [SweepValue], cells: [SweepCell]) {
     self.workload = workload
     self.values = values
     self.cells = cells
-    let least = cells.compactMap(\.cycles).min()
-    cheapest = least.map { least in cells.filter { $0.cycles == least }.map(\.strategy) } ?? []
+    let candidates = cells.filter { !$0.declaresLimitations }
+    let least = candidates.compactMap(\.cycles).min()
+    cheapest = least.map { least in candidates.filter { $0.cycles == least }.map(\.strategy) } ?? []
   }
 
   /// The cycles of `strategy` here, nil when its run was not clean or it is not in the sweep.
@@ -93,12 +96,19 @@ public struct SweepCell: Sendable, Hashable, Codable {
   /// True when every violation comes from a limitation the strategy declares.
   public var explained: Bool
   public var failure: String?
+  /// True when the strategy declares limitations (``SwitchStrategy/limitations``): it is
+  /// shown, but never the cheapest.
+  public var declaresLimitations: Bool
 
-  public init(strategy: String, cycles: Double?, violations: Int, explained: Bool, failure: String?) {
+  public init(
+    strategy: String, cycles: Double?, violations: Int, explained: Bool, failure: String?,
+    declaresLimitations: Bool = false
+  ) {
     self.strategy = strategy
     self.cycles = cycles
     self.violations = violations
     self.explained = explained
     self.failure = failure
+    self.declaresLimitations = declaresLimitations
   }
 }
