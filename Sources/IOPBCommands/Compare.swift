@@ -28,15 +28,10 @@ extension IOPB {
     @Option(name: .customLong("strategy"), help: "A strategy (repeatable; default: all, see `iopb strategies`).")
     var strategies: [StrategyName] = []
 
-    @OptionGroup var pricing: PricingOptions
+    @OptionGroup var runOptions: RunOptions
 
-    /// Replaces every workload's seed.
-    @Option(help: "Seed replacing every workload's own.")
-    var seed: UInt64?
-
-    /// Replaces every workload's duration by this many switches.
-    @Option(help: "Run each workload for this many context switches instead of its duration.")
-    var switches: Int?
+    @Option(help: "Output format.")
+    var format = ReportFormatName(ReportFormat.table.rawValue)
 
     /// Replaces every workload's bound on engine events (runs that reach it are partial).
     @Option(help: "Stop each run after this many engine events (its results are then partial).")
@@ -71,7 +66,7 @@ extension IOPB {
       let chosen: Choices
       do { chosen = try choices() } catch { return .usage(error.message) }
       let cycleProfile: CycleProfile
-      do { cycleProfile = try pricing.cycleProfile() } catch { return .usage(error.description) }
+      do { cycleProfile = try runOptions.profileOptions.cycleProfile() } catch { return .usage(error.description) }
       if showProfile { return CommandOutput(output: cycleProfile.fileText) }
       var workloads = chosen.workloads.isEmpty ? Workload.builtIn : chosen.workloads
       if let maxEvents {
@@ -80,8 +75,8 @@ extension IOPB {
       let strategies = chosen.strategies.isEmpty ? StrategyCatalog.all : chosen.strategies
       let longRun = LongRun("compare", timeout: timeout)
       let comparison = Comparison.run(
-        workloads: workloads, strategies: strategies, profile: cycleProfile, seed: seed,
-        duration: switches.map { .switches($0) }, control: longRun.control { "run" })
+        workloads: workloads, strategies: strategies, profile: cycleProfile, seed: runOptions.seed,
+        duration: runOptions.switches.map { .switches($0) }, control: longRun.control { "run" })
       longRun.finish()
       let problems = comparison.problems
       let notes = comparison.expectedViolations.map { "note: " + $0 }
@@ -108,11 +103,10 @@ extension IOPB {
 
     /// What the options choose, once the counts and the `--set` lines are known to be well formed.
     private func choices() throws(ValidationError) -> Choices {
-      if let switches { try RunLength.check(switches, "--switches", maximum: RunLength.switches) }
       if let maxEvents { try RunLength.check(maxEvents, "--max-events", maximum: RunLength.events) }
       try RunLength.check(timeout: timeout)
-      try pricing.check()
-      return (try pricing.format(), try workloads.resolved(), try strategies.resolved())
+      try runOptions.check()
+      return (try format.resolved(), try workloads.resolved(), try strategies.resolved())
     }
   }
 }

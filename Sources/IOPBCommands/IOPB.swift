@@ -11,8 +11,8 @@ public struct IOPB: AsyncParsableCommand {
     abstract: "Model, verify and measure x86 I/O permission bitmap switch designs.",
     version: "0.1.0",
     subcommands: [
-      Run.self, Check.self, Oracle.self, Strategies.self, Compare.self, Replay.self, Bench.self, Calibrate.self,
-      Metal.self,
+      Run.self, Check.self, Oracle.self, Strategies.self, Compare.self, Replay.self, Sweep.self, Report.self,
+      Bench.self, Calibrate.self, Metal.self,
     ])
 
   public init() {}

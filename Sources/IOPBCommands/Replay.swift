@@ -49,7 +49,10 @@ extension IOPB {
     @Option(name: .customLong("strategy"), help: "A strategy (repeatable; default: all, see `iopb strategies`).")
     var strategies: [StrategyName] = []
 
-    @OptionGroup var pricing: PricingOptions
+    @OptionGroup var profileOptions: ProfileOptions
+
+    @Option(help: "Output format.")
+    var format = ReportFormatName(ReportFormat.table.rawValue)
 
     public init() {}
 
@@ -68,7 +71,7 @@ extension IOPB {
       let chosen: Choices
       do { chosen = try choices() } catch { return .usage(error.message) }
       let profile: CycleProfile
-      do { profile = try pricing.cycleProfile() } catch { return .usage(error.description) }
+      do { profile = try profileOptions.cycleProfile() } catch { return .usage(error.description) }
       var output: [String] = []
       var diagnostics: [String] = []
       var worst: Int32 = 0
@@ -152,9 +155,9 @@ extension IOPB {
       options.touchBytesPerMicrosecond = touchRate
       options.cpuCount = cpus
       options.maxEvents = maxEvents
-      try pricing.check()
+      try profileOptions.check()
       let chosen = try strategies.resolved()
-      return Choices(options: options, strategies: chosen.isEmpty ? StrategyCatalog.all : chosen, format: try pricing.format())
+      return Choices(options: options, strategies: chosen.isEmpty ? StrategyCatalog.all : chosen, format: try format.resolved())
     }
   }
 }

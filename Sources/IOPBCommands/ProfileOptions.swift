@@ -1,10 +1,9 @@
 import ArgumentParser
 import IOPBCost
-import IOPBReports
 
-/// The cycle profile and output format of a command that prints a comparison: `--profile`,
-/// `--set`, `--format`, as `iopb compare` takes them.
-struct PricingOptions: ParsableArguments {
+/// The cycle profile of a command that prices operations: `--profile` and `--set`, read the same
+/// way by `compare`, `replay`, `sweep` and `report`.
+struct ProfileOptions: ParsableArguments {
   /// A built-in profile name or a profile file; nil means the default profile.
   @Option(help: "A built-in profile (default, molnar-2004) or a profile file.")
   var profile: String?
@@ -13,15 +12,8 @@ struct PricingOptions: ParsableArguments {
   @Option(name: .customLong("set"), help: "Override one profile figure, e.g. --set ltr=20 (repeatable).")
   var settings: [String] = []
 
-  @Option(name: .customLong("format"), help: "Output format.")
-  var formatName = ReportFormatName(ReportFormat.table.rawValue)
-
-  /// The chosen format, once ``check()`` has accepted its name.
-  func format() throws(ValidationError) -> ReportFormat { try formatName.resolved() }
-
-  /// Rejects an unknown format and a malformed `--set`.
+  /// Rejects a malformed `--set` (the profile file itself is read only when the command runs).
   func check() throws(ValidationError) {
-    _ = try format()
     do { _ = try overridden(.default) } catch { throw ValidationError(error.description) }
   }
 
