@@ -10,7 +10,9 @@ extension IOPB {
     public static let configuration = CommandConfiguration(
       abstract: "Run scenarios on a real Linux kernel under QEMU and on the model, and compare.",
       discussion: """
-        Installs QEMU and Debian's kernel on first use (scripts/oracle-setup). Every step's result \
+        Installs QEMU and Debian's kernels on first use (scripts/oracle-setup); --kernel picks \
+        Debian 12's 6.1 (bookworm, the default) or Debian 13's 6.12 (trixie). Generated scenarios go \
+        to the guest --batch at a time, one boot each. Every step's result \
         (a call's errno, an access's allow/deny) must agree; disagreements print as \
         DISAGREE FILE:LINE: STEP: model X, kernel Y. Exit 0 when all agree, 1 otherwise, 64 for a \
         malformed scenario file or option, 69 when the guest cannot run or stops early (the steps \
