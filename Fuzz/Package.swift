@@ -9,7 +9,8 @@ import PackageDescription
 // corpus/NAME/, NAME being the folder's name without "Fuzz", lower-cased. `scripts/fuzz` builds
 // them with -sanitize=fuzzer,address and runs them.
 let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Sources")
-let names = ((try? FileManager.default.contentsOfDirectory(atPath: sources.path)) ?? []).filter { $0.hasPrefix("Fuzz") }.sorted()
+let names = ((try? FileManager.default.contentsOfDirectory(atPath: sources.path)) ?? [])
+  .filter { $0.hasPrefix("Fuzz") }.sorted()
 
 /// The `IOPB…` modules a target's sources import.
 func imports(of name: String) -> [String] {

@@ -9,9 +9,9 @@ import Subprocess
 
 /// A stock Linux kernel under QEMU, booted by `scripts/oracle-boot` on each program.
 ///
-/// The boot script takes the program file, `--release RELEASE` and `--kernel PATH`, prints the protocol lines on
-/// standard output, a summary and (on failure) the guest console on standard error, and exits
-/// 0 only when the agent printed `DONE` (`docs/oracle-protocol.md` §4). Both streams are read
+/// The boot script takes the program file, `--release RELEASE` and `--kernel PATH`, prints the
+/// protocol lines on standard output, a summary and (on failure) the guest console on standard
+/// error, and exits 0 only when the agent printed `DONE` (`docs/oracle-protocol.md` §4). Both streams are read
 /// at once, so neither pipe can fill and stall the script: standard output is kept whole,
 /// standard error only for its last ``errorTailLines`` lines.
 public struct QEMUGuest: OracleGuest {

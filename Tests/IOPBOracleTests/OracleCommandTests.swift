@@ -214,7 +214,7 @@ import Testing
     (["--random=-1"], "--random must not be negative"),
     (["--random", "1000000000"], "--random 1000000000 is more than 1000000 scenarios"),
     (["--random", "9223372036854775807"], "is more than 1000000 scenarios"),
-    (["--random", "1", "--batch", "0"], "--batch must be between 1 and 5000"),
+    (["--random", "1", "--batch", "0"], "--batch must be between 1 and 2000"),
     (["x.scn", "--kernel", "sid"], "--kernel"),
     (["x.scn", "--deviation", "nope"], "unknown deviation 'nope'"),
     (["x.scn", "--save", "out"], "--save writes the generated scenarios: give --random N too"),
