@@ -12,6 +12,8 @@ public struct OracleReport: Sendable, Hashable {
   /// The guest kernel's release, as the agent reported it.
   public var kernelRelease: String?
 
+  public init(scenarios: Int = 0) { self.scenarios = scenarios }
+
   public var agrees: Bool { disagreements.isEmpty && modelProblems.isEmpty }
 
   /// One line: scenarios, steps, disagreements.
@@ -20,5 +22,18 @@ public struct OracleReport: Sendable, Hashable {
       + (unreached == 0 ? "" : ", \(unreached) steps not reached")
       + (kernelRelease.map { " (kernel \($0))" } ?? "")
       + (skipped.isEmpty ? "" : ", \(skipped.count) cut short or skipped")
+  }
+}
+
+extension OracleReport {
+  /// Adds the verdict over more scenarios (another boot of the same run) to this one.
+  public mutating func add(_ other: OracleReport) {
+    scenarios += other.scenarios
+    steps += other.steps
+    unreached += other.unreached
+    disagreements += other.disagreements
+    skipped += other.skipped
+    modelProblems += other.modelProblems
+    kernelRelease = kernelRelease ?? other.kernelRelease
   }
 }

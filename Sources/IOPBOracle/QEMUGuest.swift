@@ -9,22 +9,25 @@ import Subprocess
 
 /// A stock Linux kernel under QEMU, booted by `scripts/oracle-boot` on each program.
 ///
-/// The boot script takes the program file and `--kernel PATH`, prints the protocol lines on
-/// standard output, a summary and (on failure) the guest console on standard error, and exits
-/// 0 only when the agent printed `DONE` (`docs/oracle-protocol.md` §4). Both streams are read
+/// The boot script takes the program file, `--release RELEASE` and `--kernel PATH`, prints the
+/// protocol lines on standard output, a summary and (on failure) the guest console on standard
+/// error, and exits 0 only when the agent printed `DONE` (`docs/oracle-protocol.md` §4). Both streams are read
 /// at once, so neither pipe can fill and stall the script: standard output is kept whole,
 /// standard error only for its last ``errorTailLines`` lines.
 public struct QEMUGuest: OracleGuest {
   /// The boot script; it installs QEMU and the kernel on first use (`scripts/oracle-setup`).
   public var bootScript: String
-  /// A kernel image to boot instead of the cached Debian one.
+  /// The Debian kernel to boot (the boot script's default, bookworm's, when nil).
+  public var release: OracleKernel?
+  /// A kernel image to boot instead of a cached Debian one.
   public var kernel: String?
 
   /// Lines of the boot script's standard error quoted when the guest fails.
   public static let errorTailLines = 40
 
-  public init(bootScript: String, kernel: String? = nil) {
+  public init(bootScript: String, release: OracleKernel? = nil, kernel: String? = nil) {
     self.bootScript = bootScript
+    self.release = release
     self.kernel = kernel
   }
 
@@ -51,7 +54,8 @@ public struct QEMUGuest: OracleGuest {
         message: "cannot write the guest program: \(FileWriteError(path: file.path, operation: .write, underlying: error))")
     }
 
-    let arguments = [file.path] + (kernel.map { ["--kernel", $0] } ?? [])
+    let arguments =
+      [file.path] + (release.map { ["--release", $0.rawValue] } ?? []) + (kernel.map { ["--kernel", $0] } ?? [])
     let output: [UInt8]
     let errorTail: OutputTail
     let status: TerminationStatus

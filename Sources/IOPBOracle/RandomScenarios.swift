@@ -54,15 +54,24 @@ public struct RandomScenarios {
 
   private var random: SimulationRandom
   private let seed: UInt64
+  /// The index of the next scenario.
+  public private(set) var index = 0
 
   public init(seed: UInt64) {
     self.seed = seed
     random = SimulationRandom(seed: seed)
   }
 
+  /// The next scenario text, named `random-SEED-INDEX`: drawing them one at a time (or a batch
+  /// at a time) gives the same scenarios as drawing them all at once.
+  public mutating func next() -> (name: String, text: String) {
+    defer { index += 1 }
+    return ("random-\(seed)-\(index)", text())
+  }
+
   /// The next `count` scenario texts, named `random-SEED-INDEX`.
   public mutating func texts(count: Int) -> [(name: String, text: String)] {
-    (0..<count).map { index in ("random-\(seed)-\(index)", text()) }
+    (0..<count).map { _ in next() }
   }
 
   /// One scenario's text: 1 or 2 CPUs, 1 or 2 processes, then 10, 16, 22 or 28 thread steps.

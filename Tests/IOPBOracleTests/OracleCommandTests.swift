@@ -155,6 +155,39 @@ import Testing
         + "\(4 - stop.stopAfter) steps not reached (kernel scripted)"))
   }
 
+  /// Generated scenarios go to the guest a batch at a time, without changing the verdict: with
+  /// a kernel that answers `ok` to everything, batches of 2 print what one boot prints.
+  @Test func batchesGiveTheVerdictOfOneBoot() async throws {
+    let boots = Boots()
+    let guest = ScriptedGuest(answer: { _, _ in "ok" }, onRun: { boots.count() })
+    let file = scenarioPath("lifecycle.scn")
+    let whole = try await oracle([file, "--random", "5", "--seed", "3"], guest: guest)
+    #expect(boots.total == 1)
+    let batched = try await oracle([file, "--random", "5", "--seed", "3", "--batch", "2"], guest: guest)
+    #expect(boots.total == 4)
+    #expect(whole.exitCode == 1)
+    #expect(!lines(whole.output, starting: "DISAGREE").isEmpty)
+    #expect(batched.output == whole.output)
+    #expect(batched.exitCode == whole.exitCode)
+  }
+
+  /// A guest that fails ends the run after its boot is compared, saying how many were not run.
+  @Test func aFailedBootEndsTheRun() async throws {
+    let boots = Boots()
+    let guest = ScriptedGuest(answer: { _, _ in "ok" }, stopAfter: 0, onRun: { boots.count() })
+    let result = try await oracle(["--random", "5", "--seed", "3", "--batch", "2"], guest: guest)
+    #expect(boots.total == 1)
+    #expect(result.exitCode == 69)
+    #expect(result.diagnostics.hasSuffix("error: the guest stopped in boot 1 of 3: 3 generated scenarios not run"))
+  }
+
+  /// `--kernel` takes a Debian release or its kernel series.
+  @Test(arguments: [("bookworm", OracleKernel.bookworm), ("6.1", .bookworm), ("trixie", .trixie), ("6.12", .trixie)])
+  func kernelNames(_ name: String, _ kernel: OracleKernel) {
+    #expect(OracleKernel(name: name) == kernel)
+    #expect((try? IOPB.Oracle.parse(["x.scn", "--kernel", name])) != nil)
+  }
+
   /// `--save` into a folder that cannot be created, or onto a name a folder already has.
   @Test(arguments: ["under a regular file", "onto a folder"])
   func saveFailureExitsSeventyThreeNamingPathAndReason(_ situation: String) async throws {
@@ -179,6 +212,10 @@ import Testing
   @Test(arguments: [
     ([String](), "give scenario files or --random N"),
     (["--random=-1"], "--random must not be negative"),
+    (["--random", "1000000000"], "--random 1000000000 is more than 1000000 scenarios"),
+    (["--random", "9223372036854775807"], "is more than 1000000 scenarios"),
+    (["--random", "1", "--batch", "0"], "--batch must be between 1 and 2000"),
+    (["x.scn", "--kernel", "sid"], "--kernel"),
     (["x.scn", "--deviation", "nope"], "unknown deviation 'nope'"),
     (["x.scn", "--save", "out"], "--save writes the generated scenarios: give --random N too"),
   ])

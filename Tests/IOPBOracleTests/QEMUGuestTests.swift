@@ -39,6 +39,23 @@ struct QEMUGuestTests {
     #expect(transcript.results == [0: [1: "ok", 2: "ok"]])
   }
 
+  /// A Debian kernel goes to the script as `--release NAME`, an image after it as `--kernel PATH`.
+  @Test(arguments: [
+    (OracleKernel?.some(.trixie), String?.none, "--release trixie"),
+    (.bookworm, "/boot/x", "--release bookworm --kernel /boot/x"),
+    (nil, "/boot/x", "--kernel /boot/x"),
+  ])
+  func releaseAndImageArePassed(_ release: OracleKernel?, _ image: String?, _ arguments: String) async throws {
+    let script = try bootScript(
+      """
+      shift
+      echo "I kernel $*"
+      echo DONE
+      """)
+    let transcript = try await QEMUGuest(bootScript: script, release: release, kernel: image).run(program)
+    #expect(transcript.information["kernel"] == arguments)
+  }
+
   /// How a script ends without `DONE`, and how the error must say so.
   struct Ending: Sendable, CustomTestStringConvertible {
     var command: String

@@ -26,6 +26,10 @@ struct QEMUOracleTests {
     let program = GuestProgram.compile(scenarios)
     let guest = QEMUGuest(bootScript: root.appendingPathComponent("scripts/oracle-boot").path)
     let transcript = try await guest.run(program)
+    // The kernel that ran is the one asked for (scripts/test runs this suite on each).
+    let release = OracleKernel(name: ProcessInfo.processInfo.environment["IOPB_ORACLE_RELEASE"] ?? "bookworm")
+    #expect(release != nil)
+    #expect(transcript.information["kernel"]?.hasPrefix((release?.series ?? "?") + ".") == true)
     let faithful = OracleComparison.compare(scenarios, program: program, transcript: transcript)
     #expect(faithful.agrees, "\(faithful.disagreements.map(\.description).joined(separator: "\n"))")
     #expect(faithful.steps > 50)

@@ -13,6 +13,19 @@ import Testing
     #expect(a != other.texts(count: 20).map(\.text))
   }
 
+  /// Drawn in batches of 3 (as the oracle's boots draw them), the scenarios and their names are
+  /// those drawn all at once.
+  @Test func batchesDrawTheSameScenarios() {
+    var whole = RandomScenarios(seed: 5)
+    var batched = RandomScenarios(seed: 5)
+    let all = whole.texts(count: 10)
+    let parts = (0..<4).flatMap { _ in batched.texts(count: min(3, 10 - batched.index)) }
+    #expect(parts.map(\.name) == all.map(\.name))
+    #expect(parts.map(\.text) == all.map(\.text))
+    #expect(batched.index == 10)
+    #expect(all.last?.name == "random-5-9")
+  }
+
   /// Every generated scenario parses, fits the guest, and runs on the model without a step it
   /// cannot take or a violation: what the oracle compares is always meaningful.
   @Test(arguments: [UInt64(1), 7, 2019])

@@ -1,6 +1,7 @@
 import IOPBKernel
 import IOPBOracle
 import IOPBScenario
+import Synchronization
 import Testing
 
 /// A fake kernel: it reads the program as the agent would and answers each `step` line from a
@@ -10,8 +11,11 @@ struct ScriptedGuest: OracleGuest {
   var answer: @Sendable (_ scenario: Int, _ step: Int) -> String?
   /// Stops, as a crashed or timed-out guest does, once this many steps were answered.
   var stopAfter: Int?
+  /// Called at the start of every run (every boot).
+  var onRun: @Sendable () -> Void = {}
 
   func run(_ program: GuestProgram) async throws(GuestRunError) -> GuestTranscript {
+    onRun()
     var lines = ["I kernel scripted"]
     var scenario = -1
     var answered = 0
@@ -54,6 +58,13 @@ struct ScriptedGuest: OracleGuest {
       },
       stopAfter: stopAfter)
   }
+}
+
+/// Counts a guest's boots.
+final class Boots: Sendable {
+  private let boots = Mutex(0)
+  func count() { boots.withLock { $0 += 1 } }
+  var total: Int { boots.withLock { $0 } }
 }
 
 /// A guest the command must not reach: running it records a test failure.

@@ -1,0 +1,5 @@
+copy.residency = cold
+ltr = 20
+invlpg = 1e3
+
+# windows line ends
