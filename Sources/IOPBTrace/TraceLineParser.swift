@@ -147,7 +147,7 @@ public enum TraceLineParser {
       guard let prevPID = fields.range(of: " prev_pid="),
         let stateField = fields.range(of: " prev_state=", from: prevPID.upperBound),
         let arrow = fields.range(of: " ==> next_comm=", from: stateField.upperBound),
-        let nextPID = fields.lastRange(of: " next_pid="),
+        let nextPID = fields.lastRange(of: " next_pid="), nextPID.lowerBound >= arrow.upperBound,
         let previous = fields.integer(at: prevPID.upperBound), let next = fields.integer(at: nextPID.upperBound)
       else { return .failure(failure) }
       let state = fields.word(at: stateField.upperBound)

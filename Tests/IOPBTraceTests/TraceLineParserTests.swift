@@ -128,6 +128,12 @@ struct TraceLineParserTests {
         .badFields(event: "sched_switch", expected: "prev_comm=… prev_pid=… prev_state=… ==> next_comm=… next_pid=…"))
     ),
     (
+      // Found by the trace fuzz target: the last " next_pid=" before the arrow once crashed.
+      "bash-12 [001] 1.000000: sched_switch: prev_comm=a next_pid=0 prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b",
+      .malformed(
+        .badFields(event: "sched_switch", expected: "prev_comm=… prev_pid=… prev_state=… ==> next_comm=… next_pid=…"))
+    ),
+    (
       "bash-12 [001] 1.000000: sched_process_fork: comm=bash pid=12",
       .malformed(.badFields(event: "sched_process_fork", expected: "comm=… pid=… child_comm=… child_pid=…"))
     ),
