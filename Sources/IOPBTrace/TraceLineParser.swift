@@ -214,7 +214,7 @@ public enum TraceLineParser {
   /// `comm=%s pid=%d child_comm=%s child_pid=%d`.
   private static func fork(_ fields: Cursor) -> Result<TraceEvent.Kind, MalformedLine.Reason> {
     guard let childName = fields.range(of: " child_comm="), let childPID = fields.lastRange(of: " child_pid="),
-      let parentField = fields.sub(0..<childName.lowerBound).lastRange(of: " pid="),
+      childPID.lowerBound >= childName.upperBound, let parentField = fields.sub(0..<childName.lowerBound).lastRange(of: " pid="),
       let parent = fields.integer(at: parentField.upperBound), let child = fields.integer(at: childPID.upperBound)
     else { return .failure(.badFields(event: "sched_process_fork", expected: "comm=… pid=… child_comm=… child_pid=…")) }
     return .success(

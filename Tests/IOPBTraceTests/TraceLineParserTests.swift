@@ -134,6 +134,11 @@ struct TraceLineParserTests {
         .badFields(event: "sched_switch", expected: "prev_comm=… prev_pid=… prev_state=… ==> next_comm=… next_pid=…"))
     ),
     (
+      // Found by the trace fuzz target: a ' child_pid=' before ' child_comm=' once crashed.
+      "bash-12 [001] 1.000000: sched_process_fork: comm=bash pid=12 child_pid=13 child_comm=x",
+      .malformed(.badFields(event: "sched_process_fork", expected: "comm=… pid=… child_comm=… child_pid=…"))
+    ),
+    (
       "bash-12 [001] 1.000000: sched_process_fork: comm=bash pid=12",
       .malformed(.badFields(event: "sched_process_fork", expected: "comm=… pid=… child_comm=… child_pid=…"))
     ),
