@@ -125,14 +125,26 @@ public struct PortExtents: Sendable, Hashable {
     var start: Int?
     for (index, word) in words.enumerated() {
       let base = index * 64
-      if word == 0, start == nil { continue }
-      if word == ~0, start != nil { continue }
-      for bit in 0..<64 where base + bit < portCount {
-        let set = word & (1 << UInt64(bit)) != 0
-        if set, start == nil { start = base + bit }
-        if !set, let first = start {
+      let valid = portCount - base
+      guard valid > 0 else { break }
+      // Bits at or past portCount read as clear: a run still open ends at portCount.
+      let bits = valid >= 64 ? word : word & ((1 << UInt64(valid)) - 1)
+      if bits == 0, start == nil { continue }
+      if bits == ~0, start != nil { continue }
+      // Jump from one transition to the next with trailing-zero counts.
+      var bit = 0
+      while bit < 64 {
+        if let first = start {
+          let clear = ~bits >> UInt64(bit)
+          guard clear != 0 else { break }
+          bit += clear.trailingZeroBitCount
           runs.append(first..<(base + bit))
           start = nil
+        } else {
+          let set = bits >> UInt64(bit)
+          guard set != 0 else { break }
+          bit += set.trailingZeroBitCount
+          start = base + bit
         }
       }
     }
