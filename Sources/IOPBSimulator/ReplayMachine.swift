@@ -32,8 +32,14 @@ protocol ReplayMachine: AnyObject {
 final class MachineBox<Strategy: SwitchStrategy>: ReplayMachine {
   private var machine: Machine<Strategy>
 
+  /// ``applyOpened(_:then:)`` as a closure made in ``init``: the boxing (``StrategyOpener``)
+  /// specialises the initialiser per design, and with it this closure, where a call through the
+  /// protocol's witness would run the generic method.
+  private var applying: ((MachineStep, MachineStep?) throws(MachineError) -> (StepResult, OperationCounts))?
+
   init(strategy: Strategy, cpuCount: Int) {
     machine = Machine(strategy: strategy, cpuCount: cpuCount)
+    applying = { [unowned self] (step, next) throws(MachineError) in try self.applyOpened(step, then: next) }
   }
 
   var strategyName: String { machine.strategy.name }
@@ -42,6 +48,11 @@ final class MachineBox<Strategy: SwitchStrategy>: ReplayMachine {
   var threadCount: Int { machine.kernel.threads.count }
 
   func apply(_ step: MachineStep, then next: MachineStep?) throws(MachineError) -> (StepResult, OperationCounts) {
+    guard let applying else { return try applyOpened(step, then: next) }
+    return try applying(step, next)
+  }
+
+  private func applyOpened(_ step: MachineStep, then next: MachineStep?) throws(MachineError) -> (StepResult, OperationCounts) {
     var result = try machine.apply(step)
     if let next, result.violations.isEmpty { result = try machine.apply(next) }
     return (result, machine.counts)

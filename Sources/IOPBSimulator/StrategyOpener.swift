@@ -32,6 +32,9 @@ extension StrategyOpener {
     case let design as WindowsNTStrategy: self(design)
     case let design as XenPVStrategy: self(design)
     case let design as V2SpeedupScheduleOutStrategy: self(design)
+    case let design as ZirconStrategy: self(design)
+    case let design as SeL4Strategy: self(design)
+    case let design as RedoxStrategy: self(design)
     default: opened(strategy)
     }
   }

@@ -105,11 +105,16 @@ public enum TraceReplay {
     return (min(max(1, Int(statistics.highestCPU) + 1), maximumCPUs), "the highest CPU among the first events")
   }
 
+  /// The machine for `strategy`, opened through ``StrategyOpener`` so that a catalogue design's
+  /// machine runs specialised (unspecialised, every step looks up the design's witnesses).
   private static func machine(for strategy: any SwitchStrategy, cpuCount: Int) -> any ReplayMachine {
-    boxed(strategy, cpuCount: cpuCount)
+    Boxing(cpuCount: cpuCount).open(strategy)
   }
 
-  private static func boxed<Strategy: SwitchStrategy>(_ strategy: Strategy, cpuCount: Int) -> any ReplayMachine {
-    MachineBox(strategy: strategy, cpuCount: cpuCount)
+  private struct Boxing: StrategyOpener {
+    var cpuCount: Int
+    func callAsFunction<Strategy: SwitchStrategy>(_ strategy: Strategy) -> any ReplayMachine {
+      MachineBox(strategy: strategy, cpuCount: cpuCount)
+    }
   }
 }

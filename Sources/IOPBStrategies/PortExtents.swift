@@ -23,7 +23,7 @@ public struct PortExtents: Sendable, Hashable {
         for index in allowed.indices { allowed[index] = ~0 }
       case .map(let id, _):
         guard let bitmap = kernel.bitmaps[id] else { continue }
-        for index in allowed.indices where index < bitmap.words.count { allowed[index] |= ~bitmap.words[index] }
+        for index in 0..<min(allowed.count, bitmap.words.count) { allowed[index] |= ~bitmap.words[index] }
       }
     }
     runs = Self.runs(of: allowed, portCount: kernel.portCount)
@@ -123,16 +123,32 @@ public struct PortExtents: Sendable, Hashable {
   static func runs(of words: [UInt64], portCount: Int) -> [Range<Int>] {
     var runs: [Range<Int>] = []
     var start: Int?
-    for (index, word) in words.enumerated() {
+    // The words holding ports below portCount.
+    let count = min(words.count, (portCount + 63) / 64)
+    var index = -1
+    while index + 1 < count {
+      index += 1
+      let word = words[index]
+      // A word that continues the current state (none open, or one open) changes nothing.
+      if start == nil ? word == 0 : word == ~0 { continue }
       let base = index * 64
-      if word == 0, start == nil { continue }
-      if word == ~0, start != nil { continue }
-      for bit in 0..<64 where base + bit < portCount {
-        let set = word & (1 << UInt64(bit)) != 0
-        if set, start == nil { start = base + bit }
-        if !set, let first = start {
+      let valid = portCount - base
+      // Bits at or past portCount read as clear: a run still open ends at portCount.
+      let bits = valid >= 64 ? word : word & ((1 << UInt64(valid)) - 1)
+      // Jump from one transition to the next with trailing-zero counts.
+      var bit = 0
+      while bit < 64 {
+        if let first = start {
+          let clear = ~bits >> UInt64(bit)
+          guard clear != 0 else { break }
+          bit += clear.trailingZeroBitCount
           runs.append(first..<(base + bit))
           start = nil
+        } else {
+          let set = bits >> UInt64(bit)
+          guard set != 0 else { break }
+          bit += set.trailingZeroBitCount
+          start = base + bit
         }
       }
     }
