@@ -83,20 +83,6 @@ extension HelenOSStrategy.CPUState {
   }
 }
 
-extension WindowsNTStrategy.CPUState {
-  public func renumbered(by renumbering: Renumbering) -> Self {
-    var record = self
-    record.tss = tss.renumbered(by: renumbering)
-    record.process = process.map(renumbering.process)
-    return record
-  }
-
-  public func encode(into encoder: inout StateEncoder) {
-    tss.encode(into: &encoder)
-    encoder.encode(process) { $0.encode($1.rawValue) }
-  }
-}
-
 extension WindowsNTStrategy.State: CanonicalState {
   /// Processes that no longer exist leave the enabled set: nothing can run in them.
   public func renumbered(by renumbering: Renumbering) -> Self {
@@ -235,20 +221,6 @@ extension PortExtents {
       encoder.encode(run.lowerBound)
       encoder.encode(run.upperBound)
     }
-  }
-}
-
-extension ZirconStrategy.CPUState {
-  public func renumbered(by renumbering: Renumbering) -> Self {
-    var record = self
-    record.tss = tss.renumbered(by: renumbering)
-    record.process = process.map(renumbering.process)
-    return record
-  }
-
-  public func encode(into encoder: inout StateEncoder) {
-    tss.encode(into: &encoder)
-    encoder.encode(process) { $0.encode($1.rawValue) }
   }
 }
 

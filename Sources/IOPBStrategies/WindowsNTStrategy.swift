@@ -18,10 +18,7 @@ import IOPBKernel
 /// fork is enabled when it first runs; `iopl(3)` is real IOPL.
 public struct WindowsNTStrategy: SwitchStrategy {
   /// One CPU: its KTSS and the process it runs (nil: the idle process).
-  public struct CPUState: CPURecord {
-    public var tss: BitmapTSS
-    public var process: ProcessID?
-  }
+  public typealias CPUState = ProcessCPU
 
   public struct State: PerCPUTSSState {
     public var cpus: PerCPU<CPUState>

@@ -31,10 +31,7 @@ import IOPBKernel
 public struct ZirconStrategy: SwitchStrategy {
   /// One CPU: its TSS (`percpu.default_tss`, base always at the map) and the address space
   /// (process) it runs; nil for a kernel thread or idle.
-  public struct CPUState: CPURecord {
-    public var tss: BitmapTSS
-    public var process: ProcessID?
-  }
+  public typealias CPUState = ProcessCPU
 
   public struct State: PerCPUTSSState {
     public var cpus: PerCPU<CPUState>
