@@ -5,6 +5,7 @@ import IOPBOracle
 import IOPBReports
 import IOPBSimulator
 import IOPBStrategies
+import IOPBText
 
 extension IOPB {
   /// `iopb report`: one self-contained HTML page (inline SVG, no script, nothing fetched) with
@@ -135,9 +136,10 @@ extension IOPB {
       let chosenProfile = try options.cycleProfile()
       var checker: CheckerSummary?
       if let mutants {
-        guard let contents = FileManager.default.contents(atPath: mutants) else {
-          throw CommandLineProblem("\(mutants): cannot read the file")
-        }
+        let contents: Data
+        do throws(InputError) {
+          contents = Data(try LineReader(path: mutants, byteLimit: IOPB.Check.Merge.fileByteLimit).remainingBytes())
+        } catch { throw CommandLineProblem(error.description) }
         do { checker = try CheckerSummary.parse(contents, file: mutants) } catch {
           throw CommandLineProblem(error.description)
         }

@@ -103,7 +103,8 @@ func iopbSweep(_ arguments: [String]) throws -> CommandOutput {
   }
 
   @Test(arguments: [
-    (["--mutants", "/nonexistent/m.json"], "/nonexistent/m.json: cannot read the file"),
+    (["--mutants", "/nonexistent/m.json"], "/nonexistent/m.json:0:0: error: no such file"),
+    (["--mutants", "/tmp"], "/tmp:0:0: error: is a folder, not a file"),
     (["--chart-strategy", "nope"], "unknown strategy 'nope'"),
     (["--switches", "0"], "--switches must be positive"),
   ])
