@@ -32,13 +32,13 @@ import Testing
     #expect(try names(folder) == ["p.profile"])
   }
 
+  /// A name without a folder lands in the current folder; the test leaves the process's current
+  /// folder alone, since the other suites run beside it.
   @Test func aBareNameIsWrittenInTheCurrentFolder() throws {
-    let folder = try folder()
-    let previous = FileManager.default.currentDirectoryPath
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-    FileManager.default.changeCurrentDirectoryPath(folder)
-    try OutputFile(path: "bare.txt").write("x")
-    #expect(contents(folder + "/bare.txt") == "x")
+    let name = "iopb-bare-\(UUID().uuidString).txt"
+    defer { try? FileManager.default.removeItem(atPath: name) }
+    try OutputFile(path: name).write("x")
+    #expect(contents(FileManager.default.currentDirectoryPath + "/" + name) == "x")
   }
 
   @Test func aSymbolicLinkIsRefusedAndItsTargetUntouched() throws {
