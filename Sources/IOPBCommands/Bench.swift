@@ -254,56 +254,11 @@ extension IOPB {
       return debug ? "debug (use -c release for representative numbers)" : "release"
     }
 
-    /// Seconds for `switches` alternations of two tasks with full-size bitmaps on one CPU (switch,
-    /// return to user, one port access), and what the strategy did; nil if a step is refused or
-    /// an access violates the double check (a design that cannot grant these ports).
+    /// Seconds for `switches` alternations of two tasks with full-size bitmaps on one CPU
+    /// (``SwitchAlternation``), and what the strategy did; nil if a step is refused or an access
+    /// violates the double check (a design that cannot grant these ports).
     static func alternation(_ strategy: any SwitchStrategy, switches: Int) -> (seconds: Double, counts: OperationCounts)? {
-      Alternation(switches: switches).open(strategy)
-    }
-
-    /// ``alternationOpened(_:switches:)`` for ``StrategyOpener/open(_:)``, which names the
-    /// catalogue's types so that the machine runs specialised, as in a simulation.
-    struct Alternation: StrategyOpener {
-      var switches: Int
-      func callAsFunction<Strategy: SwitchStrategy>(_ strategy: Strategy) -> (seconds: Double, counts: OperationCounts)? {
-        alternationOpened(strategy, switches: switches)
-      }
-    }
-
-    static func alternationOpened<Strategy: SwitchStrategy>(
-      _ strategy: Strategy, switches: Int
-    ) -> (seconds: Double, counts: OperationCounts)? {
-      var machine = Machine(strategy: strategy, cpuCount: 1)
-      let ports: [UInt16] = [0xfff8, 0xffe0]
-      var threads: [ThreadID] = []
-      do {
-        for port in ports {
-          let thread = try machine.spawn(credentials: .root, on: 0)
-          for step in machine.preparation(for: thread) { _ = try machine.apply(step) }
-          _ = try machine.apply(.syscall(thread, .ioperm(from: UInt64(port), count: 1, turnOn: true)))
-          threads.append(thread)
-        }
-      } catch {
-        return nil
-      }
-      let before = machine.counts
-      var refused = false
-      let seconds = HostTiming.seconds {
-        for index in 0..<switches {
-          let thread = threads[index % 2]
-          do {
-            for step in machine.preparation(for: thread) { _ = try machine.apply(step) }
-            if try machine.apply(.access(cpu: 0, IOAccess(.in, port: ports[index % 2]))).violation != nil {
-              refused = true
-              return
-            }
-          } catch {
-            refused = true
-            return
-          }
-        }
-      }
-      return refused ? nil : (seconds, machine.counts.since(before))
+      SwitchAlternation.run(strategy, switches: switches, timing: HostTiming.seconds).map { ($0.seconds, $0.counts) }
     }
 
     /// Nanoseconds per hardware check over a TSS holding a Linux bitmap with a few ports open.

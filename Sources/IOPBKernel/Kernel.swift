@@ -15,7 +15,7 @@ public struct Kernel: Sendable, Hashable {
   /// Every thread ever created, indexed by ``ThreadID/rawValue``.
   public internal(set) var threads: [KernelThread] = []
   /// Live bitmaps by allocation.
-  public internal(set) var bitmaps: [BitmapID: IOBitmap] = [:]
+  public internal(set) var bitmaps = BitmapTable()
   /// What changed since ``takeChanges()``; not state.
   public private(set) var changes = KernelChanges()
   /// Bitmaps freed since ``takeFreedBitmaps()``, in order; not state.

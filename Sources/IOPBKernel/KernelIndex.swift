@@ -10,7 +10,7 @@ struct KernelIndex: Sendable {
   private(set) var bySequence: [UInt64: [BitmapID]] = [:]
 
   /// The index of `threads` and `bitmaps`, built by scanning both.
-  init(threads: [KernelThread] = [], bitmaps: [BitmapID: IOBitmap] = [:]) {
+  init(threads: [KernelThread] = [], bitmaps: BitmapTable = BitmapTable()) {
     for thread in threads where thread.isAlive {
       if let bitmap = thread.ioBitmap { holders[bitmap, default: []].insert(thread.id) }
     }

@@ -23,13 +23,35 @@ public struct CacheModel: Sendable, Hashable {
   public let l2Bytes: Int
   /// Bytes each CPU has touched since boot.
   public private(set) var touched: PerCPU<Int>
-  private var lastTouch: PerCPU<[Place: Int]>
+  private var lastTouch: PerCPU<Touches>
+
+  /// When one CPU last touched each place, in its ``touched`` bytes: an array lookup per
+  /// bitmap, since a residency is asked at every switch.
+  private struct Touches: Sendable, Hashable {
+    var tssMap: Int?
+    var bitmaps = IDTable<BitmapID, Int>()
+
+    subscript(place: Place) -> Int? {
+      get {
+        switch place {
+        case .tssMap: tssMap
+        case .bitmap(let id): bitmaps[id]
+        }
+      }
+      set {
+        switch place {
+        case .tssMap: tssMap = newValue
+        case .bitmap(let id): bitmaps[id] = newValue
+        }
+      }
+    }
+  }
 
   public init(cpuCount: Int, l1Bytes: Int, l2Bytes: Int) {
     self.l1Bytes = l1Bytes
     self.l2Bytes = l2Bytes
     touched = PerCPU(repeating: 0, count: cpuCount)
-    lastTouch = PerCPU(repeating: [:], count: cpuCount)
+    lastTouch = PerCPU(repeating: Touches(), count: cpuCount)
   }
 
   /// The sizes `profile` gives (`cache.l1_bytes`, `cache.l2_bytes`).
@@ -53,14 +75,10 @@ public struct CacheModel: Sendable, Hashable {
   public mutating func renameBitmaps(by renumbering: Renumbering) {
     lastTouch = PerCPU(
       lastTouch.map { touches in
-        var renamed: [Place: Int] = [:]
-        for (place, time) in touches {
-          switch place {
-          case .tssMap: renamed[place] = time
-          case .bitmap(let id):
-            let new = renumbering.bitmap(id)
-            if new.rawValue != Renumbering.goneID { renamed[.bitmap(new)] = time }
-          }
+        var renamed = Touches(tssMap: touches.tssMap)
+        for (id, time) in touches.bitmaps {
+          let new = renumbering.bitmap(id)
+          if new.rawValue != Renumbering.goneID { renamed.bitmaps[new] = time }
         }
         return renamed
       })

@@ -23,7 +23,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   /// One simulated thread and where its program is.
   private struct ThreadRecord {
-    var program: Program
+    /// The index of its program in ``programs``.
+    var program: Int
     var thread: ThreadID
     var cpu: CPUID
     var status: Status = .runnable
@@ -40,8 +41,10 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     var queue: Deque<Int> = []
     var burstEnd = Int.max
     var sliceEnd = Int.max
-    /// Operations of the open switch sample, nil before the first switch.
-    var sample: OperationCounts?
+    /// Operations of the open switch sample (``sampleOpen``: there is one, from the first
+    /// switch on).
+    var sample = OperationCounts()
+    var sampleOpen = false
     /// When the sample opened, and the bytes per microsecond its thread touches (0 for idle).
     var sampleStart = 0
     var sampleTouchRate = 0
@@ -58,6 +61,13 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   }
 
   private let workload: Workload
+  /// The workload's programs, then what each one's threads run (``Program/threadProgram``):
+  /// threads name theirs by index, so that a step reads a field, not a copy of the program.
+  private let programs: [Program]
+  /// Where each program's threads' program is in ``programs``, and its fork child's (nil for
+  /// an unknown name, which fails the run at the fork).
+  private let threadPrograms: [Int]
+  private let childPrograms: [Int?]
   private let profile: CycleProfile
   /// Check the strategy's and the kernel's invariants after every
   /// ``invariantCheckInterval``-th switch where the steps since the last check touched them
@@ -75,6 +85,11 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var nextPlacement: CPUID = 0
   private var result: SimulationResult
   private let control: RunControl
+  /// The machine's counts when they were last attributed (``flushCounts()``), and the CPU
+  /// whose steps made every operation since: the counts are compared and attributed once per
+  /// run of steps on one CPU (a switch and its accesses), not after every step.
+  private var attributedCounts = OperationCounts()
+  private var pendingCPU: CPUID?
   /// The last few distinct samples priced, and their cycles: a run repeats a handful of
   /// samples, and the profile's lookups would otherwise hash every key at every switch.
   private var priced: [(counts: OperationCounts, residency: CopyResidency, cycles: Double)] = []
@@ -84,6 +99,11 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     control: RunControl = .unbounded
   ) {
     self.workload = workload
+    let count = workload.programs.count
+    programs = workload.programs + workload.programs.map(\.threadProgram)
+    threadPrograms = (0..<count).map { $0 + count } + (count..<2 * count).map { $0 }
+    let byName = Dictionary(workload.programs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    childPrograms = programs.map { $0.forking.flatMap { byName[$0.child] } }
     self.profile = profile
     self.checksInvariants = checksInvariants
     self.control = control
@@ -134,22 +154,32 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     return result
   }
 
-  private var isRunning: Bool { result.violations.isEmpty && result.failure == nil }
+  // The helpers below that read `self` are `mutating`, as are the others: called from a
+  // mutating method, a non-mutating one takes a copy of the whole engine (the machine and its
+  // kernel, the workload, the profile), which profiling showed at every event.
+
+  private var isRunning: Bool {
+    mutating get { result.violations.isEmpty && result.failure == nil }
+  }
 
   private var isFinished: Bool {
-    switch workload.duration {
-    case .switches(let count): result.switchCycles.count + openSamples >= count
-    case .ticks(let ticks): now >= ticks * workload.tickMicroseconds
+    mutating get {
+      switch workload.duration {
+      case .switches(let count): result.switchCycles.count + openSamples >= count
+      case .ticks(let ticks): now >= ticks * workload.tickMicroseconds
+      }
     }
   }
 
-  private var openSamples: Int { cpus.count { $0.sample != nil } }
+  private var openSamples: Int {
+    mutating get { cpus.count { $0.sampleOpen } }
+  }
 
   // MARK: Events
 
   private enum Event { case cpu(CPUID), wake }
 
-  private func nextEvent() -> (Int, Event)? {
+  private mutating func nextEvent() -> (Int, Event)? {
     var best: (Int, Event)?
     for cpu in cpus.indices where cpus[cpu].current != nil {
       let time = cpus[cpu].queue.isEmpty ? cpus[cpu].burstEnd : min(cpus[cpu].burstEnd, cpus[cpu].sliceEnd)
@@ -160,7 +190,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   }
 
   private mutating func boot() {
-    for program in workload.programs {
+    for (index, program) in workload.programs.enumerated() {
       for _ in 0..<max(0, program.instances) {
         let cpu = program.cpu.map { CPUID(rawValue: min(max(0, $0.rawValue), cpus.count - 1)) } ?? takePlacement()
         let credentials: Credentials = program.privileged ? .root : .user
@@ -169,7 +199,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
           fail("cannot spawn \(program.name): \(error)")
           return
         }
-        records.append(ThreadRecord(program: program, thread: thread, cpu: cpu))
+        records.append(ThreadRecord(program: index, thread: thread, cpu: cpu))
         enqueue(records.count - 1)
         guard isRunning else { return }
       }
@@ -194,12 +224,12 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     }
     records[record].bursts += 1
     let program = records[record].program
-    if let limit = program.burstsBeforeExit, records[record].bursts >= limit {
+    if let limit = programs[program].burstsBeforeExit, records[record].bursts >= limit {
       exit(record, on: cpu)
       return
     }
-    if let every = program.regrantEvery, every > 0, records[record].bursts % every == 0,
-      let grant = program.grants.first
+    if let every = programs[program].regrantEvery, every > 0, records[record].bursts % every == 0,
+      let grant = programs[program].grants.first
     {
       let (drop, take): (Syscall, Syscall) =
         switch grant {
@@ -212,11 +242,11 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
         }
       guard syscall(drop, by: record, on: cpu) != nil, syscall(take, by: record, on: cpu) != nil else { return }
     }
-    if let forking = program.forking, forking.every > 0, records[record].bursts % forking.every == 0 {
-      fork(record, on: cpu, child: forking.child)
+    if let every = programs[program].forking?.every, every > 0, records[record].bursts % every == 0 {
+      fork(record, on: cpu)
       guard isRunning, cpus[cpu].current == record else { return }
     }
-    switch program.sleep {
+    switch programs[program].sleep {
     case .never:
       records[record].status = .runnable
       cpus[cpu].queue.append(record)
@@ -236,12 +266,12 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   }
 
   private mutating func wake(_ record: Int) {
-    if cpus.count > 1, random.chance(permille: records[record].program.migrationPermille) {
+    if cpus.count > 1, random.chance(permille: programs[records[record].program].migrationPermille) {
       var target = random.uniform(0...(cpus.count - 2))
       if target >= records[record].cpu.rawValue { target += 1 }
       let cpu = CPUID(rawValue: target)
       do { try machine.place(records[record].thread, on: cpu) } catch {
-        fail("cannot migrate \(records[record].program.name): \(error)")
+        fail("cannot migrate \(programs[records[record].program].name): \(error)")
         return
       }
       records[record].cpu = cpu
@@ -251,8 +281,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   }
 
   /// The position in `cpu`'s queue after its real-time threads.
-  private func afterRealtime(on cpu: CPUID) -> Int {
-    cpus[cpu].queue.firstIndex { !records[$0].program.realtime } ?? cpus[cpu].queue.count
+  private mutating func afterRealtime(on cpu: CPUID) -> Int {
+    cpus[cpu].queue.firstIndex { !programs[records[$0].program].realtime } ?? cpus[cpu].queue.count
   }
 
   /// Makes `record` runnable on its CPU, running it at once if the CPU is idle or runs a
@@ -260,7 +290,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private mutating func enqueue(_ record: Int) {
     records[record].status = .runnable
     let cpu = records[record].cpu
-    if records[record].program.realtime {
+    if programs[records[record].program].realtime {
       cpus[cpu].queue.insert(record, at: afterRealtime(on: cpu))
     } else {
       cpus[cpu].queue.append(record)
@@ -269,7 +299,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       scheduleNext(on: cpu)
       return
     }
-    if records[record].program.realtime, !records[current].program.realtime {
+    if programs[records[record].program].realtime, !programs[records[current].program].realtime {
       let burstEnd = cpus[cpu].burstEnd
       records[current].remaining = burstEnd == .max ? .max : max(0, burstEnd - now)
       records[current].status = .runnable
@@ -315,16 +345,16 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       cpus[cpu].burstEnd = remaining == .max ? .max : now + remaining
       records[record].remaining = nil
     } else {
-      cpus[cpu].burstEnd = program.sleep == .never ? .max : now + max(1, random.uniform(program.runMicroseconds))
+      cpus[cpu].burstEnd = programs[program].sleep == .never ? .max : now + max(1, random.uniform(programs[program].runMicroseconds))
     }
-    cpus[cpu].sliceEnd = program.realtime ? .max : now + workload.timeSliceMicroseconds
+    cpus[cpu].sliceEnd = programs[program].realtime ? .max : now + workload.timeSliceMicroseconds
   }
 
   // MARK: What threads do
 
   /// First run: the permission calls and the threads.
   private mutating func start(_ record: Int, on cpu: CPUID) {
-    for grant in records[record].program.grants {
+    for grant in programs[records[record].program].grants {
       let call: Syscall =
         switch grant {
         case .ioperm(let from, let count): .ioperm(from: UInt64(from), count: UInt64(count), turnOn: true)
@@ -332,19 +362,20 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
         }
       guard syscall(call, by: record, on: cpu) != nil else { return }
     }
-    for _ in 0..<records[record].program.threads {
+    for _ in 0..<programs[records[record].program].threads {
       let target = takePlacement()
       guard let thread = syscall(.thread(cpu: target), by: record, on: cpu) ?? nil else { return }
-      records.append(ThreadRecord(program: records[record].program.threadProgram, thread: thread, cpu: target))
+      records.append(ThreadRecord(program: threadPrograms[records[record].program], thread: thread, cpu: target))
       result.activity.threads += 1
       enqueue(records.count - 1)
       guard isRunning, cpus[cpu].current == record else { return }
     }
   }
 
-  private mutating func fork(_ record: Int, on cpu: CPUID, child: String) {
-    guard let program = workload.program(named: child) else {
-      fail("\(records[record].program.name) forks unknown program '\(child)'")
+  private mutating func fork(_ record: Int, on cpu: CPUID) {
+    guard let program = childPrograms[records[record].program] else {
+      let parent = programs[records[record].program]
+      fail("\(parent.name) forks unknown program '\(parent.forking?.child ?? "")'")
       return
     }
     let target = takePlacement()
@@ -355,12 +386,14 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   }
 
   private mutating func exit(_ record: Int, on cpu: CPUID) {
+    flushCounts()
     let before = machine.counts
     do { _ = try machine.apply(.syscall(records[record].thread, .exit)) } catch {
-      fail("\(records[record].program.name): exit: \(error)")
+      fail("\(programs[records[record].program].name): exit: \(error)")
       return
     }
     Self.accumulate(machine.counts, since: before, into: &result.syscallCounts)
+    attributedCounts = machine.counts
     records[record].status = .exited
     result.activity.exits += 1
     cpus[cpu].current = nil
@@ -370,24 +403,26 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   /// The thread's port accesses for this run.
   private mutating func access(_ record: Int, on cpu: CPUID) {
-    let ports = records[record].program.ports
+    let ports = programs[records[record].program].ports
     guard !ports.isEmpty else { return }
-    for index in 0..<records[record].program.accessesPerRun {
+    for index in 0..<programs[records[record].program].accessesPerRun {
       let port = ports[(records[record].nextPort + index) % ports.count]
       let instruction: IOInstruction = index % 2 == 0 ? .in : .out
       guard let outcome = step(.access(cpu: cpu, IOAccess(instruction, port: port)), on: cpu) else { return }
       result.accesses += 1
       if case .access(let access) = outcome, !access.allowed { result.deniedAccesses += 1 }
     }
-    records[record].nextPort = (records[record].nextPort + records[record].program.accessesPerRun) % ports.count
+    records[record].nextPort = (records[record].nextPort + programs[records[record].program].accessesPerRun) % ports.count
   }
 
   /// A system call by the running `record` and its return to user mode, counted apart from
   /// the switches. Returns the created thread (itself optional), or nil when the call failed.
   private mutating func syscall(_ call: Syscall, by record: Int, on cpu: CPUID) -> ThreadID?? {
+    flushCounts()
     let before = machine.counts
     defer {
       Self.accumulate(machine.counts, since: before, into: &result.syscallCounts)
+      attributedCounts = machine.counts
       // ioperm writes the bitmap and scans all of it; a copy into the TSS writes the map.
       let kernel = machine.kernel
       if case .ioperm = call, let id = kernel[records[record].thread].ioBitmap, let bitmap = kernel.bitmaps[id] {
@@ -402,12 +437,12 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       outcome = try machine.apply(.syscall(records[record].thread, call))
       _ = try machine.apply(.returnToUser(cpu: cpu))
     } catch {
-      fail("\(records[record].program.name): \(call): \(error)")
+      fail("\(programs[records[record].program].name): \(call): \(error)")
       return nil
     }
     guard case .syscall(let errno, let created) = outcome.outcome else { return .some(nil) }
     if let errno {
-      fail("\(records[record].program.name): \(call) failed with \(errno)")
+      fail("\(programs[records[record].program].name): \(call) failed with \(errno)")
       return nil
     }
     switch call {
@@ -420,15 +455,14 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   /// Takes `step` on `cpu`, adding its operations to the CPU's open switch sample.
   @discardableResult
   private mutating func step(_ step: MachineStep, on cpu: CPUID) -> StepOutcome? {
-    let before = machine.counts
+    if pendingCPU != cpu {
+      flushCounts()
+      pendingCPU = cpu
+    }
     let stepResult: StepResult
     do { stepResult = try machine.apply(step) } catch {
       fail("\(step): \(error)")
       return nil
-    }
-    if var sample = cpus[cpu].sample {
-      Self.accumulate(machine.counts, since: before, into: &sample)
-      cpus[cpu].sample = sample
     }
     for violation in stepResult.violations {
       result.violations.append(
@@ -447,6 +481,17 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     }
   }
 
+  /// Adds the operations since they were last attributed to the open sample of the CPU whose
+  /// steps made them.
+  private mutating func flushCounts() {
+    guard let cpu = pendingCPU else { return }
+    pendingCPU = nil
+    let now = machine.counts
+    guard now != attributedCounts else { return }
+    if cpus[cpu].sampleOpen { cpus[cpu].sample.accumulate(now, since: attributedCounts) }
+    attributedCounts = now
+  }
+
   /// Adds what happened between the snapshot `before` and `now` to `total`; most steps change
   /// nothing, and those skip the field-by-field work.
   private static func accumulate(
@@ -459,10 +504,12 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   /// Closes `cpu`'s open sample and opens one for a switch to `record` (nil: idle): the copies
   /// it will make read the incoming thread's bitmap where the cache model says it sits.
   private mutating func openSample(on cpu: CPUID, running record: Int?) {
+    flushCounts()
     closeSample(on: cpu)
     cpus[cpu].sample = OperationCounts()
+    cpus[cpu].sampleOpen = true
     cpus[cpu].sampleStart = now
-    cpus[cpu].sampleTouchRate = record.map { records[$0].program.touchBytesPerMicrosecond } ?? 0
+    cpus[cpu].sampleTouchRate = record.map { programs[records[$0].program].touchBytesPerMicrosecond } ?? 0
     let bitmap = record.flatMap { machine.kernel[records[$0].thread].ioBitmap }
     cpus[cpu].sampleBitmap = bitmap
     // A thread without a bitmap yet gets one from its own ioperm in this sample: L1.
@@ -471,14 +518,18 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   /// The copies of `cpu`'s open sample touched its bitmap and TSS map.
   private mutating func touchCopies(on cpu: CPUID) {
-    guard let sample = cpus[cpu].sample, sample.bytesCopied > 0 else { return }
+    flushCounts()
+    guard cpus[cpu].sampleOpen, cpus[cpu].sample.bytesCopied > 0 else { return }
+    let sample = cpus[cpu].sample
     if let bitmap = cpus[cpu].sampleBitmap { cache.touch(.bitmap(bitmap), bytes: sample.bytesCopied, on: cpu) }
     cache.touch(.tssMap, bytes: sample.bytesCopied, on: cpu)
   }
 
   private mutating func closeSample(on cpu: CPUID) {
-    guard let sample = cpus[cpu].sample else { return }
-    cpus[cpu].sample = nil
+    flushCounts()
+    guard cpus[cpu].sampleOpen else { return }
+    let sample = cpus[cpu].sample
+    cpus[cpu].sampleOpen = false
     cache.run((now - cpus[cpu].sampleStart) * cpus[cpu].sampleTouchRate, on: cpu)
     cpus[cpu].sampleTouchRate = 0
     let residency = cpus[cpu].sampleResidency

@@ -253,6 +253,7 @@ extension SeL4Strategy.CPUState {
     var record = self
     record.tss = tss.renumbered(by: renumbering)
     record.holds = holds.renumbered(by: renumbering)
+    record.recent = ExtentsMemo()
     return record
   }
 

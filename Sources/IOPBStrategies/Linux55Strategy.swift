@@ -50,6 +50,10 @@ public struct Linux55Strategy: SwitchStrategy {
 
   public init(defects: Set<Defect> = []) { self.defects = defects }
 
+  /// True when `defect` is injected; the real design (no defects) asks at every switch and
+  /// returns without hashing.
+  func has(_ defect: Defect) -> Bool { !defects.isEmpty && defects.contains(defect) }
+
   public var name: String {
     defects.isEmpty ? "linux-5.5" : "linux-5.5+" + defects.map(\.rawValue).sorted().joined(separator: "+")
   }
@@ -74,7 +78,7 @@ public struct Linux55Strategy: SwitchStrategy {
   /// outgoing thread matters.
   public func invalidatesAtSwitch(from previous: ThreadID?, kernel: Kernel) -> Bool {
     guard let previous else { return false }
-    return kernel[previous].needsIOBitmapUpdate && !defects.contains(.keepsBaseOnSwitchOut)
+    return kernel[previous].needsIOBitmapUpdate && !has(.keepsBaseOnSwitchOut)
   }
 
   /// `arch_exit_to_user_mode_prepare()`: the update runs for a thread with TIF_IO_BITMAP.
@@ -191,13 +195,13 @@ public struct Linux55Strategy: SwitchStrategy {
       faults.append(.nullBitmapAfterWarning(cpu: cpu, thread: thread))
       return
     }
-    if !defects.contains(.skipsLimitRefresh) { tss.refreshLimit(counts: &counts) }
+    if !has(.skipsLimitRefresh) { tss.refreshLimit(counts: &counts) }
   }
 
   /// What the CPU's `prev_sequence` records for bitmap `id`: its sequence, or `id + 1` with
   /// ``Defect/tracksBitmapIdentity``.
   public func recordedTag(of bitmap: IOBitmap, id: BitmapID) -> UInt64 {
-    defects.contains(.tracksBitmapIdentity) ? UInt64(id.rawValue + 1) : bitmap.sequence
+    has(.tracksBitmapIdentity) ? UInt64(id.rawValue + 1) : bitmap.sequence
   }
 
   /// `tss_copy_io_bitmap()` when `prev_sequence` differs: copy max(prev_max, max) bytes (only
@@ -206,7 +210,7 @@ public struct Linux55Strategy: SwitchStrategy {
   func copyIfStale(_ bitmap: IOBitmap, id: BitmapID, into tss: inout BitmapTSS, counts: inout OperationCounts) {
     let tag = recordedTag(of: bitmap, id: id)
     guard tss.prevSequence != tag else { return }
-    tss.copyOver(bitmap, coveringPrevious: !defects.contains(.copiesOnlyIncomingMax), counts: &counts)
+    tss.copyOver(bitmap, coveringPrevious: !has(.copiesOnlyIncomingMax), counts: &counts)
     tss.prevSequence = tag
   }
 
@@ -216,7 +220,7 @@ public struct Linux55Strategy: SwitchStrategy {
   /// one whose id is `tag - 1`. Nil for 0, nothing copied yet.
   public func claimedBitmap(_ tag: UInt64, in kernel: Kernel) -> (BitmapID, IOBitmap)? {
     guard tag != 0 else { return nil }
-    if defects.contains(.tracksBitmapIdentity) {
+    if has(.tracksBitmapIdentity) {
       guard let raw = Int(exactly: tag - 1) else { return nil }
       let id = BitmapID(rawValue: raw)
       return kernel.bitmaps[id].map { (id, $0) }

@@ -13,7 +13,7 @@ public struct PortExtents: Sendable, Hashable {
 
   /// The ports any of `views` grants among `kernel`'s ports: every port for `.all`, the
   /// bitmap's zero bits for `.map`, none for `.none` or a bitmap no longer alive.
-  public init(union views: some Sequence<PortView>, kernel: Kernel) {
+  public init(union views: some Sequence<PortView>, kernel: borrowing Kernel) {
     let wordCount = (kernel.portCount + 63) / 64
     var allowed = [UInt64](repeating: 0, count: wordCount)
     for view in views {
@@ -30,7 +30,7 @@ public struct PortExtents: Sendable, Hashable {
   }
 
   /// The ports `thread` may reach (``PortView``), as runs.
-  public init(of thread: ThreadID?, in kernel: Kernel) {
+  public init(of thread: ThreadID?, in kernel: borrowing Kernel) {
     self.init(union: [PortView(of: thread, in: kernel)], kernel: kernel)
   }
 

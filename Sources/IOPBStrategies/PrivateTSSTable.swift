@@ -37,7 +37,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
   /// How the design's kernel rewrites the descriptor before each LTR.
   public let descriptorUpdate: DescriptorUpdate
   public var cpus: PerCPU<CPU>
-  public var threads: [ThreadID: Entry] = [:]
+  public var threads = IDTable<ThreadID, Entry>()
 
   /// Every CPU on its own TSS, no thread with one.
   public init(cpuCount: Int, kernel: KernelConfiguration, descriptorUpdate: DescriptorUpdate) {
@@ -57,7 +57,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
   /// Allocates `thread`'s TSS if it has none: `memset(0xff)` of the map and a copy of the
   /// 104-byte hardware part, stack pointers included, from the CPU's TSS (`amd64_set_ioperm()`).
   public mutating func allocate(_ thread: ThreadID, counts: inout OperationCounts) {
-    guard threads[thread] == nil else { return }
+    guard !threads.contains(thread) else { return }
     var tss = BitmapTSS(layout: layout)
     tss.fill(0..<layout.bitmapBytes, counts: &counts)
     counts.copies += 1
@@ -68,7 +68,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
   /// True when `thread` runs on a TSS of its own: it may reach ports, or it could and keeps
   /// the TSS it got then.
   public func runsOnOwnTSS(_ thread: ThreadID, kernel: Kernel) -> Bool {
-    PortView(of: thread, in: kernel).grantsPorts || threads[thread] != nil
+    PortView(of: thread, in: kernel).grantsPorts || threads.contains(thread)
   }
 
   /// A switch to `next`: the thread whose TSS it runs on, or nil for the CPU's own. A thread
@@ -91,7 +91,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
     _ thread: ThreadID, on cpu: CPUID, kernel: Kernel, counts: inout OperationCounts
   ) -> Bool {
     guard runsOnOwnTSS(thread, kernel: kernel) else { return false }
-    if threads[thread] == nil {
+    if !threads.contains(thread) {
       allocate(thread, counts: &counts)
       threads[thread]?.preparedFor = cpu
     }
@@ -171,7 +171,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
     var problems = cpus.indices.filter(scope.contains).flatMap { cpu in
       cpus[cpu].common.invariantViolations(at: .cpu(cpu))
     }
-    let owners = scope.threads.map { $0.filter { threads[$0] != nil } } ?? Array(threads.keys)
+    let owners = scope.threads.map { $0.filter { threads.contains($0) } } ?? Array(threads.keys)
     for thread in owners.sorted() {
       guard let entry = threads[thread] else { continue }
       problems += entry.tss.invariantViolations(at: .thread(thread))

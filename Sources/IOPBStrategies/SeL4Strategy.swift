@@ -34,6 +34,9 @@ public struct SeL4Strategy: SwitchStrategy {
     public var holds: PortView = .none
     /// The running thread's IOPort capabilities, one per run.
     public var capabilities = PortExtents()
+    /// The capabilities of the last threads run here, by view (a memo of the model's, not
+    /// state: seL4 keeps them in each thread's CSpace).
+    public var recent = ExtentsMemo()
   }
 
   public typealias State = PerCPUState<CPUState>
@@ -106,7 +109,15 @@ public struct SeL4Strategy: SwitchStrategy {
   func take(_ thread: ThreadID?, on cpu: CPUID, in context: inout Context) {
     let view = PortView(of: thread, in: context.kernel)
     guard context.state.cpus[cpu].holds != view else { return }
-    let capabilities = PortExtents(of: thread, in: context.kernel)
+    let capabilities: PortExtents
+    if context.kernel.configuration.deviations.isEmpty {
+      var recent = context.state.cpus[cpu].recent
+      context.state.cpus[cpu].recent = ExtentsMemo()
+      capabilities = recent.extents(of: view) { PortExtents(of: thread, in: context.kernel) }
+      context.state.cpus[cpu].recent = recent
+    } else {
+      capabilities = PortExtents(of: thread, in: context.kernel)
+    }
     context.state.cpus[cpu].capabilities.write(into: &context.state.cpus[cpu].tss, granting: false)
     capabilities.write(into: &context.state.cpus[cpu].tss, granting: true)
     context.state.cpus[cpu].capabilities = capabilities

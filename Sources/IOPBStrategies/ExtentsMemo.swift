@@ -1,0 +1,30 @@
+import IOPBKernel
+
+/// The runs (``PortExtents``) of the last few bitmap views a design rendered, so that a switch
+/// back to a recent thread does not scan its 8 KiB bitmap again. A memo, not state: a bitmap's
+/// id and sequence name its contents (Linux bumps the sequence at every change), so an entry
+/// stays right while that view exists. Under a kernel deviation that changes a bitmap without
+/// a new sequence that no longer holds, and the designs using the memo bypass it there.
+///
+/// Every memo equals every other and hashes as nothing, so it changes no state's identity, and
+/// a renumbering empties it.
+public struct ExtentsMemo: Sendable, Hashable {
+  /// Most recent last.
+  private var entries: [(view: PortView, extents: PortExtents)] = []
+  /// Views remembered.
+  public static let capacity = 4
+
+  public init() {}
+
+  /// The extents of `view`, from the memo or computed by `compute` and remembered.
+  public mutating func extents(of view: PortView, compute: () -> PortExtents) -> PortExtents {
+    if let index = entries.lastIndex(where: { $0.view == view }) { return entries[index].extents }
+    let extents = compute()
+    if entries.count == Self.capacity { entries.removeFirst() }
+    entries.append((view, extents))
+    return extents
+  }
+
+  public static func == (lhs: Self, rhs: Self) -> Bool { true }
+  public func hash(into hasher: inout Hasher) {}
+}
