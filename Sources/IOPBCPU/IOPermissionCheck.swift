@@ -40,12 +40,23 @@ public enum IOPermissionCheck {
     _ access: IOAccess, tss: TaskStateSegment, cpl: PrivilegeLevel = .ring3,
     iopl: PrivilegeLevel = .ring0
   ) -> IOPermissionDecision {
+    decide(access, bytes: tss.bytes, base: Int(tss.ioMapBase), limit: tss.limit, cpl: cpl, iopl: iopl)
+  }
+
+  /// ``decide(_:tss:cpl:iopl:)`` on a TSS whose memory is `bytes` with the I/O map base
+  /// `base` and the inclusive limit `limit`, whatever the base field in `bytes` holds: the
+  /// check a hypervisor makes for a guest on the guest's TSS under its own pointer (Xen PV's
+  /// `guest_io_okay()` with `iobmp` and `iobmp_limit`).
+  public static func decide(
+    _ access: IOAccess, bytes: [UInt8], base: Int, limit: Int, cpl: PrivilegeLevel = .ring3,
+    iopl: PrivilegeLevel = .ring0
+  ) -> IOPermissionDecision {
     if cpl <= iopl { return .allowedByIOPL }
-    let first = Int(tss.ioMapBase) + Int(access.port) / 8
-    for offset in first...(first + 1) where offset > tss.limit || tss.byte(at: offset) == nil {
+    let first = base + Int(access.port) / 8
+    for offset in first...(first + 1) where offset > limit || !bytes.indices.contains(offset) {
       return .deniedByLimit(offset: offset)
     }
-    let window = UInt16(tss.bytes[first]) | UInt16(tss.bytes[first + 1]) << 8
+    let window = UInt16(bytes[first]) | UInt16(bytes[first + 1]) << 8
     let shift = Int(access.port) % 8
     for bit in 0..<access.width.rawValue where window >> (shift + bit) & 1 == 1 {
       return .deniedByBit(port: Int(access.port) + bit)

@@ -14,7 +14,7 @@ public struct PerCPU<Element>: RandomAccessCollection, MutableCollection {
   public var endIndex: CPUID { CPUID(rawValue: elements.count) }
 
   public subscript(cpu: CPUID) -> Element {
-    get { elements[cpu.rawValue] }
+    _read { yield elements[cpu.rawValue] }
     _modify { yield &elements[cpu.rawValue] }
   }
 }

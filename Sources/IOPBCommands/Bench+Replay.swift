@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import IOPBSimulator
 import IOPBStrategies
 import IOPBText
@@ -24,7 +21,7 @@ extension IOPB.Bench {
     var clean = true
     for _ in 0..<repeats {
       var failure: TraceReadError?
-      best.read = min(best.read, cpuSeconds {
+      best.read = min(best.read, HostTiming.threadCPUSeconds {
         do throws(InputError) {
           let lines = try TraceInput.open(trace)
           var count = 0
@@ -34,14 +31,14 @@ extension IOPB.Bench {
           counts.lines = count
         } catch { failure = .input(error) }
       })
-      best.parse = min(best.parse, cpuSeconds {
+      best.parse = min(best.parse, HostTiming.threadCPUSeconds {
         do throws(TraceReadError) {
           let reader = try TraceReader(path: trace)
           while try reader.next() != nil {}
           counts.events = reader.statistics.events
         } catch { failure = error }
       })
-      best.replay = min(best.replay, cpuSeconds {
+      best.replay = min(best.replay, HostTiming.threadCPUSeconds {
         do throws(TraceReadError) {
           let result = try TraceReplay.compare(trace: trace, options: options, strategies: [strategy])
           counts.switches = result.comparison.rows.first?.switches ?? 0
@@ -81,16 +78,4 @@ extension IOPB.Bench {
       return CommandOutput(diagnostics: error.description, exitCode: IOPB.Replay.dataError)
     }
   }
-}
-
-/// The CPU time this thread spends in `body`, in seconds.
-private func cpuSeconds(_ body: () -> Void) -> Double {
-  func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-  }
-  let start = now()
-  body()
-  return now() - start
 }

@@ -18,6 +18,9 @@ extension IOPB {
   ///    the same rounds (the best of ``rounds`` each), and the aim for the designs that copy a
   ///    bitmap (``copyingBytesPerSwitch``): within 2× that `memcpy`.
   /// 3. Nanoseconds per CPU permission check (``IOPermissionCheck/decide``).
+  ///
+  /// Every figure is this thread's CPU time (``HostTiming/threadCPUSeconds(_:)``): one core's
+  /// work, which other processes on a shared machine do not inflate as they do wall time.
   public struct Bench: ParsableCommand {
     public static let configuration = CommandConfiguration(
       abstract: "Measure simulated switches per second, CPU check cost and copy cost vs memcpy.")
@@ -86,25 +89,25 @@ extension IOPB {
         "bench: workload \(chosen.workload.name), \(switches) switches per strategy, best of \(Self.rounds) rounds, \(Self.buildKind) build"
       ]
 
-      var measured: [Rate] = []
-      for strategy in strategies {
-        guard !longRun.shouldStop else { break }
-        var best: Rate?
-        for round in 1...Self.rounds {
-          guard !longRun.shouldStop else { break }
+      // Rounds go over every strategy in turn, so that a slow spell of the shared machine
+      // spoils one round of each rather than every round of one.
+      var best = [Rate?](repeating: nil, count: strategies.count)
+      rounds: for round in 1...Self.rounds {
+        for (index, strategy) in strategies.enumerated() {
+          guard !longRun.shouldStop else { break rounds }
           var result: SimulationResult?
           let control = longRun.control { "\(strategy.name), round \(round):" }
-          let seconds = HostTiming.seconds {
+          let seconds = HostTiming.threadCPUSeconds {
             result = Simulator.simulate(run, strategy: strategy, control: control)
           }
-          guard let result, !result.partial || best == nil else { break }
+          guard let result, !result.partial || best[index] == nil else { break rounds }
           let rate = Rate(
             name: strategy.name, perSecond: Double(result.switches) / max(seconds, 1e-9), clean: result.isClean,
             copies: result.switchCounts.bytesCopied > 0)
-          if best.map({ rate.perSecond > $0.perSecond }) ?? true { best = rate }
+          if best[index].map({ rate.perSecond > $0.perSecond }) ?? true { best[index] = rate }
         }
-        if let best { measured.append(best) }
       }
+      let measured = best.compactMap { $0 }
       lines += Self.rateLines(measured)
 
       lines.append("")
@@ -112,10 +115,13 @@ extension IOPB {
         "two tasks with 8 KiB bitmaps (ports 0xfff8, 0xffe0) alternating on one CPU, one access each, \(switches) switches; "
           + "memcpy of the same bytes timed in the same rounds:")
       var alternations: [AlternationRow] = []
-      for strategy in strategies {
-        guard !longRun.shouldStop else { break }
-        longRun.report("alternation of \(strategy.name)")
-        alternations.append(Self.alternationRow(strategy, switches: switches, stop: { longRun.shouldStop }))
+      rounds: for round in 1...Self.rounds {
+        for (index, strategy) in strategies.enumerated() {
+          guard !longRun.shouldStop else { break rounds }
+          longRun.report("alternation of \(strategy.name), round \(round)")
+          if alternations.count == index { alternations.append(AlternationRow(name: strategy.name)) }
+          Self.alternationRound(strategy, switches: switches, into: &alternations[index])
+        }
       }
       lines += Self.alternationLines(alternations, switches: switches)
       lines.append("")
@@ -182,25 +188,24 @@ extension IOPB {
       var seconds: Double?
       var counts = OperationCounts()
       var memcpySeconds: Double?
+      /// A step was refused or violated the double check: no further rounds.
+      var refused = false
     }
 
-    /// The alternation of `strategy` and, when it copies, the `memcpy` of its bytes, taken in
-    /// turn ``rounds`` times (fewer once `stop` says so), keeping the best of each.
-    static func alternationRow(_ strategy: any SwitchStrategy, switches: Int, stop: () -> Bool) -> AlternationRow {
-      var row = AlternationRow(name: strategy.name)
-      for _ in 0..<rounds {
-        guard let alternation = Self.alternation(strategy, switches: switches) else {
-          return AlternationRow(name: strategy.name)
-        }
-        row.seconds = min(row.seconds ?? .infinity, alternation.seconds)
-        row.counts = alternation.counts
-        if alternation.counts.copies > 0 {
-          let memcpy = HostTiming.memcpySeconds(bytes: alternation.counts.bytesCopied, copies: alternation.counts.copies)
-          row.memcpySeconds = min(row.memcpySeconds ?? .infinity, memcpy)
-        }
-        if stop() { break }
+    /// One round of `strategy`'s alternation and, when it copies, of the `memcpy` of its bytes
+    /// right after, each kept in `row` when it beats the rounds before.
+    static func alternationRound(_ strategy: any SwitchStrategy, switches: Int, into row: inout AlternationRow) {
+      guard !row.refused else { return }
+      guard let alternation = Self.alternation(strategy, switches: switches) else {
+        row = AlternationRow(name: strategy.name, refused: true)
+        return
       }
-      return row
+      row.seconds = min(row.seconds ?? .infinity, alternation.seconds)
+      row.counts = alternation.counts
+      if alternation.counts.copies > 0 {
+        let memcpy = HostTiming.memcpySeconds(bytes: alternation.counts.bytesCopied, copies: alternation.counts.copies)
+        row.memcpySeconds = min(row.memcpySeconds ?? .infinity, memcpy)
+      }
     }
 
     /// The alternation table and the aim for the designs that copy.
@@ -258,7 +263,8 @@ extension IOPB {
     /// (``SwitchAlternation``), and what the strategy did; nil if a step is refused or an access
     /// violates the double check (a design that cannot grant these ports).
     static func alternation(_ strategy: any SwitchStrategy, switches: Int) -> (seconds: Double, counts: OperationCounts)? {
-      SwitchAlternation.run(strategy, switches: switches, timing: HostTiming.seconds).map { ($0.seconds, $0.counts) }
+      SwitchAlternation.run(strategy, switches: switches, timing: HostTiming.threadCPUSeconds)
+        .map { ($0.seconds, $0.counts) }
     }
 
     /// Nanoseconds per hardware check over a TSS holding a Linux bitmap with a few ports open.
@@ -270,7 +276,7 @@ extension IOPB {
       var random = SimulationRandom(seed: 7)
       let accesses = (0..<1024).map { _ in IOAccess(.in, port: UInt16(random.uniform(0...0xFFFF))) }
       var allowed = 0
-      let seconds = HostTiming.seconds {
+      let seconds = HostTiming.threadCPUSeconds {
         for index in 0..<count where IOPermissionCheck.decide(accesses[index & 1023], tss: tss).isAllowed {
           allowed += 1
         }

@@ -12,6 +12,20 @@ enum HostTiming {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
   }
 
+  /// The CPU time this thread spends in `body`, in seconds (`CLOCK_THREAD_CPUTIME_ID`): what
+  /// one core gave it, whatever else the shared machine runs. `iopb bench` times both sides of
+  /// each ratio on it.
+  static func threadCPUSeconds(_ body: () -> Void) -> Double {
+    func now() -> Double {
+      var time = timespec()
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+      return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+    let start = now()
+    body()
+    return now() - start
+  }
+
   /// The fastest of a warm-up and five timed runs of `body`, in seconds, as Molnar took the
   /// minimum of his runs (costs.md §2): the least disturbed run on a shared machine.
   static func minimumSeconds(_ body: () -> Void) -> Double {
@@ -36,13 +50,13 @@ enum HostTiming {
     return body(source, destination)
   }
 
-  /// Seconds for `copies` plain copies totalling `bytes`, each from one hot source into one
-  /// TSS-sized buffer, timed once (bench's `memcpy` column).
+  /// Seconds of this thread's CPU time for `copies` plain copies totalling `bytes`, each from
+  /// one hot source into one TSS-sized buffer, timed once (bench's `memcpy` column).
   static func memcpySeconds(bytes: Int, copies: Int) -> Double {
     let chunk = max(1, bytes / max(1, copies))
     return withCopyBuffers(source: chunk, destination: chunk) { source, destination in
       var checksum = 0
-      let seconds = seconds {
+      let seconds = threadCPUSeconds {
         for index in 0..<copies {
           source.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
           destination.copyMemory(from: source, byteCount: chunk)

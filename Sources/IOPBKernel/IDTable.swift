@@ -11,6 +11,8 @@ public struct IDTable<Key: RawRepresentable & Hashable & Sendable, Value: Hashab
 where Key.RawValue == Int {
   /// Slot `i` holds the value of id `i`.
   private var slots: [Value?] = []
+  /// Whether slot `i` holds a value: asked without reading the value out.
+  private var present: [Bool] = []
   /// Ids with a value.
   public private(set) var count = 0
 
@@ -25,7 +27,9 @@ where Key.RawValue == Int {
   /// The value of `id`, if it has one; setting nil frees the slot. Mutations through it
   /// (`table[id]?.field = …`) change the value in place, without copying it.
   public subscript(id: Key) -> Value? {
-    get { slots.indices.contains(id.rawValue) ? slots[id.rawValue] : nil }
+    _read {
+      if slots.indices.contains(id.rawValue) { yield slots[id.rawValue] } else { yield nil }
+    }
     _modify {
       precondition(id.rawValue >= 0, "ids are not negative")
       if id.rawValue >= slots.count {
@@ -33,34 +37,52 @@ where Key.RawValue == Int {
         yield &value
         if let value { updateValue(value, forKey: id) }
       } else {
-        let had = slots[id.rawValue] != nil
+        let had = present[id.rawValue]
         yield &slots[id.rawValue]
-        count += (slots[id.rawValue] != nil ? 1 : 0) - (had ? 1 : 0)
+        present[id.rawValue] = slots[id.rawValue] != nil
+        count += (present[id.rawValue] ? 1 : 0) - (had ? 1 : 0)
       }
     }
   }
 
   /// True when `id` has a value (without copying the value out).
   public func contains(_ id: Key) -> Bool {
-    slots.indices.contains(id.rawValue) && slots[id.rawValue] != nil
+    present.indices.contains(id.rawValue) && present[id.rawValue]
+  }
+
+  /// The value of `id`, which must have one (``contains(_:)``): read and changed in place.
+  public subscript(existing id: Key) -> Value {
+    _read {
+      precondition(contains(id), "no value for \(id)")
+      yield slots[id.rawValue]!
+    }
+    _modify {
+      precondition(contains(id), "no value for \(id)")
+      yield &slots[id.rawValue]!
+    }
   }
 
   /// Stores `value` under `id`; returns the value it replaced.
   @discardableResult
   public mutating func updateValue(_ value: Value, forKey id: Key) -> Value? {
     precondition(id.rawValue >= 0, "ids are not negative")
-    if id.rawValue >= slots.count { slots.append(contentsOf: repeatElement(nil, count: id.rawValue + 1 - slots.count)) }
+    if id.rawValue >= slots.count {
+      slots.append(contentsOf: repeatElement(nil, count: id.rawValue + 1 - slots.count))
+      present.append(contentsOf: repeatElement(false, count: slots.count - present.count))
+    }
     let old = slots[id.rawValue]
     slots[id.rawValue] = value
-    if old == nil { count += 1 }
+    if !present[id.rawValue] { count += 1 }
+    present[id.rawValue] = true
     return old
   }
 
   /// Frees `id`'s slot; returns the value it held.
   @discardableResult
   public mutating func removeValue(forKey id: Key) -> Value? {
-    guard slots.indices.contains(id.rawValue), let old = slots[id.rawValue] else { return nil }
+    guard contains(id), let old = slots[id.rawValue] else { return nil }
     slots[id.rawValue] = nil
+    present[id.rawValue] = false
     count -= 1
     return old
   }

@@ -36,7 +36,7 @@ public struct Kernel: Sendable, Hashable {
 
   /// The thread `id`. The id must have been returned by this kernel.
   public subscript(id: ThreadID) -> KernelThread {
-    get { threads[id.rawValue] }
+    _read { yield threads[id.rawValue] }
     _modify {
       let before = threads[id.rawValue]
       defer { noteWrite(of: id, before: before) }
@@ -196,11 +196,11 @@ public struct Kernel: Sendable, Hashable {
   /// What `thread` is entitled to by Linux semantics (invariant I5 of the reference §4.3):
   /// every port of the access exists and either the emulated level is 3 or its bit is 0.
   public func entitles(_ thread: ThreadID, ports: ClosedRange<Int>) -> Bool {
-    let state = self[thread]
     guard ports.upperBound < portCount else { return false }
-    if state.ioplEmulation == 3 { return true }
-    guard let bitmap = bitmap(of: thread) else { return false }
-    return ports.allSatisfy(bitmap.allows)
+    if self[thread].ioplEmulation == 3 { return true }
+    guard let id = self[thread].ioBitmap, bitmaps.contains(id) else { return false }
+    for port in ports where !bitmaps[existing: id].allows(port) { return false }
+    return true
   }
 }
 

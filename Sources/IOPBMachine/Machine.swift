@@ -66,9 +66,13 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     }
   }
 
-  public var kernel: Kernel { context.kernel }
+  public var kernel: Kernel {
+    _read { yield context.kernel }
+  }
   /// Operations the strategy performed so far; not part of ``state``.
-  public var counts: OperationCounts { context.counts }
+  public var counts: OperationCounts {
+    _read { yield context.counts }
+  }
   public var cpuCount: Int { cpus.count }
 
   /// The TSS the hardware check reads on `cpu`.
@@ -339,12 +343,12 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     }
     let iopl = strategy.userIOPL(of: thread, kernel: context.kernel)
     strategy.portAccessed(on: cpu, thread: thread, access: access, in: &context)
-    var decision = IOPermissionCheck.decide(access, tss: tss(on: cpu), iopl: iopl)
+    var decision = strategy.decide(access, on: cpu, in: context.state, iopl: iopl)
     var restarted = false
     if !decision.isAllowed {
       restarted = strategy.generalProtection(on: cpu, thread: thread, access: access, in: &context)
       if restarted {
-        decision = IOPermissionCheck.decide(access, tss: tss(on: cpu), iopl: iopl)
+        decision = strategy.decide(access, on: cpu, in: context.state, iopl: iopl)
       }
       if !decision.isAllowed { signalDelivered(to: thread, on: cpu) }
     }

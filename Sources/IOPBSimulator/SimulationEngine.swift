@@ -92,7 +92,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var pendingCPU: CPUID?
   /// The last few distinct samples priced, and their cycles: a run repeats a handful of
   /// samples, and the profile's lookups would otherwise hash every key at every switch.
-  private var priced: [(counts: OperationCounts, residency: CopyResidency, cycles: Double)] = []
+  private var pricedCounts: [OperationCounts] = []
+  private var pricedResidencies: [CopyResidency] = []
+  private var pricedCycles: [Double] = []
 
   init(
     workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool,
@@ -486,10 +488,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private mutating func flushCounts() {
     guard let cpu = pendingCPU else { return }
     pendingCPU = nil
-    let now = machine.counts
-    guard now != attributedCounts else { return }
-    if cpus[cpu].sampleOpen { cpus[cpu].sample.accumulate(now, since: attributedCounts) }
-    attributedCounts = now
+    guard machine.counts != attributedCounts else { return }
+    if cpus[cpu].sampleOpen { cpus[cpu].sample.accumulate(machine.counts, since: attributedCounts) }
+    attributedCounts = machine.counts
   }
 
   /// Adds what happened between the snapshot `before` and `now` to `total`; most steps change
@@ -543,10 +544,18 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   /// ``CycleProfile/cycles(for:copiesFrom:)`` of the profile, remembered for the last eight
   /// distinct samples (the same figures, compared field by field instead of hashed).
   private mutating func cycles(for sample: OperationCounts, copiesFrom residency: CopyResidency) -> Double {
-    if let hit = priced.first(where: { $0.residency == residency && $0.counts == sample }) { return hit.cycles }
+    for index in pricedCounts.indices where pricedResidencies[index] == residency && pricedCounts[index] == sample {
+      return pricedCycles[index]
+    }
     let cycles = profile.cycles(for: sample, copiesFrom: residency)
-    if priced.count == 8 { priced.removeFirst() }
-    priced.append((sample, residency, cycles))
+    if pricedCounts.count == 8 {
+      pricedCounts.removeFirst()
+      pricedResidencies.removeFirst()
+      pricedCycles.removeFirst()
+    }
+    pricedCounts.append(sample)
+    pricedResidencies.append(residency)
+    pricedCycles.append(cycles)
     return cycles
   }
 

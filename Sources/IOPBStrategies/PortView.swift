@@ -20,8 +20,8 @@ public enum PortView: Sendable, Hashable {
       self = .none
     } else if state.ioplEmulation == 3 {
       self = .all
-    } else if let id = state.ioBitmap, let bitmap = kernel.bitmaps[id] {
-      self = .map(id, sequence: bitmap.sequence)
+    } else if let id = state.ioBitmap, kernel.bitmaps.contains(id) {
+      self = .map(id, sequence: kernel.bitmaps[existing: id].sequence)
     } else {
       self = .none
     }

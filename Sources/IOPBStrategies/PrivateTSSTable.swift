@@ -49,7 +49,12 @@ public struct PrivateTSSTable: Sendable, Hashable {
 
   /// What the CPU check reads on `cpu`: the designated TSS under TR's limit.
   public func segment(on cpu: CPUID) -> TaskStateSegment {
-    var segment = cpus[cpu].loaded.flatMap { threads[$0]?.tss.segment } ?? cpus[cpu].common.segment
+    var segment =
+      if let loaded = cpus[cpu].loaded, threads.contains(loaded) {
+        threads[existing: loaded].tss.segment
+      } else {
+        cpus[cpu].common.segment
+      }
     segment.limit = cpus[cpu].limit
     return segment
   }
@@ -106,9 +111,17 @@ public struct PrivateTSSTable: Sendable, Hashable {
   public mutating func sync(
     _ thread: ThreadID, kernel: Kernel, inPlace: Bool, counts: inout OperationCounts
   ) {
-    // Out of the table while it changes, so that its TSS bytes are not copied on write.
-    guard var entry = threads.removeValue(forKey: thread) else { return }
-    defer { threads[thread] = entry }
+    guard threads.contains(thread) else { return }
+    let layout = layout
+    // Changed in place in the table, so that its TSS bytes are not copied on write.
+    Self.sync(
+      &threads[existing: thread], of: thread, kernel: kernel, inPlace: inPlace, layout: layout, counts: &counts)
+  }
+
+  private static func sync(
+    _ entry: inout Entry, of thread: ThreadID, kernel: Kernel, inPlace: Bool, layout: LinuxTSSLayout,
+    counts: inout OperationCounts
+  ) {
     let bitmap = kernel.bitmap(of: thread)
     let holds: PortView =
       if let id = kernel[thread].ioBitmap, let bitmap { .map(id, sequence: bitmap.sequence) } else { .none }

@@ -39,6 +39,12 @@ public protocol SwitchStrategy: Sendable, Hashable {
   /// The TSS the CPU's task register designates on `cpu`: what the hardware check reads.
   func tss(on cpu: CPUID, in state: State) -> TaskStateSegment
 
+  /// The CPU's check of `access` from user mode at `iopl` on `cpu` (SDM vol. 1 §13.5.2): by
+  /// default ``IOPermissionCheck/decide(_:tss:cpl:iopl:)`` on ``tss(on:in:)``. A design whose
+  /// TSS is a view of other bytes (Xen's pointer into the guest's TSS) decides on those bytes
+  /// directly instead of building the view's copy at every access.
+  func decide(_ access: IOAccess, on cpu: CPUID, in state: State, iopl: PrivilegeLevel) -> IOPermissionDecision
+
   /// EFLAGS.IOPL in user mode for `thread`; ring 0 for every design that emulates `iopl`.
   func userIOPL(of thread: ThreadID, kernel: Kernel) -> PrivilegeLevel
 
@@ -109,6 +115,10 @@ public protocol SwitchStrategy: Sendable, Hashable {
 }
 
 extension SwitchStrategy {
+  public func decide(_ access: IOAccess, on cpu: CPUID, in state: State, iopl: PrivilegeLevel) -> IOPermissionDecision {
+    IOPermissionCheck.decide(access, tss: tss(on: cpu, in: state), iopl: iopl)
+  }
+
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
   ) -> [InvariantViolation] {

@@ -82,6 +82,15 @@ public struct XenPVStrategy: SwitchStrategy {
     return segment
   }
 
+  /// ``tss(on:in:)``'s check without building it: the guest TSS's bytes under Xen's base and
+  /// limit (`iobmp`, `iobmp_limit`), and the invalid offset past the limit when Xen holds none.
+  public func decide(_ access: IOAccess, on cpu: CPUID, in state: State, iopl: PrivilegeLevel) -> IOPermissionDecision {
+    let guestTSS = state.guest.cpus[cpu].tss
+    let (base, limit) =
+      state.xen[cpu].map { ($0.offset, $0.offset + $0.ports / 8) } ?? (guestTSS.layout.invalid, guestTSS.layout.limit)
+    return IOPermissionCheck.decide(access, bytes: guestTSS.segment.bytes, base: base, limit: limit, iopl: iopl)
+  }
+
   /// `switch_to_bitmap()`: the invalidation that XSA-329 left native-only.
   public func contextSwitch(
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
