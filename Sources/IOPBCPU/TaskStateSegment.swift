@@ -69,6 +69,31 @@ public struct TaskStateSegment: Sendable, Hashable {
     }
   }
 
+  /// Sets (`to: true`) or clears the bits `bits` of the bit string that starts at byte
+  /// `offset`, bit `b` being bit `b % 8` of byte `offset + b / 8` (the I/O map's order, SDM
+  /// vol. 1 §13.5.2); bits whose byte lies outside the memory are left alone. Whole bytes are
+  /// filled at once.
+  public mutating func setBits(_ bits: Range<Int>, from offset: Int, to one: Bool) {
+    guard !bits.isEmpty, bits.lowerBound >= 0 else { return }
+    var bit = bits.lowerBound
+    while bit < bits.upperBound {
+      let byte = offset + bit / 8
+      let low = bit % 8
+      if low == 0, bits.upperBound - bit >= 8 {
+        let whole = (bits.upperBound - bit) / 8
+        fill(one ? 0xFF : 0x00, at: byte, count: whole)
+        bit += whole * 8
+        continue
+      }
+      let high = min(8, low + bits.upperBound - bit)
+      if bytes.indices.contains(byte) {
+        let mask = UInt8(truncatingIfNeeded: (0xFF << low) & (0xFF >> (8 - high)))
+        if one { bytes[byte] |= mask } else { bytes[byte] &= ~mask }
+      }
+      bit += high - low
+    }
+  }
+
   /// True when the bytes at `offset` equal those `other` points at (false when they run past
   /// the memory). Compares eight bytes at a time.
   public func bytesEqual(_ other: UnsafeRawBufferPointer, at offset: Int) -> Bool {
@@ -104,6 +129,15 @@ public struct TaskStateSegment: Sendable, Hashable {
 
   /// Reads a little-endian unsigned value of `width` bytes at `offset` (0 beyond the memory).
   public func readLittleEndian(at offset: Int, width: Int) -> UInt64 {
+    if width == 8 || width == 4, offset >= 0, offset + width <= bytes.count {
+      // The whole field lies in the memory: one unaligned load (the machine's prev_sequence
+      // and prev_max are read at every switch).
+      return bytes.withUnsafeBytes { memory in
+        width == 8
+          ? UInt64(littleEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+          : UInt64(UInt32(littleEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+      }
+    }
     var value: UInt64 = 0
     for index in (0..<width).reversed() { value = value << 8 | UInt64(byte(at: offset + index) ?? 0) }
     return value
@@ -111,6 +145,16 @@ public struct TaskStateSegment: Sendable, Hashable {
 
   /// Writes `value` as `width` little-endian bytes at `offset`.
   public mutating func writeLittleEndian(_ value: UInt64, at offset: Int, width: Int) {
+    if width == 8 || width == 4, offset >= 0, offset + width <= bytes.count {
+      bytes.withUnsafeMutableBytes { memory in
+        if width == 8 {
+          memory.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt64.self)
+        } else {
+          memory.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: offset, as: UInt32.self)
+        }
+      }
+      return
+    }
     for index in 0..<width where bytes.indices.contains(offset + index) {
       bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index)))
     }

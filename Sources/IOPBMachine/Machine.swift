@@ -183,7 +183,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       return try interruptFlag(instruction, on: cpu)
     case .migrate(let thread, let cpu):
       try place(thread, on: cpu)
-      if let running = runningCPU(of: thread), running != cpu {
+      if let running = cpuRunning(thread), running != cpu {
         try contextSwitch(on: running, to: nil)
       }
     case .vmExit(let cpu):
@@ -201,7 +201,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
 
   private mutating func syscall(_ call: Syscall, by thread: ThreadID) throws(MachineError) -> StepResult {
     try checkAlive(thread)
-    guard let cpu = runningCPU(of: thread) else { throw .notRunning(thread) }
+    guard let cpu = cpuRunning(thread) else { throw .notRunning(thread) }
     guard cpus[cpu].inUserMode else { throw .notInUserMode(cpu: cpu) }
     if let target = call.placement { try checkCPU(target) }
     cpus[cpu].inUserMode = false
@@ -213,7 +213,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   private mutating func ioWorkerStep(_ action: IOWorkerAction, by thread: ThreadID) throws(MachineError) -> StepResult {
     try checkAlive(thread)
     guard context.kernel[thread].isIOWorker else { throw .notIOWorker(thread) }
-    guard let cpu = runningCPU(of: thread) else { throw .notRunning(thread) }
+    guard let cpu = cpuRunning(thread) else { throw .notRunning(thread) }
     switch action {
     case .createWorker(let target):
       try checkCPU(target)
@@ -252,7 +252,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     }
     if effect.createdThread != nil, let target = call.placement { homeCPUs.append(target) }
     for exited in effect.exitedThreads {
-      let running = runningCPU(of: exited)
+      let running = cpuRunning(exited)
       if let running { retire(exited, on: running, updatingTSS: effect.ioBitmapExits.contains(exited)) }
       strategy.threadExited(exited, on: running ?? cpu, in: &context)
     }
@@ -323,7 +323,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     try checkCPU(cpu)
     if let next {
       try checkAlive(next)
-      if let running = runningCPU(of: next), running != cpu {
+      if let running = cpuRunning(next), running != cpu {
         throw .runningElsewhere(next, cpu: running)
       }
     }
@@ -352,7 +352,9 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       }
       if !decision.isAllowed { signalDelivered(to: thread, on: cpu) }
     }
-    let entitled = reference?.entitles(thread, ports: access.ports) ?? context.kernel.entitles(thread, ports: access.ports)
+    let entitled =
+      reference == nil
+      ? context.kernel.entitles(thread, ports: access.ports) : referenceEntitles(thread, ports: access.ports)
     let outcome = AccessOutcome(decision: decision, entitled: entitled, restarted: restarted)
     var violation: Violation?
     if decision.isAllowed != entitled {
@@ -361,6 +363,11 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       violation = Violation(kind, cpu: cpu, thread: thread)
     }
     return StepResult(outcome: .access(outcome), violation: violation)
+  }
+
+  /// The reference kernel's entitlement (false without one).
+  private mutating func referenceEntitles(_ thread: ThreadID, ports: ClosedRange<Int>) -> Bool {
+    reference?.entitles(thread, ports: ports) ?? false
   }
 
   private mutating func interruptFlag(
@@ -387,24 +394,34 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
 
   // MARK: Checks
 
-  private func checkCPU(_ cpu: CPUID) throws(MachineError) {
+  // These helpers are `mutating` though they change nothing: called from the mutating steps, a
+  // non-mutating method takes a copy of the whole machine (its kernel and the strategy's
+  // state), which profiling showed at every access.
+
+  /// ``runningCPU(of:)`` for the steps.
+  private mutating func cpuRunning(_ thread: ThreadID) -> CPUID? {
+    for cpu in cpus.indices where cpus[cpu].current == thread { return cpu }
+    return nil
+  }
+
+  private mutating func checkCPU(_ cpu: CPUID) throws(MachineError) {
     guard cpus.indices.contains(cpu) else { throw .noSuchCPU(cpu) }
   }
 
-  private func checkAlive(_ thread: ThreadID) throws(MachineError) {
+  private mutating func checkAlive(_ thread: ThreadID) throws(MachineError) {
     guard context.kernel.threads.indices.contains(thread.rawValue) else {
       throw .noSuchThread(thread)
     }
     guard context.kernel.isAlive(thread) else { throw .threadExited(thread) }
   }
 
-  private func current(on cpu: CPUID) throws(MachineError) -> ThreadID {
+  private mutating func current(on cpu: CPUID) throws(MachineError) -> ThreadID {
     try checkCPU(cpu)
     guard let thread = cpus[cpu].current else { throw .idle(cpu: cpu) }
     return thread
   }
 
-  private func userThread(on cpu: CPUID) throws(MachineError) -> ThreadID {
+  private mutating func userThread(on cpu: CPUID) throws(MachineError) -> ThreadID {
     let thread = try current(on: cpu)
     guard cpus[cpu].inUserMode else { throw .notInUserMode(cpu: cpu) }
     return thread

@@ -47,8 +47,8 @@ extension RemapInvlpgStrategy.CPUState {
   public func encode(into encoder: inout StateEncoder) {
     tss.encode(into: &encoder)
     encoder.encode(mapped) { $0.encode($1.rawValue) }
-    encoder.encode(flushedPages.count)
-    for page in flushedPages.sorted() { encoder.encode(page) }
+    encoder.encode(flushedPages.nonzeroBitCount)
+    for page in 0..<64 where flushedPages & (1 << UInt64(page)) != 0 { encoder.encode(page) }
   }
 }
 

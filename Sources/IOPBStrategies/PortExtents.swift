@@ -88,14 +88,7 @@ public struct PortExtents: Sendable, Hashable {
       guard run.lowerBound < upper else { continue }
       let first = run.lowerBound / 8
       let end = (upper + 7) / 8
-      var bytes = Array(tss.segment.bytes[(map + first)..<(map + end)])
-      for index in bytes.indices {
-        let low = max(run.lowerBound, (first + index) * 8) - (first + index) * 8
-        let high = min(upper, (first + index + 1) * 8) - (first + index) * 8
-        let mask = UInt8(truncatingIfNeeded: (0xFF << low) & (0xFF >> (8 - high)))
-        if granting { bytes[index] &= ~mask } else { bytes[index] |= mask }
-      }
-      tss.segment.write(bytes, at: map + first)
+      tss.segment.setBits(run.lowerBound..<upper, from: map, to: !granting)
       written.runs += 1
       written.bytes += end - first
     }

@@ -28,8 +28,9 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
     public var tss: BitmapTSS
     /// The bitmap whose pages the window maps; nil for the boot-time all-ones pages.
     public var mapped: BitmapID?
-    /// Window pages invalidated since the last access that walked them.
-    public var flushedPages: Set<Int> = []
+    /// Window pages invalidated since the last access that walked them: bit `p` for page `p`
+    /// (an 8 KiB map spans two pages).
+    public var flushedPages: UInt64 = 0
   }
 
   public typealias State = PerCPUState<CPUState>
@@ -67,10 +68,11 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   public func portAccessed(on cpu: CPUID, thread: ThreadID, access: IOAccess, in context: inout Context) {
     let tss = context.state.cpus[cpu].tss
     guard tss.base == tss.layout.validMap, !tss.limitInvalid else { return }
-    guard !context.state.cpus[cpu].flushedPages.isEmpty else { return }
+    guard context.state.cpus[cpu].flushedPages != 0 else { return }
     let first = Int(access.port) / 8
     let pages = first / Self.pageSize...(first + 1) / Self.pageSize
-    for page in pages where context.state.cpus[cpu].flushedPages.remove(page) != nil {
+    for page in pages where page < 64 && context.state.cpus[cpu].flushedPages & (1 << UInt64(page)) != 0 {
+      context.state.cpus[cpu].flushedPages &= ~(1 << UInt64(page))
       context.counts.tlbMisses += 1
     }
   }
@@ -101,7 +103,7 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
     let pages = windowPages(cpuState.tss.layout)
     counts.pageTableWrites += pages
     counts.pageInvalidations += pages
-    cpuState.flushedPages = Set(0..<pages)
+    cpuState.flushedPages = pages >= 64 ? ~0 : (1 << UInt64(pages)) - 1
     cpuState.mapped = id
     if let id, let bitmap = kernel.bitmaps[id] {
       materialize(bitmap, in: &cpuState)

@@ -37,7 +37,7 @@ public struct ZirconStrategy: SwitchStrategy {
     public var cpus: PerCPU<CPUState>
     /// Each address space's `IoBitmap::bitmap_`, once requested; a process absent here has
     /// none yet.
-    public var bitmaps: [ProcessID: PortExtents] = [:]
+    public var bitmaps = IDTable<ProcessID, PortExtents>()
   }
 
   public init() {}
@@ -86,16 +86,20 @@ public struct ZirconStrategy: SwitchStrategy {
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
     let process = next.map { context.kernel[$0].process }
-    if let process, context.state.bitmaps[process] == nil {
+    if let process, !context.state.bitmaps.contains(process) {
       request(process, in: &context)
     }
     let old = context.state.cpus[cpu].process
     guard old != process else { return }
-    if let old, let runs = context.state.bitmaps[old] {
-      count(runs.write(into: &context.state.cpus[cpu].tss, granting: false), into: &context.counts)
+    if let old, context.state.bitmaps.contains(old) {
+      count(
+        context.state.bitmaps[existing: old].write(into: &context.state.cpus[cpu].tss, granting: false),
+        into: &context.counts)
     }
-    if let process, let runs = context.state.bitmaps[process] {
-      count(runs.write(into: &context.state.cpus[cpu].tss, granting: true), into: &context.counts)
+    if let process, context.state.bitmaps.contains(process) {
+      count(
+        context.state.bitmaps[existing: process].write(into: &context.state.cpus[cpu].tss, granting: true),
+        into: &context.counts)
     }
     context.state.cpus[cpu].process = process
   }
@@ -109,7 +113,7 @@ public struct ZirconStrategy: SwitchStrategy {
   /// An exit (exec's `de_thread()` included) can shrink the process's union.
   public func threadExited(_ thread: ThreadID, on cpu: CPUID, in context: inout Context) {
     let process = context.kernel[thread].process
-    guard context.state.bitmaps[process] != nil else { return }
+    guard context.state.bitmaps.contains(process) else { return }
     if context.kernel.threads(of: process).isEmpty {
       context.state.bitmaps[process] = nil
     } else {
