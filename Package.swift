@@ -54,7 +54,7 @@ let package = Package(
   targets: [
     .target(name: "IOPBCPU", swiftSettings: optimisedModel),
     .target(name: "IOPBKernel", swiftSettings: optimisedModel),
-    .target(name: "IOPBCost", dependencies: ["IOPBText"]),
+    .target(name: "IOPBCost", dependencies: ["IOPBText"], swiftSettings: optimisedModel),
     .target(name: "IOPBStrategies", dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost"], swiftSettings: optimisedModel),
     .target(
       name: "IOPBMachine", dependencies: ["IOPBCPU", "IOPBKernel", "IOPBCost", "IOPBStrategies"],

@@ -29,7 +29,11 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   public private(set) var cpus: PerCPU<CPUSlot>
   /// The kernel without the deviations, which entitlement comes from; nil without deviations
   /// or once it diverged.
-  public private(set) var reference: Kernel?
+  public private(set) var reference: Kernel? {
+    didSet { hasReference = reference != nil }
+  }
+  /// ``reference`` is not nil: asked at every access without reading the kernel out.
+  private var hasReference = false
   private var homeCPUs: [CPUID]
   /// What the steps since the last incremental check touched (``touchedInvariantViolations()``).
   private var touched = TouchedPlaces()
@@ -47,6 +51,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       var faithful = kernel
       faithful.deviations = []
       reference = Kernel(configuration: faithful)
+      hasReference = true
     }
   }
 
@@ -163,7 +168,9 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   }
 
   private mutating func take(_ step: MachineStep) throws(MachineError) -> StepResult {
-    touched.note(step, currents: cpus)
+    // Once everything counts as touched (nobody asked since the journal overflowed), there is
+    // nothing left to note.
+    if !touched.isEverything { touched.note(step, currents: cpus) }
     switch step {
     case .syscall(let thread, let call):
       return try syscall(call, by: thread)
@@ -300,7 +307,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
 
   /// Every context switch passes here: the machine counts it, the strategy does its work.
   private mutating func switchTasks(on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?) {
-    touched.note(cpu: cpu, threads: previous, next)
+    if !touched.isEverything { touched.note(cpu: cpu, threads: previous, next) }
     context.counts.contextSwitches += 1
     strategy.contextSwitch(on: cpu, from: previous, to: next, in: &context)
   }
@@ -353,7 +360,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       if !decision.isAllowed { signalDelivered(to: thread, on: cpu) }
     }
     let entitled =
-      reference == nil
+      !hasReference
       ? context.kernel.entitles(thread, ports: access.ports) : referenceEntitles(thread, ports: access.ports)
     let outcome = AccessOutcome(decision: decision, entitled: entitled, restarted: restarted)
     var violation: Violation?
