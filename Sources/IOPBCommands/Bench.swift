@@ -33,9 +33,11 @@ extension IOPB {
     @Option(name: .customLong("strategy"), help: "A strategy (repeatable; default: all).")
     var strategies: [StrategyName] = []
 
-    /// Context switches per timed simulation and per alternation measurement.
+    /// Context switches per timed simulation and per alternation measurement: enough that a
+    /// run's start (boot, first allocations) is a small part of it, so that the rate is the
+    /// engine's steady one.
     @Option(help: "Context switches simulated per strategy.")
-    var switches = 20_000
+    var switches = 200_000
 
     /// Permission checks timed.
     @Option(help: "CPU permission checks timed.")

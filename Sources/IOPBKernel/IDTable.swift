@@ -1,20 +1,23 @@
 /// Values by a dense integer id (``ThreadID``, ``BitmapID``): what a `[Key: Value]` would hold,
-/// kept in an array indexed by the id's raw value. The kernel hands ids out in order from 0
-/// and canonical forms renumber them densely, so the slots stay few; a lookup is an index, not
-/// a hash (the machine looks a bitmap up at every switch and every access).
+/// kept in an array with the position of each id's value in an array indexed by the id's raw
+/// value. The kernel hands ids out in order from 0 and canonical forms renumber them densely,
+/// so the positions stay few; a lookup is two indexings, not a hash (the machine looks a
+/// bitmap up at every switch and every access), and ``subscript(existing:)`` reads and changes
+/// a value where it lies, without copying it.
 ///
 /// Iteration, ``keys`` and ``values`` go in ascending id order. Two tables are equal when they
-/// hold equal values under the same ids. Freed slots stay (an id is not handed out twice), so
-/// a table takes one slot per id ever stored until a renumbering rebuilds it.
+/// hold equal values under the same ids. A freed id keeps its position slot (an id is not
+/// handed out twice), so a table takes one slot per id ever stored until a renumbering
+/// rebuilds it.
 public struct IDTable<Key: RawRepresentable & Hashable & Sendable, Value: Hashable & Sendable>: Sendable, Hashable,
   Sequence, ExpressibleByDictionaryLiteral
 where Key.RawValue == Int {
-  /// Slot `i` holds the value of id `i`.
-  private var slots: [Value?] = []
-  /// Whether slot `i` holds a value: asked without reading the value out.
-  private var present: [Bool] = []
-  /// Ids with a value.
-  public private(set) var count = 0
+  /// The values, in no particular order.
+  private var stored: [Value] = []
+  /// The id of each stored value.
+  private var owners: [Int] = []
+  /// Slot `i`: where id `i`'s value is in ``stored``, or -1.
+  private var positions: [Int] = []
 
   public init() {}
 
@@ -22,43 +25,44 @@ where Key.RawValue == Int {
     for (key, value) in elements { self[key] = value }
   }
 
-  public var isEmpty: Bool { count == 0 }
+  /// Ids with a value.
+  public var count: Int { stored.count }
 
-  /// The value of `id`, if it has one; setting nil frees the slot. Mutations through it
-  /// (`table[id]?.field = …`) change the value in place, without copying it.
-  public subscript(id: Key) -> Value? {
-    _read {
-      if slots.indices.contains(id.rawValue) { yield slots[id.rawValue] } else { yield nil }
-    }
-    _modify {
-      precondition(id.rawValue >= 0, "ids are not negative")
-      if id.rawValue >= slots.count {
-        var value: Value?
-        yield &value
-        if let value { updateValue(value, forKey: id) }
-      } else {
-        let had = present[id.rawValue]
-        yield &slots[id.rawValue]
-        present[id.rawValue] = slots[id.rawValue] != nil
-        count += (present[id.rawValue] ? 1 : 0) - (had ? 1 : 0)
-      }
-    }
+  public var isEmpty: Bool { stored.isEmpty }
+
+  /// Where `id`'s value is in ``stored``, if it has one.
+  private func position(_ id: Key) -> Int? {
+    guard positions.indices.contains(id.rawValue) else { return nil }
+    let position = positions[id.rawValue]
+    return position >= 0 ? position : nil
   }
 
   /// True when `id` has a value (without copying the value out).
-  public func contains(_ id: Key) -> Bool {
-    present.indices.contains(id.rawValue) && present[id.rawValue]
-  }
+  public func contains(_ id: Key) -> Bool { position(id) != nil }
 
   /// The value of `id`, which must have one (``contains(_:)``): read and changed in place.
   public subscript(existing id: Key) -> Value {
     _read {
-      precondition(contains(id), "no value for \(id)")
-      yield slots[id.rawValue]!
+      guard let position = position(id) else { preconditionFailure("no value for \(id)") }
+      yield stored[position]
     }
     _modify {
-      precondition(contains(id), "no value for \(id)")
-      yield &slots[id.rawValue]!
+      guard let position = position(id) else { preconditionFailure("no value for \(id)") }
+      yield &stored[position]
+    }
+  }
+
+  /// The value of `id`, if it has one; setting nil frees the slot. A mutation through it
+  /// (`table[id]?.field = …`) takes the value out while it changes, so that whatever it holds
+  /// is not copied on write.
+  public subscript(id: Key) -> Value? {
+    get { position(id).map { stored[$0] } }
+    _modify {
+      var value = removeValue(forKey: id)
+      defer {
+        if let value { updateValue(value, forKey: id) }
+      }
+      yield &value
     }
   }
 
@@ -66,25 +70,33 @@ where Key.RawValue == Int {
   @discardableResult
   public mutating func updateValue(_ value: Value, forKey id: Key) -> Value? {
     precondition(id.rawValue >= 0, "ids are not negative")
-    if id.rawValue >= slots.count {
-      slots.append(contentsOf: repeatElement(nil, count: id.rawValue + 1 - slots.count))
-      present.append(contentsOf: repeatElement(false, count: slots.count - present.count))
+    if let position = position(id) {
+      let old = stored[position]
+      stored[position] = value
+      return old
     }
-    let old = slots[id.rawValue]
-    slots[id.rawValue] = value
-    if !present[id.rawValue] { count += 1 }
-    present[id.rawValue] = true
-    return old
+    if id.rawValue >= positions.count {
+      positions.append(contentsOf: repeatElement(-1, count: id.rawValue + 1 - positions.count))
+    }
+    positions[id.rawValue] = stored.count
+    stored.append(value)
+    owners.append(id.rawValue)
+    return nil
   }
 
-  /// Frees `id`'s slot; returns the value it held.
+  /// Frees `id`'s slot; returns the value it held. The last stored value moves into its place.
   @discardableResult
   public mutating func removeValue(forKey id: Key) -> Value? {
-    guard contains(id), let old = slots[id.rawValue] else { return nil }
-    slots[id.rawValue] = nil
-    present[id.rawValue] = false
-    count -= 1
-    return old
+    guard let position = position(id) else { return nil }
+    positions[id.rawValue] = -1
+    let last = stored.count - 1
+    if position != last {
+      stored.swapAt(position, last)
+      owners.swapAt(position, last)
+      positions[owners[position]] = position
+    }
+    owners.removeLast()
+    return stored.removeLast()
   }
 
   /// Ids with a value, ascending.
@@ -92,17 +104,18 @@ where Key.RawValue == Int {
   /// The values, by ascending id.
   public var values: [Value] { map(\.value) }
 
-  public func makeIterator() -> Iterator { Iterator(slots: slots) }
+  public func makeIterator() -> Iterator { Iterator(table: self) }
 
   /// (id, value) pairs in ascending id order.
   public struct Iterator: IteratorProtocol {
-    fileprivate let slots: [Value?]
-    fileprivate var position = 0
+    fileprivate let table: IDTable
+    fileprivate var slot = 0
 
     public mutating func next() -> (key: Key, value: Value)? {
-      while position < slots.count {
-        defer { position += 1 }
-        if let value = slots[position], let key = Key(rawValue: position) { return (key, value) }
+      while slot < table.positions.count {
+        defer { slot += 1 }
+        let position = table.positions[slot]
+        if position >= 0, let key = Key(rawValue: slot) { return (key, table.stored[position]) }
       }
       return nil
     }
@@ -110,13 +123,13 @@ where Key.RawValue == Int {
 
   public var underestimatedCount: Int { count }
 
-  /// The slots up to the last that holds a value.
-  private var used: ArraySlice<Value?> {
-    slots[..<((slots.lastIndex { $0 != nil } ?? -1) + 1)]
-  }
-
   public static func == (lhs: Self, rhs: Self) -> Bool {
-    lhs.count == rhs.count && lhs.used == rhs.used
+    guard lhs.count == rhs.count else { return false }
+    for (index, value) in lhs.stored.enumerated() {
+      guard let key = Key(rawValue: lhs.owners[index]), let position = rhs.position(key), rhs.stored[position] == value
+      else { return false }
+    }
+    return true
   }
 
   public func hash(into hasher: inout Hasher) {

@@ -41,7 +41,8 @@ public struct CacheModel: Sendable, Hashable {
       set {
         switch place {
         case .tssMap: tssMap = newValue
-        case .bitmap(let id): bitmaps[id] = newValue
+        case .bitmap(let id):
+          if let newValue { bitmaps.updateValue(newValue, forKey: id) } else { bitmaps.removeValue(forKey: id) }
         }
       }
     }

@@ -95,6 +95,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var pricedCounts: [OperationCounts] = []
   private var pricedResidencies: [CopyResidency] = []
   private var pricedCycles: [Double] = []
+  /// Where the last sample priced was found: the next one is most often the same.
+  private var lastPriced = 0
 
   init(
     workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool,
@@ -119,6 +121,10 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       switchCycles: [], switchCounts: OperationCounts(), syscallCounts: OperationCounts(),
       syscallCycles: 0, violations: [], failure: nil, accesses: 0, deniedAccesses: 0,
       activity: SimulationActivity(), events: 0, simulatedMicroseconds: 0, partial: false)
+    // One figure per switch: room for them up front (up to a million), not regrown on the way.
+    if case .switches(let count) = workload.duration {
+      result.switchCycles.reserveCapacity(min(max(0, count), 1 << 20))
+    }
   }
 
   mutating func run() -> SimulationResult {
@@ -488,7 +494,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private mutating func flushCounts() {
     guard let cpu = pendingCPU else { return }
     pendingCPU = nil
-    guard machine.counts != attributedCounts else { return }
+    // A run of steps nearly always counted something (the switch itself), so the counts are
+    // attributed without first comparing them.
     if cpus[cpu].sampleOpen { cpus[cpu].sample.accumulate(machine.counts, since: attributedCounts) }
     attributedCounts = machine.counts
   }
@@ -521,9 +528,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private mutating func touchCopies(on cpu: CPUID) {
     flushCounts()
     guard cpus[cpu].sampleOpen, cpus[cpu].sample.bytesCopied > 0 else { return }
-    let sample = cpus[cpu].sample
-    if let bitmap = cpus[cpu].sampleBitmap { cache.touch(.bitmap(bitmap), bytes: sample.bytesCopied, on: cpu) }
-    cache.touch(.tssMap, bytes: sample.bytesCopied, on: cpu)
+    let bytes = cpus[cpu].sample.bytesCopied
+    if let bitmap = cpus[cpu].sampleBitmap { cache.touch(.bitmap(bitmap), bytes: bytes, on: cpu) }
+    cache.touch(.tssMap, bytes: bytes, on: cpu)
   }
 
   private mutating func closeSample(on cpu: CPUID) {
@@ -544,7 +551,13 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   /// ``CycleProfile/cycles(for:copiesFrom:)`` of the profile, remembered for the last eight
   /// distinct samples (the same figures, compared field by field instead of hashed).
   private mutating func cycles(for sample: OperationCounts, copiesFrom residency: CopyResidency) -> Double {
+    if pricedCounts.indices.contains(lastPriced), pricedResidencies[lastPriced] == residency,
+      pricedCounts[lastPriced] == sample
+    {
+      return pricedCycles[lastPriced]
+    }
     for index in pricedCounts.indices where pricedResidencies[index] == residency && pricedCounts[index] == sample {
+      lastPriced = index
       return pricedCycles[index]
     }
     let cycles = profile.cycles(for: sample, copiesFrom: residency)
@@ -556,6 +569,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     pricedCounts.append(sample)
     pricedResidencies.append(residency)
     pricedCycles.append(cycles)
+    lastPriced = pricedCounts.count - 1
     return cycles
   }
 

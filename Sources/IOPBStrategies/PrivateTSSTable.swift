@@ -98,7 +98,7 @@ public struct PrivateTSSTable: Sendable, Hashable {
     guard runsOnOwnTSS(thread, kernel: kernel) else { return false }
     if !threads.contains(thread) {
       allocate(thread, counts: &counts)
-      threads[thread]?.preparedFor = cpu
+      threads[existing: thread].preparedFor = cpu
     }
     sync(thread, kernel: kernel, inPlace: true, counts: &counts)
     if cpus[cpu].loaded != thread { return true }
