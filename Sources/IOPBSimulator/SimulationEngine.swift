@@ -86,8 +86,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var result: SimulationResult
   private let control: RunControl
   /// The machine's counts when they were last attributed (``flushCounts()``), and the CPU
-  /// whose steps made every operation since: the counts are compared and attributed once per
-  /// run of steps on one CPU (a switch and its accesses), not after every step.
+  /// whose steps made every operation since: the counts are attributed once per run of steps
+  /// on one CPU (a switch and its accesses), not after every step.
   private var attributedCounts = OperationCounts()
   private var pendingCPU: CPUID?
   /// The last few distinct samples priced, and their cycles: a run repeats a handful of
@@ -106,7 +106,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     let count = workload.programs.count
     programs = workload.programs + workload.programs.map(\.threadProgram)
     threadPrograms = (0..<count).map { $0 + count } + (count..<2 * count).map { $0 }
-    let byName = Dictionary(workload.programs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    let byName = Dictionary(
+      workload.programs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     childPrograms = programs.map { $0.forking.flatMap { byName[$0.child] } }
     self.profile = profile
     self.checksInvariants = checksInvariants
@@ -353,7 +354,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       cpus[cpu].burstEnd = remaining == .max ? .max : now + remaining
       records[record].remaining = nil
     } else {
-      cpus[cpu].burstEnd = programs[program].sleep == .never ? .max : now + max(1, random.uniform(programs[program].runMicroseconds))
+      cpus[cpu].burstEnd =
+        programs[program].sleep == .never ? .max : now + max(1, random.uniform(programs[program].runMicroseconds))
     }
     cpus[cpu].sliceEnd = programs[program].realtime ? .max : now + workload.timeSliceMicroseconds
   }
@@ -420,7 +422,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       result.accesses += 1
       if case .access(let access) = outcome, !access.allowed { result.deniedAccesses += 1 }
     }
-    records[record].nextPort = (records[record].nextPort + programs[records[record].program].accessesPerRun) % ports.count
+    let accesses = programs[records[record].program].accessesPerRun
+    records[record].nextPort = (records[record].nextPort + accesses) % ports.count
   }
 
   /// A system call by the running `record` and its return to user mode, counted apart from

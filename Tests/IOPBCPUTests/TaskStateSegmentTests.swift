@@ -37,7 +37,8 @@ import Testing
     // Only the field's bytes inside the memory changed, least significant first.
     for offset in before.indices {
       let index = offset - field.offset
-      let expected = (0..<field.width).contains(index) ? UInt8(truncatingIfNeeded: Self.value >> (8 * UInt64(index))) : 0
+      let expected =
+        (0..<field.width).contains(index) ? UInt8(truncatingIfNeeded: Self.value >> (8 * UInt64(index))) : 0
       #expect(tss.bytes[offset] == expected, "byte \(offset)")
     }
   }

@@ -38,7 +38,8 @@ import Testing
               let direct = strategy.decide(access, on: cpu, in: machine.context.state, iopl: iopl)
               let rendered = IOPermissionCheck.decide(access, tss: machine.tss(on: cpu), iopl: iopl)
               if direct != rendered {
-                return "seed \(seed), step \(index) (\(choice)), cpu \(cpu), \(access) at \(iopl): \(direct) ≠ \(rendered)"
+                return
+                  "seed \(seed), step \(index) (\(choice)), cpu \(cpu), \(access) at \(iopl): \(direct) ≠ \(rendered)"
               }
             }
           }
