@@ -10,9 +10,9 @@ extension Kernel {
     var renumbering = Renumbering(threads: order, cpuOrder: cpuOrder)
     for id in order {
       renumbering.assign(process: self[id].process)
-      if let bitmap = self[id].ioBitmap, bitmaps[bitmap] != nil { renumbering.assign(bitmap: bitmap) }
+      if let bitmap = self[id].ioBitmap, bitmaps.contains(bitmap) { renumbering.assign(bitmap: bitmap) }
     }
-    for id in bitmaps.keys.sorted() { renumbering.assign(bitmap: id) }
+    for id in bitmaps.keys { renumbering.assign(bitmap: id) }
     for id in renumbering.bitmapOrder {
       if let sequence = bitmaps[id]?.sequence { renumbering.assign(sequence: sequence) }
     }
@@ -31,10 +31,10 @@ extension Kernel {
       thread.ioBitmap = thread.ioBitmap.map(renumbering.bitmap)
       return thread
     }
-    for (id, bitmap) in bitmaps {
+    kernel.bitmaps = bitmaps.renamed(by: renumbering.bitmap) { bitmap in
       var renamed = bitmap
       renamed.sequence = renumbering.sequence(bitmap.sequence)
-      kernel.bitmaps[renumbering.bitmap(id)] = renamed
+      return renamed
     }
     kernel.sequenceCounter = renumbering.sequenceCount
     kernel.pendingAllocationFailures = pendingAllocationFailures
@@ -57,9 +57,7 @@ extension Kernel {
   public func encode(into encoder: inout StateEncoder) {
     encoder.encode(threads.count)
     for thread in threads { encode(thread, into: &encoder, naming: true) }
-    encoder.encode(bitmaps.count)
-    for (id, bitmap) in bitmaps.sorted(by: { $0.key < $1.key }) {
-      encoder.encode(id.rawValue)
+    bitmaps.encode(into: &encoder) { bitmap, encoder in
       encoder.encode(bitmap.sequence)
       Self.encodeContents(of: bitmap, into: &encoder)
     }

@@ -17,7 +17,7 @@ extension Kernel {
       if let bitmap = thread.ioBitmap { references[bitmap, default: 0] += 1 }
       problems += violations(of: thread)
     }
-    for (id, bitmap) in bitmaps.sorted(by: { $0.key < $1.key }) {
+    for (id, bitmap) in bitmaps {
       problems += violations(of: bitmap, id: id, references: references[id, default: 0])
     }
     return problems

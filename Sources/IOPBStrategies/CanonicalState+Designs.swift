@@ -131,15 +131,12 @@ extension PrivateTSSTable: CanonicalState {
       cpu.entryAreaMapping = cpu.entryAreaMapping.map(renumbering.thread)
       return cpu
     }
-    table.threads = [:]
-    for (thread, entry) in threads {
-      let renamed = renumbering.thread(thread)
-      guard renamed.rawValue != Renumbering.goneID else { continue }
+    table.threads = threads.renamed(by: renumbering.thread) { entry in
       var entry = entry
       entry.tss = entry.tss.renumbered(by: renumbering)
       entry.holds = entry.holds.renumbered(by: renumbering)
       entry.preparedFor = entry.preparedFor.map(renumbering.cpu)
-      table.threads[renamed] = entry
+      return entry
     }
     return table
   }
@@ -152,9 +149,7 @@ extension PrivateTSSTable: CanonicalState {
       encoder.encode(cpu.limitInvalid)
       encoder.encode(cpu.entryAreaMapping) { $0.encode($1.rawValue) }
     }
-    encoder.encode(threads.count)
-    for (thread, entry) in threads.sorted(by: { $0.key < $1.key }) {
-      encoder.encode(thread.rawValue)
+    threads.encode(into: &encoder) { entry, encoder in
       entry.tss.encode(into: &encoder)
       entry.holds.encode(into: &encoder)
       encoder.encode(entry.preparedFor) { $0.encode($1.rawValue) }
@@ -167,21 +162,13 @@ extension V2SpeedupScheduleOutStrategy.State: CanonicalState {
   public func renumbered(by renumbering: Renumbering) -> Self {
     var state = self
     state.cpus = renumbering.moved(cpus) { $0.renumbered(by: renumbering) }
-    state.ioBitmapMax = [:]
-    for (thread, extent) in ioBitmapMax {
-      let renamed = renumbering.thread(thread)
-      if renamed.rawValue != Renumbering.goneID { state.ioBitmapMax[renamed] = extent }
-    }
+    state.ioBitmapMax = ioBitmapMax.renamed(by: renumbering.thread)
     return state
   }
 
   public func encode(into encoder: inout StateEncoder) {
     for record in cpus { record.encode(into: &encoder) }
-    encoder.encode(ioBitmapMax.count)
-    for (thread, extent) in ioBitmapMax.sorted(by: { $0.key < $1.key }) {
-      encoder.encode(thread.rawValue)
-      encoder.encode(extent)
-    }
+    ioBitmapMax.encode(into: &encoder) { extent, encoder in encoder.encode(extent) }
   }
 }
 
@@ -229,21 +216,13 @@ extension ZirconStrategy.State: CanonicalState {
   public func renumbered(by renumbering: Renumbering) -> Self {
     var state = self
     state.cpus = renumbering.moved(cpus) { $0.renumbered(by: renumbering) }
-    state.bitmaps = [:]
-    for (process, runs) in bitmaps {
-      let renamed = renumbering.process(process)
-      if renamed.rawValue != Renumbering.goneID { state.bitmaps[renamed] = runs }
-    }
+    state.bitmaps = bitmaps.renamed(by: renumbering.process)
     return state
   }
 
   public func encode(into encoder: inout StateEncoder) {
     for record in cpus { record.encode(into: &encoder) }
-    encoder.encode(bitmaps.count)
-    for (process, runs) in bitmaps.sorted(by: { $0.key < $1.key }) {
-      encoder.encode(process.rawValue)
-      runs.encode(into: &encoder)
-    }
+    bitmaps.encode(into: &encoder) { runs, encoder in runs.encode(into: &encoder) }
   }
 }
 

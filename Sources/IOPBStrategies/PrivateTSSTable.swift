@@ -184,8 +184,9 @@ public struct PrivateTSSTable: Sendable, Hashable {
     var problems = cpus.indices.filter(scope.contains).flatMap { cpu in
       cpus[cpu].common.invariantViolations(at: .cpu(cpu))
     }
-    let owners = scope.threads.map { $0.filter { threads.contains($0) } } ?? Array(threads.keys)
-    for thread in owners.sorted() {
+    // The table's ids come in ascending order already.
+    let owners = scope.threads.map { $0.filter { threads.contains($0) }.sorted() } ?? threads.keys
+    for thread in owners {
       guard let entry = threads[thread] else { continue }
       problems += entry.tss.invariantViolations(at: .thread(thread))
       if case .map(let id, let sequence) = entry.holds, let bitmap = kernel.bitmaps[id],

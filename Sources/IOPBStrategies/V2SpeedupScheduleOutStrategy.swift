@@ -44,7 +44,7 @@ public struct V2SpeedupScheduleOutStrategy: SwitchStrategy {
     public var cpus: PerCPU<PlainCPU>
     /// `t->io_bitmap_max` of each live thread the design has seen: the byte extent of its
     /// bitmap (0 without one) when it last came onto a CPU or changed its permissions.
-    public var ioBitmapMax: [ThreadID: Int]
+    public var ioBitmapMax: IDTable<ThreadID, Int>
   }
 
   public init() {}
