@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IOPBMetal
 import IOPBScenario
+import IOPBText
 
 extension IOPB {
   /// `iopb metal`: the metal kernel (metal/, Embedded Swift) judges the CPU check and the
@@ -18,6 +19,19 @@ extension IOPB {
       subcommands: [All.self, Differential.self, Designs.self, KPTI.self, Calibrate.self])
 
     public init() {}
+
+    /// The most random vectors a run takes: all of them are built before the boot, and the
+    /// program carries one line each.
+    public static let maxVectors = 1_000_000
+    /// The most generated scenarios a run takes, built before the boot as well.
+    public static let maxScenarios = 100_000
+
+    /// Throws unless `count` of option `name` lies in 0…`maximum`.
+    static func checkCount(_ count: Int, _ name: String, maximum: Int) throws(ValidationError) {
+      guard (0...maximum).contains(count) else {
+        throw ValidationError("\(name) must be from 0 to \(maximum), not \(count)")
+      }
+    }
 
     /// Options every `iopb metal` subcommand takes.
     struct Boot: ParsableArguments {
@@ -52,12 +66,10 @@ extension IOPB {
       var lines = report.lines
       if let profilePath, let profile = report.profile {
         let text = MetalCalibration.fileText(profile, transcript: transcript)
-        do {
-          try text.write(toFile: profilePath, atomically: true, encoding: .utf8)
-        } catch {
+        // As `calibrate -o`: a new path or a regular file only, the failure named.
+        do { try OutputFile(path: profilePath).write(text) } catch {
           return CommandOutput(
-            output: lines.joined(separator: "\n"),
-            diagnostics: "error: cannot write \(profilePath): \(error.localizedDescription)", exitCode: CommandOutput.cannotCreate)
+            output: lines.joined(separator: "\n"), diagnostics: "error: \(error)", exitCode: CommandOutput.cannotCreate)
         }
         lines.append("wrote \(profilePath)")
       }
@@ -96,7 +108,8 @@ extension IOPB {
       public init() {}
 
       public func validate() throws {
-        guard vectors >= 0, scenarios >= 0 else { throw ValidationError("--vectors and --scenarios must not be negative") }
+        try Metal.checkCount(vectors, "--vectors", maximum: Metal.maxVectors)
+        try Metal.checkCount(scenarios, "--scenarios", maximum: Metal.maxScenarios)
         guard (1...2048).contains(runs) else { throw ValidationError("--runs must be from 1 to 2048") }
       }
 
@@ -123,7 +136,7 @@ extension IOPB {
       public init() {}
 
       public func validate() throws {
-        guard vectors >= 0 else { throw ValidationError("--vectors must not be negative") }
+        try Metal.checkCount(vectors, "--vectors", maximum: Metal.maxVectors)
       }
 
       public func run() async throws { try await execute(guest: boot.guest, progress: printError).emit() }
@@ -146,7 +159,7 @@ extension IOPB {
       public init() {}
 
       public func validate() throws {
-        guard random >= 0 else { throw ValidationError("--random must not be negative") }
+        try Metal.checkCount(random, "--random", maximum: Metal.maxScenarios)
         if files.isEmpty && random == 0 { throw ValidationError("give scenario files or --random N") }
       }
 

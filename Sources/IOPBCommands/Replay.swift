@@ -148,9 +148,11 @@ extension IOPB {
         do { options.ioPortUsers.append(try IOPortUser(parsing: spec)) } catch { throw ValidationError(error.description) }
       }
       guard (0...4096).contains(accesses) else { throw ValidationError("--accesses must be 0 to 4096, not \(accesses)") }
-      guard touchRate >= 0 else { throw ValidationError("--touch-rate must be 0 or more, not \(touchRate)") }
+      guard (0...TraceReplayOptions.maximumTouchRate).contains(touchRate) else {
+        throw ValidationError("--touch-rate must be 0 to \(TraceReplayOptions.maximumTouchRate), not \(touchRate)")
+      }
       if let cpus, !(1...4096).contains(cpus) { throw ValidationError("--cpus must be 1 to 4096, not \(cpus)") }
-      if let maxEvents, maxEvents <= 0 { throw ValidationError("--max-events must be positive, not \(maxEvents)") }
+      if let maxEvents { try RunLength.check(maxEvents, "--max-events", maximum: RunLength.events) }
       options.accessesPerRun = accesses
       options.touchBytesPerMicrosecond = touchRate
       options.cpuCount = cpus

@@ -60,9 +60,19 @@ public struct CacheModel: Sendable, Hashable {
     self.init(cpuCount: cpuCount, l1Bytes: Int(profile[.cacheL1Bytes]), l2Bytes: Int(profile[.cacheL2Bytes]))
   }
 
-  /// `cpu` touched `bytes` more of other data.
+  /// `cpu` touched `bytes` more of other data. More than ``l2Bytes`` counts as `l2Bytes + 1`:
+  /// either way everything touched before is cold, and the count cannot overflow however long
+  /// the run.
   public mutating func run(_ bytes: Int, on cpu: CPUID) {
-    touched[cpu] += max(0, bytes)
+    touched[cpu] += min(max(0, bytes), l2Bytes + 1)
+  }
+
+  /// `cpu` ran for `microseconds` touching `rate` bytes per microsecond: ``run(_:on:)`` of
+  /// their product, saturated instead of overflowing (a trace's timestamps and `--touch-rate`
+  /// can make it larger than `Int.max`).
+  public mutating func run(microseconds: Int, touching rate: Int, on cpu: CPUID) {
+    let (bytes, overflow) = max(0, microseconds).multipliedReportingOverflow(by: max(0, rate))
+    run(overflow ? .max : bytes, on: cpu)
   }
 
   /// `cpu` touched `place` (all `bytes` of it) just now.
@@ -76,12 +86,7 @@ public struct CacheModel: Sendable, Hashable {
   public mutating func renameBitmaps(by renumbering: Renumbering) {
     lastTouch = PerCPU(
       lastTouch.map { touches in
-        var renamed = Touches(tssMap: touches.tssMap)
-        for (id, time) in touches.bitmaps {
-          let new = renumbering.bitmap(id)
-          if new.rawValue != Renumbering.goneID { renamed.bitmaps[new] = time }
-        }
-        return renamed
+        Touches(tssMap: touches.tssMap, bitmaps: touches.bitmaps.renamed(by: renumbering.bitmap))
       })
   }
 

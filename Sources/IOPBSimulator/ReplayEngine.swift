@@ -406,7 +406,7 @@ struct ReplayEngine {
     guard let sample = cpus[cpu].sample else { return }
     cpus[cpu].sample = nil
     let id = CPUID(rawValue: cpu)
-    cache.run((now - cpus[cpu].sampleStart) * cpus[cpu].sampleTouchRate, on: id)
+    cache.run(microseconds: now - cpus[cpu].sampleStart, touching: cpus[cpu].sampleTouchRate, on: id)
     let residency = cpus[cpu].sampleResidency
     let key = PriceKey(counts: sample, residency: residency)
     let cycles: Double

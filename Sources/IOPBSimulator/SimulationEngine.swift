@@ -541,7 +541,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     guard cpus[cpu].sampleOpen else { return }
     let sample = cpus[cpu].sample
     cpus[cpu].sampleOpen = false
-    cache.run((now - cpus[cpu].sampleStart) * cpus[cpu].sampleTouchRate, on: cpu)
+    cache.run(microseconds: now - cpus[cpu].sampleStart, touching: cpus[cpu].sampleTouchRate, on: cpu)
     cpus[cpu].sampleTouchRate = 0
     let residency = cpus[cpu].sampleResidency
     result.switchCycles.append(cycles(for: sample, copiesFrom: residency))

@@ -8,6 +8,9 @@ public struct TraceReplayOptions: Sendable, Hashable {
   /// CPU's caches (``CacheModel``); the simulator's default for a ``Program``, a plausible
   /// value, not a measurement.
   public var touchBytesPerMicrosecond = 100
+  /// The largest touch rate `iopb replay` accepts: 1 MiB per microsecond, a terabyte a second,
+  /// beyond any core's bandwidth.
+  public static let maximumTouchRate = 1 << 20
   /// The machine's CPU count; nil takes the trace header's (`#P:N`, `cpus=N`), else the
   /// highest CPU among the first ``lookaheadEvents`` events, plus one.
   public var cpuCount: Int?

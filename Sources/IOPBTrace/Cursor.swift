@@ -160,8 +160,9 @@ struct Cursor {
       guard digits > 0 else { return nil }
       for _ in min(digits, 9)..<9 { fraction *= 10 }
       let (scaled, overflow) = whole.multipliedReportingOverflow(by: 1_000_000_000)
-      guard !overflow else { return nil }
-      nanoseconds = scaled + fraction
+      let (sum, carry) = scaled.addingReportingOverflow(fraction)
+      guard !overflow, !carry else { return nil }
+      nanoseconds = sum
     }
     guard probe.consume(":") else { return nil }
     self = probe

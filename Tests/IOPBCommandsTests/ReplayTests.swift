@@ -17,6 +17,8 @@ func iopbReplay(_ arguments: [String]) throws -> CommandOutput {
     UsageCase(arguments: ["t", "--format", "xml"], message: "unknown format 'xml'"),
     UsageCase(arguments: ["t", "--cpus", "0"], message: "--cpus must be 1 to 4096, not 0"),
     UsageCase(arguments: ["t", "--max-events", "0"], message: "--max-events must be positive, not 0"),
+    UsageCase(arguments: ["t", "--max-events", "9223372036854775807"], message: "--max-events must be at most 1000000000"),
+    UsageCase(arguments: ["t", "--touch-rate", "10000000000000000"], message: "--touch-rate must be 0 to 1048576"),
     UsageCase(arguments: ["t", "--set", "nonsense"], message: "--set"),
   ]
 

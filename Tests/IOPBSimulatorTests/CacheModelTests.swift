@@ -36,6 +36,19 @@ import Testing
     #expect(cache.copyResidency(from: Self.bitmap, on: 0) == .cold)
   }
 
+  /// A run whose bytes overflow `Int` (a trace's last timestamp near the largest the parser
+  /// takes, times a large touch rate) evicts everything, as any run past L2 does, and leaves
+  /// the model counting: a later touch is in L1 again.
+  @Test func aRunPastIntMaxEvictsWithoutOverflowing() {
+    var cache = CacheModel(cpuCount: 1, l1Bytes: 1000, l2Bytes: 10_000)
+    cache.touch(.bitmap(Self.bitmap), bytes: 0, on: 0)
+    cache.run(microseconds: Int.max / 2, touching: 1 << 20, on: 0)
+    cache.run(microseconds: Int.max / 2, touching: 1 << 20, on: 0)
+    #expect(cache.residency(of: .bitmap(Self.bitmap), on: 0) == .cold)
+    cache.touch(.tssMap, bytes: 10, on: 0)
+    #expect(cache.residency(of: .tssMap, on: 0) == .l1)
+  }
+
   /// Two threads ping-ponging their bitmaps with nothing else to do copy from L1; with CPU-bound
   /// programs streaming through memory between them, the bitmaps fall out of L2.
   @Test func theEngineInfersResidencyFromTheWorkload() throws {

@@ -122,6 +122,8 @@ struct TraceLineParserTests {
     ("bash-12 [001] d..2. sched_switch: prev_comm=a", .malformed(.noTimestamp)),
     ("bash-12 [001] 1.000000:", .malformed(.noEventName)),
     ("bash-12 [001] 99999999999.000000: sched_switch: prev_comm=a", .malformed(.noTimestamp)),
+    // Seconds that fit in nanoseconds, with a fraction that then does not.
+    ("bash-12 [001] 9223372036.999999999: sched_switch: prev_comm=a", .malformed(.noTimestamp)),
     (
       "bash-12 [001] 1.000000: sched_switch: prev_comm=bash prev_pid=x",
       .malformed(
