@@ -40,11 +40,7 @@ public struct TaskStateSegment: Sendable, Hashable {
 
   /// Copies `source` into the segment starting at `offset`; bytes past the memory are dropped.
   public mutating func write(_ source: [UInt8], at offset: Int) {
-    let skip = max(0, -offset)
-    let start = offset + skip
-    let count = min(source.count - skip, bytes.count - start)
-    guard count > 0 else { return }
-    bytes.replaceSubrange(start..<(start + count), with: source[skip..<(skip + count)])
+    source.withUnsafeBytes { write($0, at: offset) }
   }
 
   /// Copies the bytes `source` points at into the segment starting at `offset`, with one

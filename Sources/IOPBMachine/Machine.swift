@@ -168,9 +168,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   }
 
   private mutating func take(_ step: MachineStep) throws(MachineError) -> StepResult {
-    // Once everything counts as touched (nobody asked since the journal overflowed), there is
-    // nothing left to note.
-    if !touched.isEverything { touched.note(step, currents: cpus) }
+    touched.note(step, currents: cpus)
     switch step {
     case .syscall(let thread, let call):
       return try syscall(call, by: thread)
@@ -307,7 +305,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
 
   /// Every context switch passes here: the machine counts it, the strategy does its work.
   private mutating func switchTasks(on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?) {
-    if !touched.isEverything { touched.note(cpu: cpu, threads: previous, next) }
+    touched.note(cpu: cpu, threads: previous, next)
     context.counts.contextSwitches += 1
     strategy.contextSwitch(on: cpu, from: previous, to: next, in: &context)
   }

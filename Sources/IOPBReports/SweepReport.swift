@@ -99,12 +99,5 @@ extension SweepResult {
     return lines.map { $0.map(CSVReport.escape).joined(separator: ",") }.joined(separator: "\n")
   }
 
-  var jsonText: String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(self), let text = String(data: data, encoding: .utf8) else {
-      return "{}"  // Unreachable: every field encodes, and JSONEncoder writes UTF-8.
-    }
-    return text
-  }
+  var jsonText: String { JSONReport.document(self) }
 }

@@ -78,13 +78,11 @@ public struct PerThreadTSSStrategy: SwitchStrategy {
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
     let target = context.state.prepareSwitch(to: next, kernel: context.kernel, counts: &context.counts)
-    if let target {
-      let held = context.state.threads.contains(target)
-      if !held || context.state.threads[existing: target].preparedFor != cpu {
-        context.counts.copies += 1
-        context.counts.bytesCopied += Self.stackFieldBytes
-        if held { context.state.threads[existing: target].preparedFor = cpu }
-      }
+    // prepareSwitch(to:kernel:counts:) returns only a thread it gave a TSS.
+    if let target, context.state.threads[existing: target].preparedFor != cpu {
+      context.counts.copies += 1
+      context.counts.bytesCopied += Self.stackFieldBytes
+      context.state.threads[existing: target].preparedFor = cpu
     }
     if context.state.cpus[cpu].loaded != target {
       load(target, on: cpu, table: &context.state, counts: &context.counts)

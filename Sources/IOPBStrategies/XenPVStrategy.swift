@@ -70,25 +70,27 @@ public struct XenPVStrategy: SwitchStrategy {
   /// of its port count and the byte after it. Outside the port count Xen refuses, as the CPU
   /// refuses past the limit.
   public func tss(on cpu: CPUID, in state: State) -> TaskStateSegment {
-    let guestTSS = state.guest.cpus[cpu].tss
-    var segment = guestTSS.segment
-    segment.limit = guestTSS.layout.limit
-    if let view = state.xen[cpu] {
-      segment.ioMapBase = UInt16(view.offset)
-      segment.limit = view.offset + view.ports / 8
-    } else {
-      segment.ioMapBase = UInt16(guestTSS.layout.invalid)
-    }
+    let window = xenWindow(on: cpu, in: state)
+    var segment = state.guest.cpus[cpu].tss.segment
+    segment.ioMapBase = UInt16(window.base)
+    segment.limit = window.limit
     return segment
+  }
+
+  /// The base and limit Xen checks the guest's TSS under (`iobmp`, `iobmp_limit`): the map of
+  /// its port count and the byte after it, or the invalid offset past the limit when Xen holds
+  /// no map.
+  func xenWindow(on cpu: CPUID, in state: State) -> (base: Int, limit: Int) {
+    let layout = state.guest.cpus[cpu].tss.layout
+    return state.xen[cpu].map { ($0.offset, $0.offset + $0.ports / 8) } ?? (layout.invalid, layout.limit)
   }
 
   /// ``tss(on:in:)``'s check without building it: the guest TSS's bytes under Xen's base and
   /// limit (`iobmp`, `iobmp_limit`), and the invalid offset past the limit when Xen holds none.
   public func decide(_ access: IOAccess, on cpu: CPUID, in state: State, iopl: PrivilegeLevel) -> IOPermissionDecision {
-    let guestTSS = state.guest.cpus[cpu].tss
-    let (base, limit) =
-      state.xen[cpu].map { ($0.offset, $0.offset + $0.ports / 8) } ?? (guestTSS.layout.invalid, guestTSS.layout.limit)
-    return IOPermissionCheck.decide(access, bytes: guestTSS.segment.bytes, base: base, limit: limit, iopl: iopl)
+    let window = xenWindow(on: cpu, in: state)
+    return IOPermissionCheck.decide(
+      access, bytes: state.guest.cpus[cpu].tss.segment.bytes, base: window.base, limit: window.limit, iopl: iopl)
   }
 
   /// `switch_to_bitmap()`: the invalidation that XSA-329 left native-only.

@@ -96,7 +96,8 @@ public struct ZirconStrategy: SwitchStrategy {
         context.state.bitmaps[existing: old].write(into: &context.state.cpus[cpu].tss, granting: false),
         into: &context.counts)
     }
-    if let process, context.state.bitmaps.contains(process) {
+    // request(_:in:) above stored the incoming process's map.
+    if let process {
       count(
         context.state.bitmaps[existing: process].write(into: &context.state.cpus[cpu].tss, granting: true),
         into: &context.counts)
@@ -144,7 +145,7 @@ public struct ZirconStrategy: SwitchStrategy {
         problems.append(InvariantViolation(.mapDiffersFromBookkeeping, at: .cpu(cpu)))
       }
     }
-    for (process, runs) in state.bitmaps.sorted(by: { $0.key < $1.key }) where runs != Self.union(of: process, in: kernel) {
+    for (process, runs) in state.bitmaps where runs != Self.union(of: process, in: kernel) {
       if let thread = kernel.threads(of: process).first {
         problems.append(InvariantViolation(.bookkeepingBehindKernel, at: .thread(thread)))
       }
