@@ -45,17 +45,14 @@ struct ReplayEngine {
     var tgidRecorded = false
     /// A task that exited here and still runs until its last switch.
     var dying: Int32?
-    var sample: OperationCounts?
-    var sampleStart = 0
-    var sampleTouchRate = 0
-    var sampleBitmap: BitmapID?
-    var sampleResidency: CopyResidency = .l1
   }
 
   private let options: TraceReplayOptions
   private let profile: CycleProfile
   private let machine: any ReplayMachine
-  private var cache: CacheModel
+  /// Each CPU's open switch sample, the caches its copies read from, and their pricing, as
+  /// the simulator keeps them.
+  private var samples: SwitchSamples
   private var tasks: [Int32: Task] = [:]
   private var cpus: [CPU]
   private var firstTimestamp: Int64?
@@ -64,26 +61,17 @@ struct ReplayEngine {
   /// The machine's counts after its last step.
   private var counts = OperationCounts()
   private var histogram = CycleHistogram()
-  /// Cycles of each distinct sample already priced: most switches repeat a few.
-  private var prices: [PriceKey: Double] = [:]
-  /// The last sample priced: consecutive switches mostly cost the same.
-  private var lastPrice = (key: PriceKey(counts: OperationCounts(), residency: .l1), cycles: 0.0)
   private var result: SimulationResult
   private(set) var notes = TraceReplayNotes()
   /// Threads the kernel model held right after the last compaction.
   private var liveAfterCompaction = 0
   private var stopped = false
 
-  private struct PriceKey: Hashable {
-    var counts: OperationCounts
-    var residency: CopyResidency
-  }
-
   init(machine: any ReplayMachine, cpuCount: Int, options: TraceReplayOptions, profile: CycleProfile, name: String) {
     self.options = options
     self.profile = profile
     self.machine = machine
-    cache = CacheModel(cpuCount: cpuCount, profile: profile)
+    samples = SwitchSamples(cpuCount: cpuCount, profile: profile)
     cpus = Array(repeating: CPU(), count: cpuCount)
     notes.cpuCount = cpuCount
     result = SimulationResult(
@@ -304,7 +292,7 @@ struct ReplayEngine {
     if counts != before {
       result.syscallCounts.accumulate(counts, since: before)
       if counts.bytesCopied > before.bytesCopied {
-        cache.touch(.tssMap, bytes: counts.bytesCopied - before.bytesCopied, on: CPUID(rawValue: cpu))
+        samples.touch(.tssMap, bytes: counts.bytesCopied - before.bytesCopied, on: CPUID(rawValue: cpu))
       }
     }
     record(outcome.violations)
@@ -340,7 +328,7 @@ struct ReplayEngine {
       guard syscall(call, by: task.thread, on: cpu) != nil else { return }
       result.activity.permissionCalls += 1
       if let bitmap = machine.bitmap(of: task.thread) {
-        cache.touch(.bitmap(bitmap.id), bytes: bitmap.bytes, on: CPUID(rawValue: cpu))
+        samples.touch(.bitmap(bitmap.id), bytes: bitmap.bytes, on: CPUID(rawValue: cpu))
       }
     }
     guard !user.ports.isEmpty else { return }
@@ -368,10 +356,7 @@ struct ReplayEngine {
       fail("\(step): \(error)")
       return nil
     }
-    if counts != before, var sample = cpus[cpu].sample {
-      sample.accumulate(counts, since: before)
-      cpus[cpu].sample = sample
-    }
+    if counts != before { samples.add(counts, since: before, on: CPUID(rawValue: cpu)) }
     record(stepResult.violations)
     return stopped ? nil : stepResult.outcome
   }
@@ -386,45 +371,18 @@ struct ReplayEngine {
   }
 
   private mutating func openSample(on cpu: Int, touchRate: Int, bitmap: BitmapID?) {
-    closeSample(on: cpu)
-    cpus[cpu].sample = OperationCounts()
-    cpus[cpu].sampleStart = now
-    cpus[cpu].sampleTouchRate = touchRate
-    cpus[cpu].sampleBitmap = bitmap
-    cpus[cpu].sampleResidency = bitmap.map { cache.copyResidency(from: $0, on: CPUID(rawValue: cpu)) } ?? .l1
+    if let cycles = samples.open(on: CPUID(rawValue: cpu), at: now, touchRate: touchRate, bitmap: bitmap) {
+      histogram.add(cycles)
+    }
   }
 
   /// The copies of `cpu`'s open sample touched its bitmap and TSS map.
   private mutating func touchCopies(on cpu: Int) {
-    guard let sample = cpus[cpu].sample, sample.bytesCopied > 0 else { return }
-    let id = CPUID(rawValue: cpu)
-    if let bitmap = cpus[cpu].sampleBitmap { cache.touch(.bitmap(bitmap), bytes: sample.bytesCopied, on: id) }
-    cache.touch(.tssMap, bytes: sample.bytesCopied, on: id)
+    samples.touchCopies(on: CPUID(rawValue: cpu))
   }
 
   private mutating func closeSample(on cpu: Int) {
-    guard let sample = cpus[cpu].sample else { return }
-    cpus[cpu].sample = nil
-    let id = CPUID(rawValue: cpu)
-    cache.run(microseconds: now - cpus[cpu].sampleStart, touching: cpus[cpu].sampleTouchRate, on: id)
-    let residency = cpus[cpu].sampleResidency
-    let key = PriceKey(counts: sample, residency: residency)
-    let cycles: Double
-    if key == lastPrice.key {
-      cycles = lastPrice.cycles
-    } else if let known = prices[key] {
-      cycles = known
-    } else {
-      cycles = profile.cycles(for: sample, copiesFrom: residency)
-      if prices.count >= 4096 { prices.removeAll(keepingCapacity: true) }
-      prices[key] = cycles
-    }
-    lastPrice = (key, cycles)
-    histogram.add(cycles)
-    result.switchCounts.accumulate(sample, since: OperationCounts())
-    if sample.bytesCopied > 0 {
-      result.copyBytesByResidency[profile.pricedResidency(residency), default: 0] += sample.bytesCopied
-    }
+    if let cycles = samples.close(on: CPUID(rawValue: cpu), at: now) { histogram.add(cycles) }
   }
 
   private mutating func fail(_ message: String) {
@@ -449,10 +407,7 @@ struct ReplayEngine {
       renamed.thread = renumbering.thread(task.thread)
       return renamed
     }
-    cache.renameBitmaps(by: renumbering)
-    for cpu in cpus.indices {
-      cpus[cpu].sampleBitmap = cpus[cpu].sampleBitmap.map(renumbering.bitmap)
-    }
+    samples.renameBitmaps(by: renumbering)
     notes.compactions += 1
   }
 
@@ -460,6 +415,8 @@ struct ReplayEngine {
 
   mutating func finish() -> ComparisonRow {
     for cpu in cpus.indices { closeSample(on: cpu) }
+    result.switchCounts = samples.closedCounts
+    result.copyBytesByResidency = samples.copyBytesByResidency
     result.syscallCycles = profile.cycles(for: result.syscallCounts, copiesFrom: .l1)
     result.simulatedMicroseconds = now
     var row = ComparisonRow(

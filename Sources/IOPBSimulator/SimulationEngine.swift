@@ -41,16 +41,6 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     var queue: Deque<Int> = []
     var burstEnd = Int.max
     var sliceEnd = Int.max
-    /// Operations of the open switch sample (``sampleOpen``: there is one, from the first
-    /// switch on).
-    var sample = OperationCounts()
-    var sampleOpen = false
-    /// When the sample opened, and the bytes per microsecond its thread touches (0 for idle).
-    var sampleStart = 0
-    var sampleTouchRate = 0
-    /// The running thread's bitmap when the sample opened, and where a copy from it reads.
-    var sampleBitmap: BitmapID?
-    var sampleResidency: CopyResidency = .l1
   }
 
   /// A sleeping thread's wakeup, ordered by time, then thread number.
@@ -75,8 +65,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private let checksInvariants: Bool
   static var invariantCheckInterval: Int { 16 }
   private var machine: Machine<Strategy>
-  /// What each CPU's caches still hold, for the residency of each copy.
-  private var cache: CacheModel
+  /// Each CPU's open switch sample, the caches its copies read from, and their pricing.
+  private var samples: SwitchSamples
   private var random: SimulationRandom
   private var records: [ThreadRecord] = []
   private var cpus: PerCPU<CPU>
@@ -90,13 +80,6 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   /// on one CPU (a switch and its accesses), not after every step.
   private var attributedCounts = OperationCounts()
   private var pendingCPU: CPUID?
-  /// The last few distinct samples priced, and their cycles: a run repeats a handful of
-  /// samples, and the profile's lookups would otherwise hash every key at every switch.
-  private var pricedCounts: [OperationCounts] = []
-  private var pricedResidencies: [CopyResidency] = []
-  private var pricedCycles: [Double] = []
-  /// Where the last sample priced was found: the next one is most often the same.
-  private var lastPriced = 0
 
   init(
     workload: Workload, strategy: Strategy, profile: CycleProfile, checksInvariants: Bool,
@@ -114,7 +97,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     self.control = control
     let cpuCount = max(1, workload.cpuCount)
     machine = Machine(strategy: strategy, cpuCount: cpuCount, kernel: workload.kernel)
-    cache = CacheModel(cpuCount: cpuCount, profile: profile)
+    samples = SwitchSamples(cpuCount: cpuCount, profile: profile)
     random = SimulationRandom(seed: workload.seed)
     cpus = PerCPU(repeating: CPU(), count: cpuCount)
     result = SimulationResult(
@@ -157,6 +140,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     }
     checkInvariants(everywhere: true)
     for cpu in cpus.indices { closeSample(on: cpu) }
+    result.switchCounts = samples.closedCounts
+    result.copyBytesByResidency = samples.copyBytesByResidency
     // A copy inside a system call reads the bitmap the call has just written: L1.
     result.syscallCycles = profile.cycles(for: result.syscallCounts, copiesFrom: .l1)
     result.simulatedMicroseconds = now
@@ -174,14 +159,10 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var isFinished: Bool {
     mutating get {
       switch workload.duration {
-      case .switches(let count): result.switchCycles.count + openSamples >= count
+      case .switches(let count): result.switchCycles.count + samples.openCount >= count
       case .ticks(let ticks): now >= ticks * workload.tickMicroseconds
       }
     }
-  }
-
-  private var openSamples: Int {
-    mutating get { cpus.count { $0.sampleOpen } }
   }
 
   // MARK: Events
@@ -437,10 +418,10 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       // ioperm writes the bitmap and scans all of it; a copy into the TSS writes the map.
       let kernel = machine.kernel
       if case .ioperm = call, let id = kernel[records[record].thread].ioBitmap, let bitmap = kernel.bitmaps[id] {
-        cache.touch(.bitmap(id), bytes: bitmap.words.count * 8, on: cpu)
+        samples.touch(.bitmap(id), bytes: bitmap.words.count * 8, on: cpu)
       }
       if machine.counts.bytesCopied > before.bytesCopied {
-        cache.touch(.tssMap, bytes: machine.counts.bytesCopied - before.bytesCopied, on: cpu)
+        samples.touch(.tssMap, bytes: machine.counts.bytesCopied - before.bytesCopied, on: cpu)
       }
     }
     let outcome: StepResult
@@ -499,7 +480,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     pendingCPU = nil
     // A run of steps nearly always counted something (the switch itself), so the counts are
     // attributed without first comparing them.
-    if cpus[cpu].sampleOpen { cpus[cpu].sample.accumulate(machine.counts, since: attributedCounts) }
+    samples.add(machine.counts, since: attributedCounts, on: cpu)
     attributedCounts = machine.counts
   }
 
@@ -512,68 +493,26 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     total.accumulate(now, since: before)
   }
 
-  /// Closes `cpu`'s open sample and opens one for a switch to `record` (nil: idle): the copies
-  /// it will make read the incoming thread's bitmap where the cache model says it sits.
+  /// Closes `cpu`'s open sample and opens one for a switch to `record` (nil: idle), whose
+  /// copies read the thread's bitmap.
   private mutating func openSample(on cpu: CPUID, running record: Int?) {
     flushCounts()
-    closeSample(on: cpu)
-    cpus[cpu].sample = OperationCounts()
-    cpus[cpu].sampleOpen = true
-    cpus[cpu].sampleStart = now
-    cpus[cpu].sampleTouchRate = record.map { programs[records[$0].program].touchBytesPerMicrosecond } ?? 0
+    let touchRate = record.map { programs[records[$0].program].touchBytesPerMicrosecond } ?? 0
     let bitmap = record.flatMap { machine.kernel[records[$0].thread].ioBitmap }
-    cpus[cpu].sampleBitmap = bitmap
-    // A thread without a bitmap yet gets one from its own ioperm in this sample: L1.
-    cpus[cpu].sampleResidency = bitmap.map { cache.copyResidency(from: $0, on: cpu) } ?? .l1
+    if let cycles = samples.open(on: cpu, at: now, touchRate: touchRate, bitmap: bitmap) {
+      result.switchCycles.append(cycles)
+    }
   }
 
   /// The copies of `cpu`'s open sample touched its bitmap and TSS map.
   private mutating func touchCopies(on cpu: CPUID) {
     flushCounts()
-    guard cpus[cpu].sampleOpen, cpus[cpu].sample.bytesCopied > 0 else { return }
-    let bytes = cpus[cpu].sample.bytesCopied
-    if let bitmap = cpus[cpu].sampleBitmap { cache.touch(.bitmap(bitmap), bytes: bytes, on: cpu) }
-    cache.touch(.tssMap, bytes: bytes, on: cpu)
+    samples.touchCopies(on: cpu)
   }
 
   private mutating func closeSample(on cpu: CPUID) {
     flushCounts()
-    guard cpus[cpu].sampleOpen else { return }
-    let sample = cpus[cpu].sample
-    cpus[cpu].sampleOpen = false
-    cache.run(microseconds: now - cpus[cpu].sampleStart, touching: cpus[cpu].sampleTouchRate, on: cpu)
-    cpus[cpu].sampleTouchRate = 0
-    let residency = cpus[cpu].sampleResidency
-    result.switchCycles.append(cycles(for: sample, copiesFrom: residency))
-    result.switchCounts.accumulate(sample, since: OperationCounts())
-    if sample.bytesCopied > 0 {
-      result.copyBytesByResidency[profile.pricedResidency(residency), default: 0] += sample.bytesCopied
-    }
-  }
-
-  /// ``CycleProfile/cycles(for:copiesFrom:)`` of the profile, remembered for the last eight
-  /// distinct samples (the same figures, compared field by field instead of hashed).
-  private mutating func cycles(for sample: OperationCounts, copiesFrom residency: CopyResidency) -> Double {
-    if pricedCounts.indices.contains(lastPriced), pricedResidencies[lastPriced] == residency,
-      pricedCounts[lastPriced] == sample
-    {
-      return pricedCycles[lastPriced]
-    }
-    for index in pricedCounts.indices where pricedResidencies[index] == residency && pricedCounts[index] == sample {
-      lastPriced = index
-      return pricedCycles[index]
-    }
-    let cycles = profile.cycles(for: sample, copiesFrom: residency)
-    if pricedCounts.count == 8 {
-      pricedCounts.removeFirst()
-      pricedResidencies.removeFirst()
-      pricedCycles.removeFirst()
-    }
-    pricedCounts.append(sample)
-    pricedResidencies.append(residency)
-    pricedCycles.append(cycles)
-    lastPriced = pricedCounts.count - 1
-    return cycles
+    if let cycles = samples.close(on: cpu, at: now) { result.switchCycles.append(cycles) }
   }
 
   private mutating func fail(_ message: String) {
