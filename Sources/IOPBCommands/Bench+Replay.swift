@@ -70,7 +70,8 @@ extension IOPB.Bench {
 extension IOPB.Bench {
   /// The `--replay` measurement as the command's output; exit 65 when the trace cannot be read.
   func replayOutput(trace: String, strategy: any SwitchStrategy) -> CommandOutput {
-    let users = ioPortUsers.compactMap { try? IOPortUser(parsing: $0) }
+    // validate() parsed them already.
+    let users = (try? ioPortUsers.users()) ?? []
     do {
       let lines = try Self.replayRates(trace: trace, strategy: strategy, ioPortUsers: users, repeats: repeats)
       return CommandOutput(output: lines.joined(separator: "\n"))

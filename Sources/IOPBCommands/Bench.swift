@@ -47,9 +47,8 @@ extension IOPB {
     @Option(help: "Time reading, parsing and replaying this trace on the first --strategy (default linux-5.5) instead.")
     var replay: String?
 
-    /// --ioperm specifications for --replay, as `iopb replay` takes them.
-    @Option(name: .customLong("ioperm"), help: "With --replay: I/O-port users, as for `iopb replay`.")
-    var ioPortUsers: [String] = []
+    /// `--ioperm` for --replay, as `iopb replay` takes it.
+    @OptionGroup var ioPortUsers: IOPortUserOptions
 
     /// Runs of each --replay pass; the fastest counts.
     @Option(help: "With --replay: runs of each pass (the fastest counts).")
@@ -248,9 +247,7 @@ extension IOPB {
       try RunLength.check(checks, "--checks", maximum: RunLength.checks)
       try RunLength.check(timeout: timeout)
       guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be 1 to 1000, not \(repeats)") }
-      for spec in ioPortUsers {
-        do { _ = try IOPortUser(parsing: spec) } catch { throw ValidationError(error.description) }
-      }
+      _ = try ioPortUsers.users()
       return (try workload.resolved(), try strategies.resolved())
     }
 

@@ -26,10 +26,7 @@ extension IOPB {
     @Argument(help: "Trace files (tracefs trace or trace_pipe, trace-cmd report), .gz or not; - for standard input.")
     var traces: [String]
 
-    @Option(
-      name: .customLong("ioperm"),
-      help: "Make tasks I/O-port users: 'comm=NAME:0x378-0x37a', 'pid=N:0x80', 'comm=NAME:iopl3[:PORTS]' (repeatable).")
-    var ioPortUsers: [String] = []
+    @OptionGroup var ioPortUsers: IOPortUserOptions
 
     @Option(help: "Port accesses an I/O-port user makes each time it runs.")
     var accesses = TraceReplayOptions().accessesPerRun
@@ -144,9 +141,7 @@ extension IOPB {
     private func choices() throws(ValidationError) -> Choices {
       guard !traces.isEmpty else { throw ValidationError("give at least one trace file, or - for standard input") }
       var options = TraceReplayOptions()
-      for spec in ioPortUsers {
-        do { options.ioPortUsers.append(try IOPortUser(parsing: spec)) } catch { throw ValidationError(error.description) }
-      }
+      options.ioPortUsers = try ioPortUsers.users()
       guard (0...4096).contains(accesses) else { throw ValidationError("--accesses must be 0 to 4096, not \(accesses)") }
       guard (0...TraceReplayOptions.maximumTouchRate).contains(touchRate) else {
         throw ValidationError("--touch-rate must be 0 to \(TraceReplayOptions.maximumTouchRate), not \(touchRate)")

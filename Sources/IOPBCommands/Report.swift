@@ -59,9 +59,8 @@ extension IOPB {
     @Option(name: .customLong("trace"), help: "A Linux sched trace to replay as one more workload (repeatable).")
     var traces: [String] = []
 
-    /// `--ioperm` specifications for the traces, as `iopb replay` takes them.
-    @Option(name: .customLong("ioperm"), help: "With --trace: I/O-port users, as for `iopb replay` (repeatable).")
-    var ioPortUsers: [String] = []
+    /// `--ioperm` for the traces, as `iopb replay` takes it.
+    @OptionGroup var ioPortUsers: IOPortUserOptions
 
     public init() {}
 
@@ -145,9 +144,7 @@ extension IOPB {
         }
       }
       var replay = TraceReplayOptions()
-      for spec in ioPortUsers {
-        do { replay.ioPortUsers.append(try IOPortUser(parsing: spec)) } catch { throw CommandLineProblem(error.description) }
-      }
+      do { replay.ioPortUsers = try ioPortUsers.users() } catch { throw CommandLineProblem(error.message) }
       return (chosenProfile, chosenStrategies, chosenChart, chosenWorkloads, checker, replay)
     }
   }

@@ -26,6 +26,7 @@ import Testing
     UsageCase(arguments: ["--switches", "9223372036854775807"], message: "--switches must be at most 10000000"),
     UsageCase(arguments: ["--checks", "100000001"], message: "--checks must be at most 100000000"),
     UsageCase(arguments: ["--timeout", "0"], message: "--timeout must be a number of seconds above 0"),
+    UsageCase(arguments: ["--ioperm", "lpt"], message: "--ioperm 'lpt': expected SELECTOR:GRANT"),
   ]
 
   @Test(arguments: usageCases)

@@ -107,6 +107,7 @@ func iopbSweep(_ arguments: [String]) throws -> CommandOutput {
     (["--mutants", "/tmp"], "/tmp:0:0: error: is a folder, not a file"),
     (["--chart-strategy", "nope"], "unknown strategy 'nope'"),
     (["--switches", "0"], "--switches must be positive"),
+    (["--ioperm", "lpt"], "--ioperm 'lpt': expected SELECTOR:GRANT"),
   ])
   func badInputExits64(_ arguments: [String], _ message: String) throws {
     let error = try #require(usageError(IOPB.Report.self, arguments))
