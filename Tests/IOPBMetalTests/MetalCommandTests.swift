@@ -3,16 +3,21 @@ import Testing
 
 @testable import IOPBMetal
 
-/// A kernel that answers every `V` line as `IOPBCPU` does (or flips one), or fails.
+/// A kernel that answers every `V` line of the tests' differential (`--vectors 50 --seed 4`) as
+/// `IOPBCPU` does (or flips one), or fails; a program that does not carry those vectors' lines
+/// is refused, so the command must send them all.
 struct ModelGuest: MetalGuest {
   var flip: Int?
   var fails = false
+  let differential = MetalDifferential(random: 50, seed: 4)
 
   func run(_ program: String) async throws(MetalRunError) -> MetalTranscript {
     if fails { throw MetalRunError(message: "qemu missing", partial: MetalTranscript(parsing: "I accel tcg\nR 0 A")) }
+    guard program.contains(differential.program) else {
+      throw MetalRunError(message: "the program lacks the differential's vectors", partial: MetalTranscript(parsing: ""))
+    }
     var lines = ["I accel tcg"]
-    let vectors = MetalDifferential(random: 50, seed: 4).vectors
-    for (index, vector) in vectors.enumerated() {
+    for (index, vector) in differential.vectors.enumerated() {
       let allowed = vector.modelDecision.isAllowed != (index == flip)
       lines.append("R \(String(index, radix: 16)) \(allowed ? "A" : "G 0")")
     }
