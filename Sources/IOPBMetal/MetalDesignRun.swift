@@ -19,9 +19,9 @@ public struct MetalDesignDisagreement: Sendable, Hashable, CustomStringConvertib
 /// TSS handling, compared with the model's decision for the same step under the design's model
 /// strategy.
 public struct MetalDesignRun: Sendable {
-  public var designs: [MetalDesign]
-  public var programs: [MetalScenarioProgram] = []
-  public var skipped: [MetalScenarioProgram.Unsupported] = []
+  public let designs: [MetalDesign]
+  public private(set) var programs: [MetalScenarioProgram] = []
+  public private(set) var skipped: [MetalScenarioProgram.Unsupported] = []
   /// Per access id: the design, the scenario step and the model's decision.
   var expectations: [(design: MetalDesign, step: String, allowed: Bool)] = []
   public private(set) var program = ""
