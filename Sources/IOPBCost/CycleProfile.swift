@@ -38,22 +38,7 @@ public struct CycleProfile: Sendable, Hashable, Codable {
   /// (unless the profile forces one): the bitmap work a strategy adds, never
   /// ``CostKey/switchBase`` (context switches and returns to user are events, not work).
   public func cycles(for counts: OperationCounts, copiesFrom residency: CopyResidency) -> Double {
-    var total = 0.0
-    total += Double(counts.copies) * self[.copyStartup] + Double(counts.bytesCopied) * copyPerByte(from: residency)
-    total += Double(counts.fills) * self[.fillStartup] + Double(counts.bytesFilled) * self[.fillPerByte]
-    total += Double(counts.mapBaseWrites) * self[.mapBaseWrite]
-    total += Double(counts.descriptorWrites) * self[.descriptorWrite]
-    total += Double(counts.gdtLoads) * self[.gdtLoad]
-    total += Double(counts.taskRegisterLoads) * self[.taskRegisterLoad]
-    total += Double(counts.pageInvalidations) * self[.pageInvalidation]
-    total += Double(counts.tlbMisses) * self[.tlbMiss]
-    total += Double(counts.pageTableWrites) * self[.pageTableWrite]
-    total += Double(counts.hypercalls) * self[.hypercall]
-    total += Double(counts.generalProtectionFixups) * self[.generalProtectionFixup]
-    total += Double(counts.sequenceCompares) * self[.sequenceCompare]
-    total += Double(counts.interprocessorInterrupts) * self[.interprocessorInterrupt]
-    total += Double(counts.portInvocations) * self[.portInvocation]
-    return total
+    CyclePrices(self).cycles(for: counts, copiesFrom: residency)
   }
 
   /// The ``OperationCounts/fields`` names this profile prices; the rest are events.

@@ -21,29 +21,30 @@ struct SwitchSamples {
     var residency: CopyResidency = .l1
   }
 
-  /// A sample's operations with where its copies read from: what its price depends on.
-  private struct PriceKey: Hashable {
-    var counts: OperationCounts
-    var residency: CopyResidency
-  }
-
   private var slots: PerCPU<Slot>
   /// What each CPU's caches still hold.
   private(set) var cache: CacheModel
   private let profile: CycleProfile
-  /// Cycles of each distinct sample priced (a run repeats a few), and the last one: the next
-  /// switch most often costs the same.
-  private var prices: [PriceKey: Double] = [:]
-  private var lastPrice = (key: PriceKey(counts: OperationCounts(), residency: .l1), cycles: 0.0)
+  /// The profile's figures, read out once: a sample is priced by a sum of products.
+  private let prices: CyclePrices
   /// The operations of every closed sample.
   private(set) var closedCounts = OperationCounts()
   /// Bytes the closed samples copied, by where the profile priced their source.
-  private(set) var copyBytesByResidency: [CopyResidency: Int] = [:]
+  var copyBytesByResidency: [CopyResidency: Int] {
+    var bytes: [CopyResidency: Int] = [:]
+    for (residency, count) in zip([CopyResidency.l1, .l2, .cold], [copiedBytes.0, copiedBytes.1, copiedBytes.2]) where count > 0 {
+      bytes[residency] = count
+    }
+    return bytes
+  }
+  /// ``copyBytesByResidency`` counted without hashing at every switch: L1, L2, cold.
+  private var copiedBytes = (0, 0, 0)
 
   init(cpuCount: Int, profile: CycleProfile) {
     slots = PerCPU(repeating: Slot(), count: cpuCount)
     cache = CacheModel(cpuCount: cpuCount, profile: profile)
     self.profile = profile
+    prices = CyclePrices(profile)
   }
 
   /// CPUs with an open sample.
@@ -84,21 +85,15 @@ struct SwitchSamples {
     guard slots[cpu].isOpen else { return nil }
     slots[cpu].isOpen = false
     cache.run(microseconds: now - slots[cpu].start, touching: slots[cpu].touchRate, on: cpu)
-    let key = PriceKey(counts: slots[cpu].counts, residency: slots[cpu].residency)
-    let cycles: Double
-    if key == lastPrice.key {
-      cycles = lastPrice.cycles
-    } else if let known = prices[key] {
-      cycles = known
-    } else {
-      cycles = profile.cycles(for: key.counts, copiesFrom: key.residency)
-      if prices.count >= 4096 { prices.removeAll(keepingCapacity: true) }
-      prices[key] = cycles
-    }
-    lastPrice = (key, cycles)
-    closedCounts.accumulate(key.counts, since: OperationCounts())
-    if key.counts.bytesCopied > 0 {
-      copyBytesByResidency[profile.pricedResidency(key.residency), default: 0] += key.counts.bytesCopied
+    let counts = slots[cpu].counts
+    let cycles = prices.cycles(for: counts, copiesFrom: slots[cpu].residency)
+    closedCounts.accumulate(counts, since: OperationCounts())
+    if counts.bytesCopied > 0 {
+      switch profile.pricedResidency(slots[cpu].residency) {
+      case .l1: copiedBytes.0 += counts.bytesCopied
+      case .l2: copiedBytes.1 += counts.bytesCopied
+      case .cold: copiedBytes.2 += counts.bytesCopied
+      }
     }
     return cycles
   }
