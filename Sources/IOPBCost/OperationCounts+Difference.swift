@@ -7,6 +7,11 @@ extension OperationCounts {
     return delta
   }
 
+  /// Adds `other` field by field.
+  public mutating func add(_ other: OperationCounts) {
+    accumulate(other, since: OperationCounts())
+  }
+
   /// Adds `now - before` field by field. Spelled out rather than walked through
   /// ``OperationCounts/fields`` (key paths dominate a simulation's profile); a test checks,
   /// through `Mirror`, that every stored property is carried into itself. The arithmetic wraps

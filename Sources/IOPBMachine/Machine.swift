@@ -80,6 +80,14 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   }
   public var cpuCount: Int { cpus.count }
 
+  /// ``counts`` as they are, after which they start again from zero: for a caller that
+  /// attributes every operation once (the simulator's switch samples), one copy instead of a
+  /// snapshot and a difference.
+  public mutating func takeCounts() -> OperationCounts {
+    defer { context.counts = OperationCounts() }
+    return context.counts
+  }
+
   /// The TSS the hardware check reads on `cpu`.
   public func tss(on cpu: CPUID) -> TaskStateSegment { strategy.tss(on: cpu, in: context.state) }
 
@@ -167,6 +175,26 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     }
   }
 
+  /// A user port access on `cpu`, as ``apply(_:)`` takes `.access(cpu, access)`, for a caller
+  /// that needs only the outcome and the first violation (the access's own, else the first
+  /// fault the strategy reported): the simulator's path for every access, which builds no
+  /// ``StepResult``.
+  public mutating func access(
+    _ access: IOAccess, on cpu: CPUID
+  ) throws(MachineError) -> (outcome: AccessOutcome, violation: Violation?) {
+    touched.note(cpu: cpu, threads: cpus.indices.contains(cpu) ? cpus[cpu].current : nil, nil)
+    let taken: (outcome: AccessOutcome, violation: Violation?)
+    do {
+      taken = try userAccess(access, on: cpu)
+    } catch {
+      context.faults = []
+      throw error
+    }
+    guard let fault = context.faults.first else { return taken }
+    context.faults = []
+    return (taken.outcome, taken.violation ?? Violation(.kernelFault(fault), cpu: fault.cpu, thread: fault.thread))
+  }
+
   private mutating func take(_ step: MachineStep) throws(MachineError) -> StepResult {
     touched.note(step, currents: cpus)
     switch step {
@@ -183,7 +211,8 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       returnToUser(on: cpu, thread: thread)
       cpus[cpu].inUserMode = true
     case .access(let cpu, let access):
-      return try userAccess(access, on: cpu)
+      let (outcome, violation) = try userAccess(access, on: cpu)
+      return StepResult(outcome: .access(outcome), violation: violation)
     case .interruptFlag(let cpu, let instruction):
       return try interruptFlag(instruction, on: cpu)
     case .migrate(let thread, let cpu):
@@ -339,7 +368,9 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     if let next { homeCPUs[next.rawValue] = cpu }
   }
 
-  private mutating func userAccess(_ access: IOAccess, on cpu: CPUID) throws(MachineError) -> StepResult {
+  private mutating func userAccess(
+    _ access: IOAccess, on cpu: CPUID
+  ) throws(MachineError) -> (outcome: AccessOutcome, violation: Violation?) {
     let thread = try userThread(on: cpu)
     // Ports past a reduced count do not exist; the last ones' straddles still reach the
     // all-ones long after the map, as 0xffff's reach the terminator.
@@ -367,7 +398,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
         decision.isAllowed ? .leak(access, decision) : .wrongDenial(access, decision)
       violation = Violation(kind, cpu: cpu, thread: thread)
     }
-    return StepResult(outcome: .access(outcome), violation: violation)
+    return (outcome, violation)
   }
 
   /// The reference kernel's entitlement (false without one).

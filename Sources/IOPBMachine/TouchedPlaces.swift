@@ -39,6 +39,8 @@ struct TouchedPlaces: Sendable {
   /// `cpu` and the threads acted on.
   mutating func note(cpu: CPUID?, threads first: ThreadID?, _ second: ThreadID?) {
     guard !isEverything else { return }
+    // A thread's accesses one after another name the same places: noted once.
+    if second == nil, let cpu, cpus.last == cpu, first == nil || threads.last == first { return }
     if let cpu { cpus.append(cpu) }
     if let first { threads.append(first) }
     if let second { threads.append(second) }

@@ -75,10 +75,9 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private var nextPlacement: CPUID = 0
   private var result: SimulationResult
   private let control: RunControl
-  /// The machine's counts when they were last attributed (``flushCounts()``), and the CPU
-  /// whose steps made every operation since: the counts are attributed once per run of steps
-  /// on one CPU (a switch and its accesses), not after every step.
-  private var attributedCounts = OperationCounts()
+  /// The CPU whose steps made every operation the machine counted since the counts were last
+  /// taken (``flushCounts()``): they are attributed once per run of steps on one CPU (a switch
+  /// and its accesses), not after every step.
   private var pendingCPU: CPUID?
 
   init(
@@ -378,13 +377,11 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   private mutating func exit(_ record: Int, on cpu: CPUID) {
     flushCounts()
-    let before = machine.counts
     do { _ = try machine.apply(.syscall(records[record].thread, .exit)) } catch {
       fail("\(programs[records[record].program].name): exit: \(error)")
       return
     }
-    Self.accumulate(machine.counts, since: before, into: &result.syscallCounts)
-    attributedCounts = machine.counts
+    result.syscallCounts.add(machine.takeCounts())
     records[record].status = .exited
     result.activity.exits += 1
     cpus[cpu].current = nil
@@ -394,16 +391,30 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
 
   /// The thread's port accesses for this run.
   private mutating func access(_ record: Int, on cpu: CPUID) {
-    let ports = programs[records[record].program].ports
+    let program = records[record].program
+    let ports = programs[program].ports
     guard !ports.isEmpty else { return }
-    for index in 0..<programs[records[record].program].accessesPerRun {
-      let port = ports[(records[record].nextPort + index) % ports.count]
-      let instruction: IOInstruction = index % 2 == 0 ? .in : .out
-      guard let outcome = step(.access(cpu: cpu, IOAccess(instruction, port: port)), on: cpu) else { return }
-      result.accesses += 1
-      if case .access(let access) = outcome, !access.allowed { result.deniedAccesses += 1 }
+    if pendingCPU != cpu {
+      flushCounts()
+      pendingCPU = cpu
     }
-    let accesses = programs[records[record].program].accessesPerRun
+    let accesses = programs[program].accessesPerRun
+    var next = records[record].nextPort
+    for index in 0..<accesses {
+      let access = IOAccess(index % 2 == 0 ? .in : .out, port: ports[next])
+      next = next == ports.count - 1 ? 0 : next + 1
+      let taken: (outcome: AccessOutcome, violation: Violation?)
+      do { taken = try machine.access(access, on: cpu) } catch {
+        fail("\(MachineStep.access(cpu: cpu, access)): \(error)")
+        return
+      }
+      if let violation = taken.violation {
+        report(violation)
+        return
+      }
+      result.accesses += 1
+      if !taken.outcome.allowed { result.deniedAccesses += 1 }
+    }
     records[record].nextPort = (records[record].nextPort + accesses) % ports.count
   }
 
@@ -411,17 +422,16 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   /// the switches. Returns the created thread (itself optional), or nil when the call failed.
   private mutating func syscall(_ call: Syscall, by record: Int, on cpu: CPUID) -> ThreadID?? {
     flushCounts()
-    let before = machine.counts
     defer {
-      Self.accumulate(machine.counts, since: before, into: &result.syscallCounts)
-      attributedCounts = machine.counts
+      let counts = machine.takeCounts()
+      result.syscallCounts.add(counts)
       // ioperm writes the bitmap and scans all of it; a copy into the TSS writes the map.
       let kernel = machine.kernel
       if case .ioperm = call, let id = kernel[records[record].thread].ioBitmap, let bitmap = kernel.bitmaps[id] {
         samples.touch(.bitmap(id), bytes: bitmap.words.count * 8, on: cpu)
       }
-      if machine.counts.bytesCopied > before.bytesCopied {
-        samples.touch(.tssMap, bytes: machine.counts.bytesCopied - before.bytesCopied, on: cpu)
+      if counts.bytesCopied > 0 {
+        samples.touch(.tssMap, bytes: counts.bytesCopied, on: cpu)
       }
     }
     let outcome: StepResult
@@ -456,13 +466,17 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       fail("\(step): \(error)")
       return nil
     }
-    for violation in stepResult.violations {
-      result.violations.append(
-        SimulationViolation(
-          microseconds: now, finding: .step(violation), explained: machine.limitationExplains(violation)))
+    if let violation = stepResult.violation {
+      report(violation)
       return nil
     }
     return stepResult.outcome
+  }
+
+  /// Records the violation a step reported, with whether a limitation of the strategy explains it.
+  private mutating func report(_ violation: Violation) {
+    result.violations.append(
+      SimulationViolation(microseconds: now, finding: .step(violation), explained: machine.limitationExplains(violation)))
   }
 
   private mutating func checkInvariants(everywhere: Bool) {
@@ -478,19 +492,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
   private mutating func flushCounts() {
     guard let cpu = pendingCPU else { return }
     pendingCPU = nil
-    // A run of steps nearly always counted something (the switch itself), so the counts are
-    // attributed without first comparing them.
-    samples.add(machine.counts, since: attributedCounts, on: cpu)
-    attributedCounts = machine.counts
-  }
-
-  /// Adds what happened between the snapshot `before` and `now` to `total`; most steps change
-  /// nothing, and those skip the field-by-field work.
-  private static func accumulate(
-    _ now: OperationCounts, since before: OperationCounts, into total: inout OperationCounts
-  ) {
-    guard now != before else { return }
-    total.accumulate(now, since: before)
+    samples.add(machine.takeCounts(), on: cpu)
   }
 
   /// Closes `cpu`'s open sample and opens one for a switch to `record` (nil: idle), whose

@@ -62,6 +62,11 @@ struct SwitchSamples {
     return closed
   }
 
+  /// Adds `counts` to `cpu`'s open sample, if it has one.
+  mutating func add(_ counts: OperationCounts, on cpu: CPUID) {
+    if slots[cpu].isOpen { slots[cpu].counts.add(counts) }
+  }
+
   /// Adds `now - before` to `cpu`'s open sample, if it has one.
   mutating func add(_ now: OperationCounts, since before: OperationCounts, on cpu: CPUID) {
     if slots[cpu].isOpen { slots[cpu].counts.accumulate(now, since: before) }
@@ -87,7 +92,7 @@ struct SwitchSamples {
     cache.run(microseconds: now - slots[cpu].start, touching: slots[cpu].touchRate, on: cpu)
     let counts = slots[cpu].counts
     let cycles = prices.cycles(for: counts, copiesFrom: slots[cpu].residency)
-    closedCounts.accumulate(counts, since: OperationCounts())
+    closedCounts.add(counts)
     if counts.bytesCopied > 0 {
       switch profile.pricedResidency(slots[cpu].residency) {
       case .l1: copiedBytes.0 += counts.bytesCopied
