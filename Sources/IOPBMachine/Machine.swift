@@ -154,9 +154,8 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       context.faults = []
       throw error
     }
-    guard !context.faults.isEmpty else { return result }
-    result.violations += context.faults.map { Violation(.kernelFault($0), cpu: $0.cpu, thread: $0.thread) }
-    context.faults = []
+    guard hasFaults else { return result }
+    result.violations += takeFaults()
     return result
   }
 
@@ -175,24 +174,54 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     }
   }
 
-  /// A user port access on `cpu`, as ``apply(_:)`` takes `.access(cpu, access)`, for a caller
-  /// that needs only the outcome and the first violation (the access's own, else the first
-  /// fault the strategy reported): the simulator's path for every access, which builds no
-  /// ``StepResult``.
-  public mutating func access(
-    _ access: IOAccess, on cpu: CPUID
-  ) throws(MachineError) -> (outcome: AccessOutcome, violation: Violation?) {
+  // The lean steps below are the simulator's path for every switch and access: they take the
+  // step as ``apply(_:)`` does but build no ``StepResult`` and return no `Violation?`, whose
+  // handling alone (an enum with strings) cost a tenth of a simulated switch. The caller reads
+  // an access's own violation from its outcome (``AccessOutcome/violation(of:by:on:)``) and the
+  // strategy's faults with ``takeFaults()``.
+
+  /// A user port access on `cpu`, as ``apply(_:)`` takes `.access(cpu, access)`; faults the
+  /// strategy reported wait in ``hasFaults``.
+  public mutating func access(_ access: IOAccess, on cpu: CPUID) throws(MachineError) -> AccessOutcome {
     touched.note(cpu: cpu, threads: cpus.indices.contains(cpu) ? cpus[cpu].current : nil, nil)
-    let taken: (outcome: AccessOutcome, violation: Violation?)
     do {
-      taken = try userAccess(access, on: cpu)
+      return try userAccess(access, on: cpu)
     } catch {
       context.faults = []
       throw error
     }
-    guard let fault = context.faults.first else { return taken }
-    context.faults = []
-    return (taken.outcome, taken.violation ?? Violation(.kernelFault(fault), cpu: fault.cpu, thread: fault.thread))
+  }
+
+  /// A context switch on `cpu` to `next` (nil: idle), as ``apply(_:)`` takes
+  /// `.contextSwitch(cpu, next)`; faults the strategy reported wait in ``hasFaults``.
+  public mutating func switchContext(on cpu: CPUID, to next: ThreadID?) throws(MachineError) {
+    do {
+      try contextSwitch(on: cpu, to: next)
+    } catch {
+      context.faults = []
+      throw error
+    }
+  }
+
+  /// The return to user mode on `cpu`, as ``apply(_:)`` takes `.returnToUser(cpu)`; faults the
+  /// strategy reported wait in ``hasFaults``.
+  public mutating func returnToUser(on cpu: CPUID) throws(MachineError) {
+    touched.note(cpu: cpu, threads: cpus.indices.contains(cpu) ? cpus[cpu].current : nil, nil)
+    do {
+      try enterUserMode(on: cpu)
+    } catch {
+      context.faults = []
+      throw error
+    }
+  }
+
+  /// The strategy reported faults during the lean steps since ``takeFaults()``.
+  public var hasFaults: Bool { !context.faults.isEmpty }
+
+  /// The faults of the lean steps since the last call, as violations, in order.
+  public mutating func takeFaults() -> [Violation] {
+    defer { context.faults = [] }
+    return context.faults.map { Violation(.kernelFault($0), cpu: $0.cpu, thread: $0.thread) }
   }
 
   private mutating func take(_ step: MachineStep) throws(MachineError) -> StepResult {
@@ -205,14 +234,10 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     case .contextSwitch(let cpu, let next):
       try contextSwitch(on: cpu, to: next)
     case .returnToUser(let cpu):
-      let thread = try current(on: cpu)
-      guard !cpus[cpu].inUserMode else { throw .notInKernel(cpu: cpu) }
-      guard !context.kernel[thread].isIOWorker else { throw .ioWorkerStaysInKernel(thread) }
-      returnToUser(on: cpu, thread: thread)
-      cpus[cpu].inUserMode = true
+      try enterUserMode(on: cpu)
     case .access(let cpu, let access):
-      let (outcome, violation) = try userAccess(access, on: cpu)
-      return StepResult(outcome: .access(outcome), violation: violation)
+      let outcome = try userAccess(access, on: cpu)
+      return StepResult(outcome: .access(outcome), violation: outcome.violation(of: access, by: cpus[cpu].current, on: cpu))
     case .interruptFlag(let cpu, let instruction):
       return try interruptFlag(instruction, on: cpu)
     case .migrate(let thread, let cpu):
@@ -339,6 +364,15 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     strategy.contextSwitch(on: cpu, from: previous, to: next, in: &context)
   }
 
+  /// The current thread of `cpu`, in the kernel, returns to user mode.
+  private mutating func enterUserMode(on cpu: CPUID) throws(MachineError) {
+    let thread = try current(on: cpu)
+    guard !cpus[cpu].inUserMode else { throw .notInKernel(cpu: cpu) }
+    guard !context.kernel[thread].isIOWorker else { throw .ioWorkerStaysInKernel(thread) }
+    returnToUser(on: cpu, thread: thread)
+    cpus[cpu].inUserMode = true
+  }
+
   /// Every exit to user mode passes here: the machine counts it, the strategy does its work.
   private mutating func returnToUser(on cpu: CPUID, thread: ThreadID) {
     context.counts.returnsToUser += 1
@@ -368,9 +402,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     if let next { homeCPUs[next.rawValue] = cpu }
   }
 
-  private mutating func userAccess(
-    _ access: IOAccess, on cpu: CPUID
-  ) throws(MachineError) -> (outcome: AccessOutcome, violation: Violation?) {
+  private mutating func userAccess(_ access: IOAccess, on cpu: CPUID) throws(MachineError) -> AccessOutcome {
     let thread = try userThread(on: cpu)
     // Ports past a reduced count do not exist; the last ones' straddles still reach the
     // all-ones long after the map, as 0xffff's reach the terminator.
@@ -391,14 +423,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     let entitled =
       !hasReference
       ? context.kernel.entitles(thread, ports: access.ports) : referenceEntitles(thread, ports: access.ports)
-    let outcome = AccessOutcome(decision: decision, entitled: entitled, restarted: restarted)
-    var violation: Violation?
-    if decision.isAllowed != entitled {
-      let kind: Violation.Kind =
-        decision.isAllowed ? .leak(access, decision) : .wrongDenial(access, decision)
-      violation = Violation(kind, cpu: cpu, thread: thread)
-    }
-    return (outcome, violation)
+    return AccessOutcome(decision: decision, entitled: entitled, restarted: restarted)
   }
 
   /// The reference kernel's entitlement (false without one).

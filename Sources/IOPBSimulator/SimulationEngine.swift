@@ -306,7 +306,7 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
       if cpus[cpu].current != nil {
         cpus[cpu].current = nil
         openSample(on: cpu, running: nil)
-        step(.contextSwitch(cpu: cpu, to: nil), on: cpu)
+        switchContext(on: cpu, to: nil)
       }
       return
     }
@@ -317,8 +317,8 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     openSample(on: cpu, running: record)
     cpus[cpu].current = record
     records[record].status = .running
-    step(.contextSwitch(cpu: cpu, to: records[record].thread), on: cpu)
-    step(.returnToUser(cpu: cpu), on: cpu)
+    switchContext(on: cpu, to: records[record].thread)
+    returnToUser(on: cpu)
     if result.switchCycles.count % Self.invariantCheckInterval == 0 { checkInvariants(everywhere: false) }
     guard isRunning else { return }
     if !records[record].started {
@@ -394,26 +394,23 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     let program = records[record].program
     let ports = programs[program].ports
     guard !ports.isEmpty else { return }
-    if pendingCPU != cpu {
-      flushCounts()
-      pendingCPU = cpu
-    }
+    attributeCounts(to: cpu)
     let accesses = programs[program].accessesPerRun
     var next = records[record].nextPort
     for index in 0..<accesses {
       let access = IOAccess(index % 2 == 0 ? .in : .out, port: ports[next])
       next = next == ports.count - 1 ? 0 : next + 1
-      let taken: (outcome: AccessOutcome, violation: Violation?)
-      do { taken = try machine.access(access, on: cpu) } catch {
+      let outcome: AccessOutcome
+      do { outcome = try machine.access(access, on: cpu) } catch {
         fail("\(MachineStep.access(cpu: cpu, access)): \(error)")
         return
       }
-      if let violation = taken.violation {
-        report(violation)
+      if outcome.violates || machine.hasFaults {
+        report(outcome.violation(of: access, by: records[record].thread, on: cpu))
         return
       }
       result.accesses += 1
-      if !taken.outcome.allowed { result.deniedAccesses += 1 }
+      if !outcome.allowed { result.deniedAccesses += 1 }
     }
     records[record].nextPort = (records[record].nextPort + accesses) % ports.count
   }
@@ -454,27 +451,41 @@ struct SimulationEngine<Strategy: SwitchStrategy> {
     return .some(created)
   }
 
-  /// Takes `step` on `cpu`, adding its operations to the CPU's open switch sample.
-  @discardableResult
-  private mutating func step(_ step: MachineStep, on cpu: CPUID) -> StepOutcome? {
-    if pendingCPU != cpu {
-      flushCounts()
-      pendingCPU = cpu
+  /// Switches `cpu` to `thread` (nil: idle), adding the switch's operations to the CPU's open
+  /// sample.
+  private mutating func switchContext(on cpu: CPUID, to thread: ThreadID?) {
+    attributeCounts(to: cpu)
+    do {
+      try machine.switchContext(on: cpu, to: thread)
+      if machine.hasFaults { report(nil) }
+    } catch {
+      fail("\(MachineStep.contextSwitch(cpu: cpu, to: thread)): \(error)")
     }
-    let stepResult: StepResult
-    do { stepResult = try machine.apply(step) } catch {
-      fail("\(step): \(error)")
-      return nil
-    }
-    if let violation = stepResult.violation {
-      report(violation)
-      return nil
-    }
-    return stepResult.outcome
   }
 
-  /// Records the violation a step reported, with whether a limitation of the strategy explains it.
-  private mutating func report(_ violation: Violation) {
+  /// `cpu`'s thread returns to user mode; its operations go to the CPU's open sample.
+  private mutating func returnToUser(on cpu: CPUID) {
+    attributeCounts(to: cpu)
+    do {
+      try machine.returnToUser(on: cpu)
+      if machine.hasFaults { report(nil) }
+    } catch {
+      fail("\(MachineStep.returnToUser(cpu: cpu)): \(error)")
+    }
+  }
+
+  /// The machine's next operations are `cpu`'s: those counted before go where they belong.
+  private mutating func attributeCounts(to cpu: CPUID) {
+    guard pendingCPU != cpu else { return }
+    flushCounts()
+    pendingCPU = cpu
+  }
+
+  /// Records the first violation of a step, with whether a limitation of the strategy explains
+  /// it: `own` (an access's double check), else the first fault the strategy reported.
+  private mutating func report(_ own: Violation?) {
+    let faults = machine.takeFaults()
+    guard let violation = own ?? faults.first else { return }
     result.violations.append(
       SimulationViolation(microseconds: now, finding: .step(violation), explained: machine.limitationExplains(violation)))
   }
