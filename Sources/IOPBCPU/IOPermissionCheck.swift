@@ -51,12 +51,24 @@ public enum IOPermissionCheck {
     _ access: IOAccess, bytes: [UInt8], base: Int, limit: Int, cpl: PrivilegeLevel = .ring3,
     iopl: PrivilegeLevel = .ring0
   ) -> IOPermissionDecision {
+    decide(access, size: bytes.count, base: base, limit: limit, cpl: cpl, iopl: iopl) { bytes[$0] }
+  }
+
+  /// ``decide(_:tss:cpl:iopl:)`` on a TSS of `size` bytes whose byte at each offset is
+  /// `byte(offset)`, with the I/O map base `base` and the inclusive limit `limit`: the check
+  /// through memory that is not one array, such as a bitmap's pages mapped into the TSS
+  /// (`remap-invlpg`). `byte` is asked only for offsets below `size`.
+  @inlinable
+  public static func decide(
+    _ access: IOAccess, size: Int, base: Int, limit: Int, cpl: PrivilegeLevel = .ring3,
+    iopl: PrivilegeLevel = .ring0, byte: (Int) -> UInt8
+  ) -> IOPermissionDecision {
     if cpl <= iopl { return .allowedByIOPL }
     let first = base + Int(access.port) / 8
-    for offset in first...(first + 1) where offset > limit || !bytes.indices.contains(offset) {
+    for offset in first...(first + 1) where offset > limit || !(0..<size).contains(offset) {
       return .deniedByLimit(offset: offset)
     }
-    let window = UInt16(bytes[first]) | UInt16(bytes[first + 1]) << 8
+    let window = UInt16(byte(first)) | UInt16(byte(first + 1)) << 8
     let shift = Int(access.port) % 8
     for bit in 0..<access.width.rawValue where window >> (shift + bit) & 1 == 1 {
       return .deniedByBit(port: Int(access.port) + bit)

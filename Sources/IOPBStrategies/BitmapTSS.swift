@@ -119,23 +119,37 @@ public struct BitmapTSS: Sendable, Hashable {
   /// Makes bytes `range` of the map read as `bitmap`'s without a CPU copying them: what a page
   /// mapping shows, or a map the kernel writes in place (not counted).
   public mutating func show(_ bitmap: IOBitmap, range: Range<Int>) {
+    show(words: bitmap.words, range: range)
+  }
+
+  /// ``show(_:range:)`` of a bitmap's `words`, whose bytes in memory are the map's, 0xFF past
+  /// their end.
+  public mutating func show(words: [UInt64], range: Range<Int>) {
     let range = range.clamped(to: 0..<layout.bitmapBytes)
     guard !range.isEmpty else { return }
+    let inside = range.clamped(to: 0..<words.count * 8)
+    guard !inside.isEmpty else {
+      erase(range)
+      return
+    }
     #if _endian(little)
-      // The words lie in memory as the map's bytes: one copy, 0xFF past the bitmap's end.
-      let inside = range.clamped(to: 0..<bitmap.words.count * 8)
-      guard !inside.isEmpty else {
-        erase(range)
-        return
-      }
-      bitmap.words.withUnsafeBytes { words in
+      // The words lie in memory as the map's bytes: one copy.
+      words.withUnsafeBytes { words in
         segment.write(UnsafeRawBufferPointer(rebasing: words[inside]), at: layout.validMap + inside.lowerBound)
       }
-      if range.lowerBound < inside.lowerBound { erase(range.lowerBound..<inside.lowerBound) }
-      if inside.upperBound < range.upperBound { erase(inside.upperBound..<range.upperBound) }
     #else
-      segment.write(bitmap.bytesOrAllOnes(in: range), at: layout.validMap + range.lowerBound)
+      segment.write(inside.map { Self.byte($0, of: words) }, at: layout.validMap + inside.lowerBound)
     #endif
+    if range.lowerBound < inside.lowerBound { erase(range.lowerBound..<inside.lowerBound) }
+    if inside.upperBound < range.upperBound { erase(inside.upperBound..<range.upperBound) }
+  }
+
+  /// Byte `offset` of a map whose bits are `words` (port `p` is bit `p % 64` of word `p / 64`):
+  /// 0xFF past them.
+  @inlinable
+  public static func byte(_ offset: Int, of words: [UInt64]) -> UInt8 {
+    guard offset / 8 < words.count else { return 0xFF }
+    return UInt8(truncatingIfNeeded: words[offset / 8] >> UInt64(8 * (offset % 8)))
   }
 
   /// Makes bytes `range` of the map read as 0xFF without a CPU filling them (not counted).

@@ -45,7 +45,7 @@ extension RemapInvlpgStrategy.CPUState {
   }
 
   public func encode(into encoder: inout StateEncoder) {
-    tss.encode(into: &encoder)
+    rendered.encode(into: &encoder)
     encoder.encode(mapped) { $0.encode($1.rawValue) }
     encoder.encode(flushedPages.nonzeroBitCount)
     for page in 0..<64 where flushedPages & (1 << UInt64(page)) != 0 { encoder.encode(page) }

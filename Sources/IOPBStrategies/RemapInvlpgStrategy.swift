@@ -15,9 +15,11 @@ import IOPBKernel
 /// Linus Torvalds replied that even a single-page flush probably costs more than the copy
 /// (`<CAHk-=wjocTzo+8OMwyKPX0MCVV=N4wtU8ifwSZ_qJJnDBgKJ8Q@…>`). Never merged.
 ///
-/// The model keeps Linux's TSS offsets and materialises the mapped pages' bytes in the TSS, so
-/// the CPU check reads the bitmap itself: a write by `ioperm` to a mapped bitmap shows through
-/// at no cost. A freed bitmap still mapped on some CPU is replaced by the all-ones page there
+/// The model keeps Linux's TSS offsets, and the CPU check reads the map through the window: the
+/// bytes of the bitmap the window maps (``CPUState/window``, the bitmap's words, shared with the
+/// kernel's until either is written), not a copy in the TSS. A write by `ioperm` to a mapped
+/// bitmap shows through at no cost. ``tss(on:in:)``, the invariants and the canonical form use
+/// the TSS as the CPU sees it (``CPUState/rendered``). A freed bitmap still mapped on some CPU is replaced by the all-ones page there
 /// (on a remote CPU that is a TLB shootdown, counted as its INVLPGs). `iopl(3)` points the base
 /// at the static all-zero `mapall` (c8137ace5638), which is never remapped.
 public struct RemapInvlpgStrategy: InstallingStrategy {
@@ -25,15 +27,36 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   public static let pageSize = 4096
 
   public struct CPUState: CPURecord {
+    /// The TSS but for its map window, whose bytes stay all ones: the CPU reads the window
+    /// through ``window``.
     public var tss: BitmapTSS
     /// The bitmap whose pages the window maps; nil for the boot-time all-ones pages.
     public var mapped: BitmapID?
+    /// What the window's pages hold: the mapped bitmap's words as it was last shown (nil: the
+    /// all-ones pages).
+    public var window: [UInt64]?
     /// Window pages invalidated since the last access that walked them: bit `p` for page `p`
     /// (an 8 KiB map spans two pages).
     public var flushedPages: UInt64 = 0
   }
 
   public typealias State = PerCPUState<CPUState>
+
+  /// The TSS as the CPU reads it on `cpu`: the map window showing the mapped pages.
+  public func tss(on cpu: CPUID, in state: State) -> TaskStateSegment { state.cpus[cpu].rendered.segment }
+
+  /// ``tss(on:in:)``'s check without building it: map bytes come from the window's pages.
+  public func decide(_ access: IOAccess, on cpu: CPUID, in state: State, iopl: PrivilegeLevel) -> IOPermissionDecision {
+    let segment = state.cpus[cpu].tss.segment
+    guard let words = state.cpus[cpu].window else { return IOPermissionCheck.decide(access, tss: segment, iopl: iopl) }
+    let map = state.cpus[cpu].tss.layout.validMap
+    let mapBytes = state.cpus[cpu].tss.layout.bitmapBytes
+    return IOPermissionCheck.decide(
+      access, size: segment.bytes.count, base: Int(segment.ioMapBase), limit: segment.limit, iopl: iopl
+    ) { offset in
+      (map..<map + mapBytes).contains(offset) ? BitmapTSS.byte(offset - map, of: words) : segment.bytes[offset]
+    }
+  }
 
   public init() {}
 
@@ -108,14 +131,14 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
     if let id, let bitmap = kernel.bitmaps[id] {
       materialize(bitmap, in: &cpuState)
     } else {
-      cpuState.tss.erase(0..<cpuState.tss.layout.bitmapBytes)
+      cpuState.window = nil
       cpuState.tss.dirtyBytes = 0
     }
   }
 
   /// Shows `bitmap`'s pages through the window: what the CPU reads once they are mapped.
   func materialize(_ bitmap: IOBitmap, in cpuState: inout CPUState) {
-    cpuState.tss.show(bitmap, range: 0..<cpuState.tss.layout.bitmapBytes)
+    cpuState.window = bitmap.words
     cpuState.tss.dirtyBytes = bitmap.maxBytes
   }
 
@@ -130,10 +153,22 @@ public struct RemapInvlpgStrategy: InstallingStrategy {
   public func invariantViolations(
     in state: State, kernel: Kernel, currents: PerCPU<ThreadID?>, within scope: InvariantScope
   ) -> [InvariantViolation] {
-    state.layoutViolations(within: scope) { record in
+    var rendered = state
+    for cpu in rendered.cpus.indices where scope.contains(cpu) { rendered.cpus[cpu].tss = state.cpus[cpu].rendered }
+    return rendered.layoutViolations(within: scope) { record in
       guard let id = record.mapped else { return nil }
       guard let bitmap = kernel.bitmaps[id] else { return .mapsFreedBitmap(id) }
       return record.tss.holds(bitmap, bytes: record.tss.layout.bitmapBytes) ? nil : .bytesDiffer(from: id)
     }
+  }
+}
+
+extension RemapInvlpgStrategy.CPUState {
+  /// The TSS as the CPU reads it: ``tss`` with the window's pages (``window``) in its map.
+  public var rendered: BitmapTSS {
+    guard let window else { return tss }
+    var tss = tss
+    tss.show(words: window, range: 0..<tss.layout.bitmapBytes)
+    return tss
   }
 }
