@@ -41,7 +41,7 @@ public enum SwitchAlternation {
   }
 
   /// ``run(_:switches:timing:)`` on a concrete strategy. The loop takes the steps directly
-  /// (switch in, return to user, access), without building a step list per switch.
+  /// (switch in, return to user, access) by the machine's lean steps, as the simulator does.
   static func runOpened<Strategy: SwitchStrategy>(
     _ strategy: Strategy, switches: Int, timing: (() -> Void) -> Double
   ) -> Measurement? {
@@ -63,9 +63,9 @@ public enum SwitchAlternation {
       for index in 0..<switches {
         let task = index & 1
         do {
-          _ = try machine.apply(.contextSwitch(cpu: 0, to: threads[task]))
-          _ = try machine.apply(.returnToUser(cpu: 0))
-          if try machine.apply(.access(cpu: 0, IOAccess(.in, port: ports[task]))).violation != nil {
+          try machine.switchContext(on: 0, to: threads[task])
+          try machine.returnToUser(on: 0)
+          if try machine.access(IOAccess(.in, port: ports[task]), on: 0).violates || machine.hasFaults {
             refused = true
             return
           }

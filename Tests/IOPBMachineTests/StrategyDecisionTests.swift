@@ -8,7 +8,8 @@ import Testing
 /// ``SwitchStrategy/decide(_:on:in:iopl:)``, which the machine asks at every access, against
 /// the SDM check on the design's rendered TSS (``SwitchStrategy/tss(on:in:)``) on seeded random
 /// walks of every design, variant and mutant: Xen PV decides on the guest's bytes under its own
-/// base and limit without building the view, and must decide exactly as the view would.
+/// base and limit without building the view, remap-invlpg reads its map through the mapped
+/// bitmap's words, and each must decide exactly as the view would.
 @Suite struct StrategyDecisionTests {
   static let designs =
     (StrategyCatalog.all + StrategyCatalog.variants).map { ($0.name, $0) }
