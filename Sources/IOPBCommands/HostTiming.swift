@@ -33,14 +33,15 @@ enum HostTiming {
     return (0..<5).map { _ in seconds(body) }.min() ?? 0
   }
 
-  /// A source and a destination buffer for timing copies: 64-byte aligned (a cache line), the
-  /// source filled with 0x5A and the destination with 0xFF as a bitmap starts, freed after `body`.
+  /// A source and a destination buffer for timing copies, aligned to `alignment` bytes (by
+  /// default a cache line), the source filled with 0x5A and the destination with 0xFF as a
+  /// bitmap starts, freed after `body`.
   static func withCopyBuffers<Result>(
-    source sourceBytes: Int, destination destinationBytes: Int,
+    source sourceBytes: Int, destination destinationBytes: Int, alignment: Int = 64,
     _ body: (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Result
   ) -> Result {
-    let source = UnsafeMutableRawPointer.allocate(byteCount: sourceBytes, alignment: 64)
-    let destination = UnsafeMutableRawPointer.allocate(byteCount: destinationBytes, alignment: 64)
+    let source = UnsafeMutableRawPointer.allocate(byteCount: sourceBytes, alignment: alignment)
+    let destination = UnsafeMutableRawPointer.allocate(byteCount: destinationBytes, alignment: alignment)
     defer {
       source.deallocate()
       destination.deallocate()
@@ -51,7 +52,8 @@ enum HostTiming {
   }
 
   /// Seconds of this thread's CPU time for `copies` plain copies totalling `bytes`, each from
-  /// one hot source into one TSS-sized buffer, timed once (bench's `memcpy` column).
+  /// one hot source into one buffer, both 64-byte aligned, timed once (bench's `aligned`
+  /// column: the fastest a copy of these bytes can be).
   static func memcpySeconds(bytes: Int, copies: Int) -> Double {
     let chunk = max(1, bytes / max(1, copies))
     return withCopyBuffers(source: chunk, destination: chunk) { source, destination in
@@ -61,6 +63,33 @@ enum HostTiming {
           source.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
           destination.copyMemory(from: source, byteCount: chunk)
           checksum &+= Int(destination.load(fromByteOffset: chunk - 1, as: UInt8.self))
+        }
+      }
+      return checksum == Int.min ? 0 : seconds
+    }
+  }
+
+  /// Seconds of this thread's CPU time for `copies` copies totalling `bytes`, each as Linux
+  /// 5.5's `tss_copy_io_bitmap()` makes it when two tasks alternate (bench's `memcpy` column):
+  /// into a page-aligned `struct tss_struct` at `IO_BITMAP_OFFSET_VALID_MAP` (`mapOffset`,
+  /// 0x78; linux-ioperm.md §1), from the `bitmap` member of each task's `struct io_bitmap` in
+  /// turn, at offset 16 of its object (after `sequence`, `refcnt` and `max`). The objects are
+  /// taken page-aligned: inferred, since kmalloc's power-of-two caches align their objects to
+  /// their size (8 KiB + 16 B comes from kmalloc-16k).
+  static func tssLayoutMemcpySeconds(bytes: Int, copies: Int, mapOffset: Int) -> Double {
+    let chunk = max(1, bytes / max(1, copies))
+    let page = 4096
+    let object = (16 + chunk + page - 1) / page * page
+    return withCopyBuffers(source: 2 * object, destination: mapOffset + chunk, alignment: page) {
+      source, destination in
+      let tssMap = destination + mapOffset
+      var checksum = 0
+      let seconds = threadCPUSeconds {
+        for index in 0..<copies {
+          let bitmap = source + (index & 1) * object + 16
+          bitmap.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
+          tssMap.copyMemory(from: bitmap, byteCount: chunk)
+          checksum &+= Int(tssMap.load(fromByteOffset: chunk - 1, as: UInt8.self))
         }
       }
       return checksum == Int.min ? 0 : seconds

@@ -77,16 +77,15 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
   public func generalProtection(
     on cpu: CPUID, thread: ThreadID, access: IOAccess, in context: inout Context
   ) -> Bool {
-    let kernel = context.kernel
     var fixed = false
     if context.state.cpus[cpu].tss.base == context.state.cpus[cpu].tss.lazyInvalid,
-      let bitmap = kernel.bitmap(of: thread)
+      let bitmap = context.kernel.bitmap(of: thread)
     {
       copyLazily(bitmap, into: &context.state.cpus[cpu].tss, counts: &context.counts)
-      context.state.cpus[cpu].owner = owner(thread, kernel: kernel)
+      context.state.cpus[cpu].owner = Owner(thread: thread, sequence: bitmap.sequence)
       fixed = true
     }
-    if PortView(of: thread, in: kernel).grantsPorts, context.state.cpus[cpu].tss.limitInvalid {
+    if PortView(of: thread, in: context.kernel).grantsPorts, context.state.cpus[cpu].tss.limitInvalid {
       context.state.cpus[cpu].tss.reloadTR(counts: &context.counts)
       fixed = true
     }
@@ -108,16 +107,16 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
   public func contextSwitch(
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
-    let kernel = context.kernel
-    let view = PortView(of: next, in: kernel)
+    let view = PortView(of: next, in: context.kernel)
     if case .map = view, let next {
       context.counts.sequenceCompares += checksOwner ? 1 : 0
-      let owned = checksOwner && context.state.cpus[cpu].owner == owner(next, kernel: kernel)
-      let tss = context.state.cpus[cpu].tss
-      context.state.cpus[cpu].tss.setBaseIfChanged(owned ? tss.layout.validMap : tss.lazyInvalid, counts: &context.counts)
+      let owned = checksOwner && context.state.cpus[cpu].owner == owner(next, kernel: context.kernel)
+      let layout = context.state.cpus[cpu].tss.layout
+      let base = owned ? layout.validMap : context.state.cpus[cpu].tss.lazyInvalid
+      context.state.cpus[cpu].tss.setBaseIfChanged(base, counts: &context.counts)
       if owned { context.state.cpus[cpu].tss.refreshLimit(counts: &context.counts) }
     } else {
-      install(next, into: &context.state.cpus[cpu], kernel: kernel, counts: &context.counts)
+      install(next, into: &context.state.cpus[cpu], kernel: context.kernel, counts: &context.counts)
     }
   }
 

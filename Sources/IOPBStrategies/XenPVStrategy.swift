@@ -126,8 +126,9 @@ public struct XenPVStrategy: SwitchStrategy {
   /// `xen_update_io_bitmap()`'s hypercall after the native update: `PHYSDEVOP_set_iobitmap`
   /// with the base the update left, 0 ports for an invalid one.
   func tellXen(on cpu: CPUID, state: inout State, counts: inout OperationCounts) {
-    let tss = state.guest.cpus[cpu].tss
-    state.xen[cpu] = tss.base == tss.layout.invalid ? nil : XenView(offset: tss.base, ports: tss.layout.bitmapBytes * 8)
+    let base = state.guest.cpus[cpu].tss.base
+    let layout = state.guest.cpus[cpu].tss.layout
+    state.xen[cpu] = base == layout.invalid ? nil : XenView(offset: base, ports: layout.bitmapBytes * 8)
     counts.hypercalls += 1
   }
 

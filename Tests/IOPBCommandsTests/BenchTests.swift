@@ -10,7 +10,7 @@ import Testing
     #expect(report.exitCode == 0)
     let lines = report.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let rates = try #require(lines.firstIndex { $0.hasPrefix("strategy ") && $0.hasSuffix("copies") })
-    let alternation = try #require(lines.firstIndex { $0.hasPrefix("strategy ") && $0.hasSuffix("vs memcpy") })
+    let alternation = try #require(lines.firstIndex { $0.hasPrefix("strategy ") && $0.hasSuffix("vs aligned") })
     for table in [lines[rates...(rates + 2)], lines[alternation...(alternation + 2)]] {
       // A left column of names, the rest right-aligned: every line as long as the header.
       #expect(Set(table.map(\.count)).count == 1, "\(table)")
