@@ -69,7 +69,9 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
 
   /// The owner `thread` is as the TSS would record it now.
   func owner(_ thread: ThreadID, kernel: Kernel) -> Owner? {
-    kernel.bitmap(of: thread).map { Owner(thread: thread, sequence: $0.sequence) }
+    // The sequence is read in place: `bitmap(of:)` would copy the bitmap's value out.
+    guard let id = kernel[thread].ioBitmap, kernel.bitmaps.contains(id) else { return nil }
+    return Owner(thread: thread, sequence: kernel.bitmaps[existing: id].sequence)
   }
 
   /// The lazy #GP handler: copy the bitmap in when the base is the lazy invalid one, reload
@@ -79,13 +81,14 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
   ) -> Bool {
     var fixed = false
     if context.state.cpus[cpu].tss.base == context.state.cpus[cpu].tss.lazyInvalid,
-      let bitmap = context.kernel.bitmap(of: thread)
+      let id = context.kernel[thread].ioBitmap, context.kernel.bitmaps.contains(id)
     {
-      copyLazily(bitmap, into: &context.state.cpus[cpu].tss, counts: &context.counts)
-      context.state.cpus[cpu].owner = Owner(thread: thread, sequence: bitmap.sequence)
+      // The bitmap is read in place: a copy of its value would cost a retain and a release.
+      copyLazily(context.kernel.bitmaps[existing: id], into: &context.state.cpus[cpu].tss, counts: &context.counts)
+      context.state.cpus[cpu].owner = owner(thread, kernel: context.kernel)
       fixed = true
     }
-    if PortView(of: thread, in: context.kernel).grantsPorts, context.state.cpus[cpu].tss.limitInvalid {
+    if context.state.cpus[cpu].tss.limitInvalid, PortView(of: thread, in: context.kernel).grantsPorts {
       context.state.cpus[cpu].tss.reloadTR(counts: &context.counts)
       fixed = true
     }
