@@ -111,9 +111,9 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
     on cpu: CPUID, from previous: ThreadID?, to next: ThreadID?, in context: inout Context
   ) {
     let view = PortView(of: next, in: context.kernel)
-    if case .map = view, let next {
+    if case .map(_, let sequence) = view, let next {
       context.counts.sequenceCompares += checksOwner ? 1 : 0
-      let owned = checksOwner && context.state.cpus[cpu].owner == owner(next, kernel: context.kernel)
+      let owned = checksOwner && context.state.cpus[cpu].owner == Owner(thread: next, sequence: sequence)
       let layout = context.state.cpus[cpu].tss.layout
       let base = owned ? layout.validMap : context.state.cpus[cpu].tss.lazyInvalid
       context.state.cpus[cpu].tss.setBaseIfChanged(base, counts: &context.counts)
