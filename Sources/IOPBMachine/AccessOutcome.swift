@@ -29,5 +29,6 @@ public struct AccessOutcome: Sendable, Hashable, Codable, CustomStringConvertibl
     return Violation(
       decision.isAllowed ? .leak(access, decision) : .wrongDenial(access, decision), cpu: cpu, thread: thread)
   }
+
   public var description: String { allowed ? "allow" : "deny" }
 }

@@ -183,7 +183,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   /// A user port access on `cpu`, as ``apply(_:)`` takes `.access(cpu, access)`; faults the
   /// strategy reported wait in ``hasFaults``.
   public mutating func access(_ access: IOAccess, on cpu: CPUID) throws(MachineError) -> AccessOutcome {
-    touched.note(cpu: cpu, threads: cpus.indices.contains(cpu) ? cpus[cpu].current : nil, nil)
+    noteActing(on: cpu)
     do {
       return try userAccess(access, on: cpu)
     } catch {
@@ -206,13 +206,19 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   /// The return to user mode on `cpu`, as ``apply(_:)`` takes `.returnToUser(cpu)`; faults the
   /// strategy reported wait in ``hasFaults``.
   public mutating func returnToUser(on cpu: CPUID) throws(MachineError) {
-    touched.note(cpu: cpu, threads: cpus.indices.contains(cpu) ? cpus[cpu].current : nil, nil)
+    noteActing(on: cpu)
     do {
       try enterUserMode(on: cpu)
     } catch {
       context.faults = []
       throw error
     }
+  }
+
+  /// Notes `cpu` and its current thread as touched, as ``TouchedPlaces/note(_:currents:)``
+  /// notes a step on a CPU.
+  private mutating func noteActing(on cpu: CPUID) {
+    touched.note(cpu: cpu, threads: cpus.indices.contains(cpu) ? cpus[cpu].current : nil, nil)
   }
 
   /// The strategy reported faults during the lean steps since ``takeFaults()``.
@@ -237,7 +243,8 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
       try enterUserMode(on: cpu)
     case .access(let cpu, let access):
       let outcome = try userAccess(access, on: cpu)
-      return StepResult(outcome: .access(outcome), violation: outcome.violation(of: access, by: cpus[cpu].current, on: cpu))
+      let violation = outcome.violation(of: access, by: cpus[cpu].current, on: cpu)
+      return StepResult(outcome: .access(outcome), violation: violation)
     case .interruptFlag(let cpu, let instruction):
       return try interruptFlag(instruction, on: cpu)
     case .migrate(let thread, let cpu):

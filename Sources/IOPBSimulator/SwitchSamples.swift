@@ -32,9 +32,8 @@ struct SwitchSamples {
   /// Bytes the closed samples copied, by where the profile priced their source.
   var copyBytesByResidency: [CopyResidency: Int] {
     var bytes: [CopyResidency: Int] = [:]
-    for (residency, count) in zip([CopyResidency.l1, .l2, .cold], [copiedBytes.0, copiedBytes.1, copiedBytes.2]) where count > 0 {
-      bytes[residency] = count
-    }
+    let counted = [(CopyResidency.l1, copiedBytes.0), (.l2, copiedBytes.1), (.cold, copiedBytes.2)]
+    for (residency, count) in counted where count > 0 { bytes[residency] = count }
     return bytes
   }
   /// ``copyBytesByResidency`` counted without hashing at every switch: L1, L2, cold.

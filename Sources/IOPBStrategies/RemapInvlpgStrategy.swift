@@ -19,8 +19,9 @@ import IOPBKernel
 /// bytes of the bitmap the window maps (``CPUState/window``, the bitmap's words, shared with the
 /// kernel's until either is written), not a copy in the TSS. A write by `ioperm` to a mapped
 /// bitmap shows through at no cost. ``tss(on:in:)``, the invariants and the canonical form use
-/// the TSS as the CPU sees it (``CPUState/rendered``). A freed bitmap still mapped on some CPU is replaced by the all-ones page there
-/// (on a remote CPU that is a TLB shootdown, counted as its INVLPGs). `iopl(3)` points the base
+/// the TSS as the CPU sees it (``CPUState/rendered``). A freed bitmap still mapped on some CPU
+/// is replaced by the all-ones page there (on a remote CPU that is a TLB shootdown, counted as
+/// its INVLPGs). `iopl(3)` points the base
 /// at the static all-zero `mapall` (c8137ace5638), which is never remapped.
 public struct RemapInvlpgStrategy: InstallingStrategy {
   /// Bytes per page.
