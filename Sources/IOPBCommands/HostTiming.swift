@@ -57,16 +57,25 @@ enum HostTiming {
   static func memcpySeconds(bytes: Int, copies: Int) -> Double {
     let chunk = max(1, bytes / max(1, copies))
     return withCopyBuffers(source: chunk, destination: chunk) { source, destination in
-      var checksum = 0
-      let seconds = threadCPUSeconds {
-        for index in 0..<copies {
-          source.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
-          destination.copyMemory(from: source, byteCount: chunk)
-          checksum &+= Int(destination.load(fromByteOffset: chunk - 1, as: UInt8.self))
-        }
-      }
-      return checksum == Int.min ? 0 : seconds
+      copySeconds(copies: copies, chunk: chunk, from: { _ in source }, to: destination)
     }
+  }
+
+  /// This thread's CPU time for `copies` copies of `chunk` bytes into `destination`, copy
+  /// `index` from `source(index)`, whose first byte changes first so that no copy is skipped.
+  private static func copySeconds(
+    copies: Int, chunk: Int, from source: (Int) -> UnsafeMutableRawPointer, to destination: UnsafeMutableRawPointer
+  ) -> Double {
+    var checksum = 0
+    let seconds = threadCPUSeconds {
+      for index in 0..<copies {
+        let from = source(index)
+        from.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
+        destination.copyMemory(from: from, byteCount: chunk)
+        checksum &+= Int(destination.load(fromByteOffset: chunk - 1, as: UInt8.self))
+      }
+    }
+    return checksum == Int.min ? 0 : seconds
   }
 
   /// Seconds of this thread's CPU time for `copies` copies totalling `bytes`, each as Linux
@@ -82,17 +91,7 @@ enum HostTiming {
     let object = (16 + chunk + page - 1) / page * page
     return withCopyBuffers(source: 2 * object, destination: mapOffset + chunk, alignment: page) {
       source, destination in
-      let tssMap = destination + mapOffset
-      var checksum = 0
-      let seconds = threadCPUSeconds {
-        for index in 0..<copies {
-          let bitmap = source + (index & 1) * object + 16
-          bitmap.storeBytes(of: UInt8(truncatingIfNeeded: index), toByteOffset: 0, as: UInt8.self)
-          tssMap.copyMemory(from: bitmap, byteCount: chunk)
-          checksum &+= Int(tssMap.load(fromByteOffset: chunk - 1, as: UInt8.self))
-        }
-      }
-      return checksum == Int.min ? 0 : seconds
+      copySeconds(copies: copies, chunk: chunk, from: { source + ($0 & 1) * object + 16 }, to: destination + mapOffset)
     }
   }
 
