@@ -74,7 +74,8 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
   public var kernel: Kernel {
     _read { yield context.kernel }
   }
-  /// Operations the strategy performed so far; not part of ``state``.
+  /// Operations the strategy performed since the machine was made or ``takeCounts()`` last
+  /// took them; not part of ``state``.
   public var counts: OperationCounts {
     _read { yield context.counts }
   }

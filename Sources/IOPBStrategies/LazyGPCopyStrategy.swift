@@ -67,13 +67,6 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
     State(CPUState(tss: BitmapTSS(portCount: kernel.portCount)), count: cpuCount)
   }
 
-  /// The owner `thread` is as the TSS would record it now.
-  func owner(_ thread: ThreadID, kernel: Kernel) -> Owner? {
-    // The sequence is read in place: `bitmap(of:)` would copy the bitmap's value out.
-    guard let id = kernel[thread].ioBitmap, kernel.bitmaps.contains(id) else { return nil }
-    return Owner(thread: thread, sequence: kernel.bitmaps[existing: id].sequence)
-  }
-
   /// The lazy #GP handler: copy the bitmap in when the base is the lazy invalid one, reload
   /// TR when a VM exit cut the limit, and restart the instruction if either ran.
   public func generalProtection(
@@ -83,9 +76,10 @@ public struct LazyGPCopyStrategy: InstallingStrategy {
     if context.state.cpus[cpu].tss.base == context.state.cpus[cpu].tss.lazyInvalid,
       let id = context.kernel[thread].ioBitmap, context.kernel.bitmaps.contains(id)
     {
-      // The bitmap is read in place: a copy of its value would cost a retain and a release.
+      // The bitmap is read in place: a copy of its value (`Kernel.bitmap(of:)`) would cost a
+      // retain and a release at every #GP.
       copyLazily(context.kernel.bitmaps[existing: id], into: &context.state.cpus[cpu].tss, counts: &context.counts)
-      context.state.cpus[cpu].owner = owner(thread, kernel: context.kernel)
+      context.state.cpus[cpu].owner = Owner(thread: thread, sequence: context.kernel.bitmaps[existing: id].sequence)
       fixed = true
     }
     if context.state.cpus[cpu].tss.limitInvalid, PortView(of: thread, in: context.kernel).grantsPorts {
