@@ -36,6 +36,7 @@ public enum IOPermissionDecision: Sendable, Hashable, Codable, CustomStringConve
 /// `width` bits starting at bit `port % 8` of that 16-bit window are 0.
 public enum IOPermissionCheck {
   /// Decides a port access by code running at `cpl` with EFLAGS.IOPL = `iopl` under `tss`.
+  @inlinable
   public static func decide(
     _ access: IOAccess, tss: TaskStateSegment, cpl: PrivilegeLevel = .ring3,
     iopl: PrivilegeLevel = .ring0
@@ -47,6 +48,7 @@ public enum IOPermissionCheck {
   /// `base` and the inclusive limit `limit`, whatever the base field in `bytes` holds: the
   /// check a hypervisor makes for a guest on the guest's TSS under its own pointer (Xen PV's
   /// `guest_io_okay()` with `iobmp` and `iobmp_limit`).
+  @inlinable
   public static func decide(
     _ access: IOAccess, bytes: [UInt8], base: Int, limit: Int, cpl: PrivilegeLevel = .ring3,
     iopl: PrivilegeLevel = .ring0

@@ -14,28 +14,30 @@ public struct TaskStateSegment: Sendable, Hashable {
   public static let vmExitLimit = 0x67
 
   /// The segment's memory, starting at the TSS base.
-  public private(set) var bytes: [UInt8]
+  public var bytes: [UInt8] {
+    @inlinable get { memory }
+  }
+  /// ``bytes``, writable by the inlinable accessors below: the machine's base and `prev_*`
+  /// fields are read and written at every simulated switch, from another module.
+  @usableFromInline var memory: [UInt8]
   /// The inclusive segment limit: the offset of the last byte the CPU may read.
   public var limit: Int
 
   /// A TSS of `size` zero bytes with the given inclusive `limit` (clamped to the memory).
   public init(size: Int, limit: Int) {
-    bytes = [UInt8](repeating: 0, count: max(size, Self.hardwareSize))
-    self.limit = min(limit, bytes.count - 1)
+    memory = [UInt8](repeating: 0, count: max(size, Self.hardwareSize))
+    self.limit = min(limit, memory.count - 1)
   }
 
   /// The I/O map base address: offset of the permission bit map from the TSS base.
   public var ioMapBase: UInt16 {
-    get { UInt16(bytes[Self.ioMapBaseOffset]) | UInt16(bytes[Self.ioMapBaseOffset + 1]) << 8 }
-    set {
-      bytes[Self.ioMapBaseOffset] = UInt8(truncatingIfNeeded: newValue)
-      bytes[Self.ioMapBaseOffset + 1] = UInt8(truncatingIfNeeded: newValue >> 8)
-    }
+    @inlinable get { UInt16(truncatingIfNeeded: readLittleEndian(at: Self.ioMapBaseOffset, width: 2)) }
+    @inlinable set { writeLittleEndian(UInt64(newValue), at: Self.ioMapBaseOffset, width: 2) }
   }
 
   /// The byte at `offset`, or nil when the offset lies outside the memory.
   public func byte(at offset: Int) -> UInt8? {
-    bytes.indices.contains(offset) ? bytes[offset] : nil
+    memory.indices.contains(offset) ? memory[offset] : nil
   }
 
   /// Copies `source` into the segment starting at `offset`; bytes past the memory are dropped.
@@ -48,9 +50,9 @@ public struct TaskStateSegment: Sendable, Hashable {
   public mutating func write(_ source: UnsafeRawBufferPointer, at offset: Int) {
     let skip = max(0, -offset)
     let start = offset + skip
-    let count = min(source.count - skip, bytes.count - start)
+    let count = min(source.count - skip, memory.count - start)
     guard count > 0, let from = source.baseAddress else { return }
-    bytes.withUnsafeMutableBytes { memory in
+    memory.withUnsafeMutableBytes { memory in
       memory.baseAddress?.advanced(by: start).copyMemory(from: from.advanced(by: skip), byteCount: count)
     }
   }
@@ -58,9 +60,9 @@ public struct TaskStateSegment: Sendable, Hashable {
   /// Sets `count` bytes starting at `offset` to `value`; bytes past the memory are dropped.
   public mutating func fill(_ value: UInt8, at offset: Int, count: Int) {
     let lower = max(0, offset)
-    let upper = min(bytes.count, offset + count)
+    let upper = min(memory.count, offset + count)
     guard lower < upper else { return }
-    bytes.withUnsafeMutableBytes { memory in
+    memory.withUnsafeMutableBytes { memory in
       _ = UnsafeMutableRawBufferPointer(rebasing: memory[lower..<upper]).initializeMemory(as: UInt8.self, repeating: value)
     }
   }
@@ -82,9 +84,9 @@ public struct TaskStateSegment: Sendable, Hashable {
         continue
       }
       let high = min(8, low + bits.upperBound - bit)
-      if bytes.indices.contains(byte) {
+      if memory.indices.contains(byte) {
         let mask = UInt8(truncatingIfNeeded: (0xFF << low) & (0xFF >> (8 - high)))
-        if one { bytes[byte] |= mask } else { bytes[byte] &= ~mask }
+        if one { memory[byte] |= mask } else { memory[byte] &= ~mask }
       }
       bit += high - low
     }
@@ -93,8 +95,8 @@ public struct TaskStateSegment: Sendable, Hashable {
   /// True when the bytes at `offset` equal those `other` points at (false when they run past
   /// the memory). Compares eight bytes at a time.
   public func bytesEqual(_ other: UnsafeRawBufferPointer, at offset: Int) -> Bool {
-    guard offset >= 0, offset + other.count <= bytes.count else { return false }
-    return bytes.withUnsafeBytes { memory in
+    guard offset >= 0, offset + other.count <= memory.count else { return false }
+    return memory.withUnsafeBytes { memory in
       let mine = UnsafeRawBufferPointer(rebasing: memory[offset..<offset + other.count])
       var index = 0
       while index + 8 <= other.count {
@@ -112,9 +114,9 @@ public struct TaskStateSegment: Sendable, Hashable {
   /// The first offset in `range` (clamped to the memory) whose byte differs from `value`;
   /// skips eight equal bytes at a time.
   public func firstOffset(in range: Range<Int>, notEqualTo value: UInt8) -> Int? {
-    let range = range.clamped(to: bytes.indices)
+    let range = range.clamped(to: memory.indices)
     let pattern = UInt64(value) &* 0x0101_0101_0101_0101
-    return bytes.withUnsafeBytes { memory in
+    return memory.withUnsafeBytes { memory in
       var index = range.lowerBound
       while index + 8 <= range.upperBound, memory.loadUnaligned(fromByteOffset: index, as: UInt64.self) == pattern {
         index += 8
@@ -124,35 +126,59 @@ public struct TaskStateSegment: Sendable, Hashable {
   }
 
   /// Reads a little-endian unsigned value of `width` bytes at `offset` (0 beyond the memory).
+  @inlinable
   public func readLittleEndian(at offset: Int, width: Int) -> UInt64 {
-    if width == 8 || width == 4, offset >= 0, offset + width <= bytes.count {
-      // The whole field lies in the memory: one unaligned load (the machine's prev_sequence
-      // and prev_max are read at every switch).
-      return bytes.withUnsafeBytes { memory in
-        width == 8
-          ? UInt64(littleEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-          : UInt64(UInt32(littleEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+    guard offset >= 0, offset + width <= memory.count else { return readLittleEndianByBytes(at: offset, width: width) }
+    // The whole field lies in the memory: one unaligned load.
+    return memory.withUnsafeBytes { memory in
+      switch width {
+      case 8: UInt64(littleEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      case 4: UInt64(UInt32(littleEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+      case 2: UInt64(UInt16(littleEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+      default: Self.readLittleEndian(memory, at: offset, width: width)
       }
     }
+  }
+
+  /// ``readLittleEndian(at:width:)`` a byte at a time, for a field that reaches past the memory
+  /// or has an odd width.
+  @usableFromInline
+  func readLittleEndianByBytes(at offset: Int, width: Int) -> UInt64 {
+    memory.withUnsafeBytes { Self.readLittleEndian($0, at: offset, width: width) }
+  }
+
+  @usableFromInline
+  static func readLittleEndian(_ memory: UnsafeRawBufferPointer, at offset: Int, width: Int) -> UInt64 {
     var value: UInt64 = 0
-    for index in (0..<width).reversed() { value = value << 8 | UInt64(byte(at: offset + index) ?? 0) }
+    for index in (0..<width).reversed() {
+      let byte = memory.indices.contains(offset + index) ? memory[offset + index] : 0
+      value = value << 8 | UInt64(byte)
+    }
     return value
   }
 
-  /// Writes `value` as `width` little-endian bytes at `offset`.
+  /// Writes `value` as `width` little-endian bytes at `offset`; bytes past the memory are
+  /// dropped.
+  @inlinable
   public mutating func writeLittleEndian(_ value: UInt64, at offset: Int, width: Int) {
-    if width == 8 || width == 4, offset >= 0, offset + width <= bytes.count {
-      bytes.withUnsafeMutableBytes { memory in
-        if width == 8 {
-          memory.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt64.self)
-        } else {
-          memory.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: offset, as: UInt32.self)
-        }
+    memory.withUnsafeMutableBytes { memory in
+      guard offset >= 0, offset + width <= memory.count else {
+        Self.writeLittleEndian(value, into: memory, at: offset, width: width)
+        return
       }
-      return
+      switch width {
+      case 8: memory.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt64.self)
+      case 4: memory.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: offset, as: UInt32.self)
+      case 2: memory.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: offset, as: UInt16.self)
+      default: Self.writeLittleEndian(value, into: memory, at: offset, width: width)
+      }
     }
-    for index in 0..<width where bytes.indices.contains(offset + index) {
-      bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index)))
+  }
+
+  @usableFromInline
+  static func writeLittleEndian(_ value: UInt64, into memory: UnsafeMutableRawBufferPointer, at offset: Int, width: Int) {
+    for index in 0..<width where memory.indices.contains(offset + index) {
+      memory[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index)))
     }
   }
 }

@@ -13,11 +13,11 @@ public struct IDTable<Key: RawRepresentable & Hashable & Sendable, Value: Hashab
   Sequence, ExpressibleByDictionaryLiteral
 where Key.RawValue == Int {
   /// The values, in no particular order.
-  private var stored: [Value] = []
+  @usableFromInline var stored: [Value] = []
   /// The id of each stored value.
   private var owners: [Int] = []
   /// Slot `i`: where id `i`'s value is in ``stored``, or -1.
-  private var positions: [Int] = []
+  @usableFromInline var positions: [Int] = []
 
   public init() {}
 
@@ -31,18 +31,20 @@ where Key.RawValue == Int {
   public var isEmpty: Bool { stored.isEmpty }
 
   /// Where `id`'s value is in ``stored``, if it has one.
-  private func position(_ id: Key) -> Int? {
+  @inlinable
+  func position(_ id: Key) -> Int? {
     guard positions.indices.contains(id.rawValue) else { return nil }
     let position = positions[id.rawValue]
     return position >= 0 ? position : nil
   }
 
   /// True when `id` has a value (without copying the value out).
+  @inlinable
   public func contains(_ id: Key) -> Bool { position(id) != nil }
 
   /// The value of `id`, which must have one (``contains(_:)``): read and changed in place.
   public subscript(existing id: Key) -> Value {
-    _read {
+    @inlinable _read {
       guard let position = position(id) else { preconditionFailure("no value for \(id)") }
       yield stored[position]
     }

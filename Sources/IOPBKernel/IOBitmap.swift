@@ -21,6 +21,7 @@ public struct IOBitmap: Sendable, Hashable {
   }
 
   /// True when the bit for `port` is 0.
+  @inlinable
   public func allows(_ port: Int) -> Bool {
     guard port >= 0, port / 64 < words.count else { return false }
     return words[port / 64] >> UInt64(port % 64) & 1 == 0

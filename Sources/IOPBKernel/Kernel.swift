@@ -32,11 +32,12 @@ public struct Kernel: Sendable, Hashable {
     self.configuration = configuration
   }
 
+  @inlinable
   public var portCount: Int { configuration.portCount }
 
   /// The thread `id`. The id must have been returned by this kernel.
   public subscript(id: ThreadID) -> KernelThread {
-    _read { yield threads[id.rawValue] }
+    @inlinable _read { yield threads[id.rawValue] }
     _modify {
       let before = threads[id.rawValue]
       defer { noteWrite(of: id, before: before) }
@@ -118,6 +119,7 @@ public struct Kernel: Sendable, Hashable {
   }
 
   /// True when `id` names a thread of this kernel that has not exited.
+  @inlinable
   public func isAlive(_ id: ThreadID) -> Bool {
     threads.indices.contains(id.rawValue) && threads[id.rawValue].isAlive
   }
@@ -195,6 +197,7 @@ public struct Kernel: Sendable, Hashable {
 
   /// What `thread` is entitled to by Linux semantics (invariant I5 of the reference §4.3):
   /// every port of the access exists and either the emulated level is 3 or its bit is 0.
+  @inlinable @inline(__always)
   public func entitles(_ thread: ThreadID, ports: ClosedRange<Int>) -> Bool {
     guard ports.upperBound < portCount else { return false }
     if self[thread].ioplEmulation == 3 { return true }

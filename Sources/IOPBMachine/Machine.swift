@@ -407,7 +407,8 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     if next != nil, cpus[cpu].current == next { return }
     switchTasks(on: cpu, from: cpus[cpu].current, to: next)
     cpus[cpu] = CPUSlot(current: next, inUserMode: false)
-    if let next { homeCPUs[next.rawValue] = cpu }
+    // Written only when it moves: a write makes the array unique first, a runtime call.
+    if let next, homeCPUs[next.rawValue] != cpu { homeCPUs[next.rawValue] = cpu }
   }
 
   private mutating func userAccess(_ access: IOAccess, on cpu: CPUID) throws(MachineError) -> AccessOutcome {
@@ -473,10 +474,12 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     return nil
   }
 
+  @inline(__always)
   private mutating func checkCPU(_ cpu: CPUID) throws(MachineError) {
     guard cpus.indices.contains(cpu) else { throw .noSuchCPU(cpu) }
   }
 
+  @inline(__always)
   private mutating func checkAlive(_ thread: ThreadID) throws(MachineError) {
     guard context.kernel.threads.indices.contains(thread.rawValue) else {
       throw .noSuchThread(thread)
@@ -484,12 +487,14 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     guard context.kernel.isAlive(thread) else { throw .threadExited(thread) }
   }
 
+  @inline(__always)
   private mutating func current(on cpu: CPUID) throws(MachineError) -> ThreadID {
     try checkCPU(cpu)
     guard let thread = cpus[cpu].current else { throw .idle(cpu: cpu) }
     return thread
   }
 
+  @inline(__always)
   private mutating func userThread(on cpu: CPUID) throws(MachineError) -> ThreadID {
     let thread = try current(on: cpu)
     guard cpus[cpu].inUserMode else { throw .notInUserMode(cpu: cpu) }

@@ -37,8 +37,14 @@ struct TouchedPlaces: Sendable {
   }
 
   /// `cpu` and the threads acted on.
+  @inline(__always)
   mutating func note(cpu: CPUID?, threads first: ThreadID?, _ second: ThreadID?) {
+    // Inlined up to here: a machine nobody checks incrementally is soon at "everything".
     guard !isEverything else { return }
+    append(cpu: cpu, threads: first, second)
+  }
+
+  private mutating func append(cpu: CPUID?, threads first: ThreadID?, _ second: ThreadID?) {
     // A thread's accesses one after another name the same places: noted once.
     if second == nil, let cpu, cpus.last == cpu, first == nil || threads.last == first { return }
     if let cpu { cpus.append(cpu) }

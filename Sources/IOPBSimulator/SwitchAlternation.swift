@@ -59,13 +59,14 @@ public enum SwitchAlternation {
     }
     let before = machine.counts
     var refused = false
+    let accesses = ports.map { IOAccess(.in, port: $0) }
     let seconds = timing {
       for index in 0..<switches {
         let task = index & 1
         do {
           try machine.switchContext(on: 0, to: threads[task])
           try machine.returnToUser(on: 0)
-          if try machine.access(IOAccess(.in, port: ports[task]), on: 0).violates || machine.hasFaults {
+          if try machine.access(accesses[task], on: 0).violates || machine.hasFaults {
             refused = true
             return
           }

@@ -181,13 +181,14 @@ public struct Linux55Strategy: SwitchStrategy {
     if kernel[thread].ioplEmulation == 3 {
       tss.setBase(tss.layout.validAll, counts: &counts)
     } else if let id = kernel[thread].ioBitmap {
-      guard let bitmap = kernel.bitmaps[id] else {
+      guard kernel.bitmaps.contains(id) else {
         // A pointer to a freed bitmap: no WARN, the read of iobm->sequence is a use after free.
         faults.append(.freedBitmapRead(cpu: cpu, thread: thread))
         return
       }
       counts.sequenceCompares += 1
-      copyIfStale(bitmap, id: id, into: &tss, counts: &counts)
+      // Read in place: a copy of the bitmap's value would cost a retain and a release.
+      copyIfStale(kernel.bitmaps[existing: id], id: id, into: &tss, counts: &counts)
       tss.setBase(tss.layout.validMap, counts: &counts)
     } else {
       kernel[thread].needsIOBitmapUpdate = false

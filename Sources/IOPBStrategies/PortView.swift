@@ -14,6 +14,7 @@ public enum PortView: Sendable, Hashable {
 
   /// The view of `thread` in `kernel` now: nothing for an I/O worker, which never runs in user
   /// mode, whatever level it inherited.
+  @inlinable @inline(__always)
   public init(of thread: ThreadID, in kernel: borrowing Kernel) {
     let state = kernel[thread]
     if state.isIOWorker {
@@ -28,6 +29,7 @@ public enum PortView: Sendable, Hashable {
   }
 
   /// The view of `thread`, or `.none` for the idle task.
+  @inlinable @inline(__always)
   public init(of thread: ThreadID?, in kernel: borrowing Kernel) {
     if let thread { self.init(of: thread, in: kernel) } else { self = .none }
   }
