@@ -10,12 +10,12 @@ public struct PerCPU<Element>: RandomAccessCollection, MutableCollection {
 
   public init(_ elements: [Element]) { self.elements = elements }
 
-  public var startIndex: CPUID { 0 }
-  public var endIndex: CPUID { CPUID(rawValue: elements.count) }
+  @inlinable public var startIndex: CPUID { 0 }
+  @inlinable public var endIndex: CPUID { CPUID(rawValue: elements.count) }
 
   public subscript(cpu: CPUID) -> Element {
-    _read { yield elements[cpu.rawValue] }
-    _modify { yield &elements[cpu.rawValue] }
+    @inlinable _read { yield elements[cpu.rawValue] }
+    @inlinable _modify { yield &elements[cpu.rawValue] }
   }
 }
 

@@ -77,6 +77,12 @@ extension SwitchStrategy where State: PerCPUTSSState {
   /// The CPU's own TSS.
   public func tss(on cpu: CPUID, in state: State) -> TaskStateSegment { state.cpus[cpu].tss.segment }
 
+  /// The CPU's check on the TSS where it lies in `state`: ``tss(on:in:)`` would hand out a copy
+  /// of the segment, a retain and a release at every access.
+  public func decide(_ access: IOAccess, on cpu: CPUID, in state: State, iopl: PrivilegeLevel) -> IOPermissionDecision {
+    IOPermissionCheck.decide(access, tss: state.cpus[cpu].tss.segment, iopl: iopl)
+  }
+
   /// ``BitmapTSS/vmExit(currentUsesMap:counts:)`` on the CPU's TSS: reload TR at once when the
   /// current thread may reach ports, otherwise at the next switch to one that may.
   public func vmExit(on cpu: CPUID, current: ThreadID?, in context: inout Context) {
