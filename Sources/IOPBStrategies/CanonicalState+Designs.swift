@@ -56,6 +56,7 @@ extension V1ZeroRangeStrategy.CPUState {
   public func renumbered(by renumbering: Renumbering) -> Self {
     var record = self
     record.tss = tss.renumbered(by: renumbering)
+    record.recentRanges = ViewMemo()
     return record
   }
 
@@ -232,7 +233,7 @@ extension SeL4Strategy.CPUState {
     var record = self
     record.tss = tss.renumbered(by: renumbering)
     record.holds = holds.renumbered(by: renumbering)
-    record.recent = ExtentsMemo()
+    record.recent = ViewMemo()
     return record
   }
 

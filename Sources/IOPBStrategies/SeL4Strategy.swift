@@ -36,7 +36,7 @@ public struct SeL4Strategy: SwitchStrategy {
     public var capabilities = PortExtents()
     /// The capabilities of the last threads run here, by view (a memo of the model's, not
     /// state: seL4 keeps them in each thread's CSpace).
-    public var recent = ExtentsMemo()
+    public var recent = ViewMemo<PortExtents>()
   }
 
   public typealias State = PerCPUState<CPUState>
@@ -112,8 +112,8 @@ public struct SeL4Strategy: SwitchStrategy {
     let capabilities: PortExtents
     if context.kernel.configuration.deviations.isEmpty {
       var recent = context.state.cpus[cpu].recent
-      context.state.cpus[cpu].recent = ExtentsMemo()
-      capabilities = recent.extents(of: view) { PortExtents(of: thread, in: context.kernel) }
+      context.state.cpus[cpu].recent = ViewMemo()
+      capabilities = recent.value(of: view) { PortExtents(of: thread, in: context.kernel) }
       context.state.cpus[cpu].recent = recent
     } else {
       capabilities = PortExtents(of: thread, in: context.kernel)

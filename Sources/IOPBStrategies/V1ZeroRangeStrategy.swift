@@ -18,6 +18,10 @@ public struct V1ZeroRangeStrategy: InstallingStrategy {
     public var tss: BitmapTSS
     /// Bytes of the bitmap area that may hold zero bits; all others are 0xFF.
     public var zeroBits: Range<Int> = 0..<0
+    /// The zero-bit ranges of recent bitmaps: the patch keeps a thread's range in
+    /// `io_zerobits_start`/`io_zerobits_end`, set by `ioperm()`, where the model would scan the
+    /// bitmap at every switch.
+    public var recentRanges = ViewMemo<Range<Int>>()
   }
 
   public typealias State = PerCPUState<CPUState>
@@ -41,7 +45,9 @@ public struct V1ZeroRangeStrategy: InstallingStrategy {
   ) {
     let view = PortView(of: thread, in: kernel)
     if case .map = view, let thread, let bitmap = kernel.bitmap(of: thread) {
-      let next = bitmap.zeroBitsRange
+      let next =
+        kernel.configuration.deviations.isEmpty
+        ? cpuState.recentRanges.value(of: view) { bitmap.zeroBitsRange } : bitmap.zeroBitsRange
       let held = cpuState.zeroBits
       let span = held.isEmpty ? next : min(held.lowerBound, next.lowerBound)..<max(held.upperBound, next.upperBound)
       cpuState.tss.copy(bitmap, range: span, counts: &counts)
