@@ -16,8 +16,9 @@ extension IOPB {
   /// 2. Each strategy's own time per switch when two tasks with 8 KiB bitmaps alternate on one
   ///    CPU, against a `memcpy` of the bytes it copied, in the same chunk size, laid out as
   ///    Linux copies them (into the TSS at the map's offset, from each task's bitmap in turn:
-  ///    ``HostTiming/tssLayoutMemcpySeconds(bytes:copies:mapOffset:)``), timed in the same
-  ///    rounds (the best of ``rounds`` each), and the aim for the designs that copy a bitmap
+  ///    ``HostTiming/tssLayoutMemcpySeconds(bytes:copies:mapOffset:placement:)``), timed in the
+  ///    same rounds (the best of ``rounds`` each, both sides' memory at another placement in each
+  ///    round: docs/compare.md), and the aim for the designs that copy a bitmap
   ///    (``copyingBytesPerSwitch``): within 2× that `memcpy`. Beside it, the ratio to a plain
   ///    aligned `memcpy` from one hot source, the fastest such a copy can be.
   /// 3. Nanoseconds per CPU permission check (``IOPermissionCheck/decide``).
@@ -125,7 +126,7 @@ extension IOPB {
           guard !longRun.shouldStop else { break rounds }
           longRun.report("alternation of \(strategy.name), round \(round)")
           if alternations.count == index { alternations.append(AlternationRow(name: strategy.name)) }
-          Self.alternationRound(strategy, switches: switches, into: &alternations[index])
+          Self.alternationRound(strategy, switches: switches, placement: round - 1, into: &alternations[index])
         }
       }
       lines += Self.alternationLines(alternations, switches: switches)
@@ -199,10 +200,13 @@ extension IOPB {
     }
 
     /// One round of `strategy`'s alternation and, when it copies, of the `memcpy` of its bytes
-    /// right after, each kept in `row` when it beats the rounds before.
-    static func alternationRound(_ strategy: any SwitchStrategy, switches: Int, into row: inout AlternationRow) {
+    /// right after, both with their memory at `placement` (a round's own), each kept in `row`
+    /// when it beats the rounds before.
+    static func alternationRound(
+      _ strategy: any SwitchStrategy, switches: Int, placement: Int, into row: inout AlternationRow
+    ) {
       guard !row.refused else { return }
-      guard let alternation = Self.alternation(strategy, switches: switches) else {
+      guard let alternation = Self.alternation(strategy, switches: switches, placement: placement) else {
         row = AlternationRow(name: strategy.name, refused: true)
         return
       }
@@ -211,9 +215,10 @@ extension IOPB {
       let counts = alternation.counts
       if counts.copies > 0 {
         let mapOffset = LinuxTSSLayout(portCount: KernelConfiguration().portCount).validMap
-        let memcpy = HostTiming.tssLayoutMemcpySeconds(bytes: counts.bytesCopied, copies: counts.copies, mapOffset: mapOffset)
+        let memcpy = HostTiming.tssLayoutMemcpySeconds(
+          bytes: counts.bytesCopied, copies: counts.copies, mapOffset: mapOffset, placement: placement)
         row.memcpySeconds = min(row.memcpySeconds ?? .infinity, memcpy)
-        let aligned = HostTiming.memcpySeconds(bytes: counts.bytesCopied, copies: counts.copies)
+        let aligned = HostTiming.memcpySeconds(bytes: counts.bytesCopied, copies: counts.copies, placement: placement)
         row.alignedSeconds = min(row.alignedSeconds ?? .infinity, aligned)
       }
     }
@@ -273,8 +278,10 @@ extension IOPB {
     /// Seconds for `switches` alternations of two tasks with full-size bitmaps on one CPU
     /// (``SwitchAlternation``), and what the strategy did; nil if a step is refused or an access
     /// violates the double check (a design that cannot grant these ports).
-    static func alternation(_ strategy: any SwitchStrategy, switches: Int) -> (seconds: Double, counts: OperationCounts)? {
-      SwitchAlternation.run(strategy, switches: switches, timing: HostTiming.threadCPUSeconds)
+    static func alternation(
+      _ strategy: any SwitchStrategy, switches: Int, placement: Int
+    ) -> (seconds: Double, counts: OperationCounts)? {
+      SwitchAlternation.run(strategy, switches: switches, placement: placement, timing: HostTiming.threadCPUSeconds)
         .map { ($0.seconds, $0.counts) }
     }
 

@@ -22,11 +22,19 @@ public enum SwitchAlternation {
   /// Runs `switches` alternations under `strategy`, the loop timed by `timing` (which runs its
   /// argument once and returns the seconds it took). Nil when a step is refused or an access
   /// violates the double check: a design that cannot grant these ports here.
+  ///
+  /// `placement` moves the machine's memory: before the machine and between the two tasks'
+  /// bitmaps the run holds spacers of a size that depends on it, so that the TSS and the
+  /// bitmaps the copies go between lie at other addresses, as a `memcpy` baseline's buffers do
+  /// at each placement. A copy's speed depends on its buffers' addresses (about one placement in
+  /// five was 1.7× slower on this host's AMD EPYC, whatever the copy; docs/compare.md), so a
+  /// bench that keeps the best of several placements on both sides compares the copies, not
+  /// their luck. 0 allocates no spacer.
   public static func run(
-    _ strategy: any SwitchStrategy, switches: Int, timing: (() -> Void) -> Double
+    _ strategy: any SwitchStrategy, switches: Int, placement: Int = 0, timing: (() -> Void) -> Double
   ) -> Measurement? {
     withoutActuallyEscaping(timing) { timing in
-      Opener(switches: switches, timing: timing).open(strategy)
+      Opener(switches: switches, placement: placement, timing: timing).open(strategy)
     }
   }
 
@@ -34,21 +42,31 @@ public enum SwitchAlternation {
   /// catalogue's types so that the machine runs specialised, as in a simulation.
   private struct Opener: StrategyOpener {
     var switches: Int
+    var placement: Int
     var timing: (() -> Void) -> Double
     func callAsFunction<Strategy: SwitchStrategy>(_ strategy: Strategy) -> Measurement? {
-      SwitchAlternation.runOpened(strategy, switches: switches, timing: timing)
+      SwitchAlternation.runOpened(strategy, switches: switches, placement: placement, timing: timing)
     }
+  }
+
+  /// Bytes of the spacer held before the machine (`slot` 0) and before the bitmap of task
+  /// `slot` at `placement`: whole pages and a few cache lines, different for every placement
+  /// and slot, none at placement 0.
+  static func spacerBytes(placement: Int, slot: Int) -> Int {
+    placement == 0 ? 0 : (placement * (slot + 1) % 7) * 4096 + (placement + slot) * 192
   }
 
   /// ``run(_:switches:timing:)`` on a concrete strategy. The loop takes the steps directly
   /// (switch in, return to user, access) by the machine's lean steps, as the simulator does.
   static func runOpened<Strategy: SwitchStrategy>(
-    _ strategy: Strategy, switches: Int, timing: (() -> Void) -> Double
+    _ strategy: Strategy, switches: Int, placement: Int = 0, timing: (() -> Void) -> Double
   ) -> Measurement? {
+    var spacers = [[UInt8](repeating: 0, count: spacerBytes(placement: placement, slot: 0))]
     var machine = Machine(strategy: strategy, cpuCount: 1)
     var threads: [ThreadID] = []
     do {
-      for port in ports {
+      for (slot, port) in ports.enumerated() {
+        spacers.append([UInt8](repeating: 0, count: spacerBytes(placement: placement, slot: slot + 1)))
         let thread = try machine.spawn(credentials: .root, on: 0)
         for step in machine.preparation(for: thread) { _ = try machine.apply(step) }
         _ = try machine.apply(.syscall(thread, .ioperm(from: UInt64(port), count: 1, turnOn: true)))
@@ -76,6 +94,7 @@ public enum SwitchAlternation {
         }
       }
     }
+    withExtendedLifetime(spacers) {}
     return refused ? nil : Measurement(seconds: seconds, counts: machine.counts.since(before))
   }
 }

@@ -37,4 +37,16 @@ import Testing
     #expect(counts.returnsToUser == 40)
     #expect(counts.bytesCopied == testCase.bytesPerSwitch * 40)
   }
+
+  /// The spacers of a placement move the machine's memory and nothing else: every placement
+  /// of every design counts what placement 0 counts.
+  @Test(arguments: cases)
+  func placementsChangeNoCount(_ testCase: Case) throws {
+    let strategy = try #require(StrategyCatalog.strategy(named: testCase.strategy))
+    let unmoved = try #require(SwitchAlternation.run(strategy, switches: 40, timing: Self.once)?.counts)
+    for placement in 1...6 {
+      let moved = SwitchAlternation.run(strategy, switches: 40, placement: placement, timing: Self.once)
+      #expect(moved?.counts == unmoved, "placement \(placement)")
+    }
+  }
 }
