@@ -38,7 +38,7 @@ public enum SwitchAlternation {
     }
   }
 
-  /// ``runOpened(_:switches:timing:)`` for ``StrategyOpener/open(_:)``, which names the
+  /// ``runOpened(_:switches:placement:timing:)`` for ``StrategyOpener/open(_:)``, which names the
   /// catalogue's types so that the machine runs specialised, as in a simulation.
   private struct Opener: StrategyOpener {
     var switches: Int
@@ -56,7 +56,7 @@ public enum SwitchAlternation {
     placement == 0 ? 0 : (placement * (slot + 1) % 7) * 4096 + (placement + slot) * 192
   }
 
-  /// ``run(_:switches:timing:)`` on a concrete strategy. The loop takes the steps directly
+  /// ``run(_:switches:placement:timing:)`` on a concrete strategy. The loop takes the steps directly
   /// (switch in, return to user, access) by the machine's lean steps, as the simulator does.
   static func runOpened<Strategy: SwitchStrategy>(
     _ strategy: Strategy, switches: Int, placement: Int = 0, timing: (() -> Void) -> Double
