@@ -84,6 +84,11 @@ public struct MetalScenarioProgram: Sendable, Hashable {
       case .ioWorker:
         throw unsupported("io_uring workers")
       case .vmExit:
+        // Applied to the one metal CPU whichever CPU the scenario names. That decides no access
+        // differently: every metal access runs its thread and returns it to user mode first,
+        // which restores the limit for a thread that may reach ports (refresh_tss_limit(), or
+        // the lazy design's #GP handler), as the model restores it on the exit's own CPU before
+        // that CPU's thread acts again; a thread that may reach none is denied either way.
         operations.append(.vmExit)
       case .migrate, .failNextAllocation, .interruptFlag, .returnToUser:
         continue
