@@ -111,10 +111,11 @@ public struct SeL4Strategy: SwitchStrategy {
     guard context.state.cpus[cpu].holds != view else { return }
     let capabilities: PortExtents
     if context.kernel.configuration.deviations.isEmpty {
-      var recent = context.state.cpus[cpu].recent
-      context.state.cpus[cpu].recent = ViewMemo()
+      // Swapped out (not copied) while the closure reads the kernel: a copy would retain it.
+      var recent = ViewMemo<PortExtents>()
+      swap(&recent, &context.state.cpus[cpu].recent)
       capabilities = recent.value(of: view) { PortExtents(of: thread, in: context.kernel) }
-      context.state.cpus[cpu].recent = recent
+      swap(&recent, &context.state.cpus[cpu].recent)
     } else {
       capabilities = PortExtents(of: thread, in: context.kernel)
     }
