@@ -128,7 +128,9 @@ public struct TaskStateSegment: Sendable, Hashable {
   /// Reads a little-endian unsigned value of `width` bytes at `offset` (0 beyond the memory).
   @inlinable
   public func readLittleEndian(at offset: Int, width: Int) -> UInt64 {
-    guard offset >= 0, offset + width <= memory.count else { return readLittleEndianByBytes(at: offset, width: width) }
+    guard offset >= 0, offset + width <= memory.count else {
+      return memory.withUnsafeBytes { Self.readLittleEndian($0, at: offset, width: width) }
+    }
     // The whole field lies in the memory: one unaligned load.
     return memory.withUnsafeBytes { memory in
       switch width {
@@ -141,12 +143,7 @@ public struct TaskStateSegment: Sendable, Hashable {
   }
 
   /// ``readLittleEndian(at:width:)`` a byte at a time, for a field that reaches past the memory
-  /// or has an odd width.
-  @usableFromInline
-  func readLittleEndianByBytes(at offset: Int, width: Int) -> UInt64 {
-    memory.withUnsafeBytes { Self.readLittleEndian($0, at: offset, width: width) }
-  }
-
+  /// (those bytes read as 0) or has an odd width.
   @usableFromInline
   static func readLittleEndian(_ memory: UnsafeRawBufferPointer, at offset: Int, width: Int) -> UInt64 {
     var value: UInt64 = 0
@@ -175,6 +172,8 @@ public struct TaskStateSegment: Sendable, Hashable {
     }
   }
 
+  /// ``writeLittleEndian(_:at:width:)`` a byte at a time, for a field that reaches past the
+  /// memory (those bytes are dropped) or has an odd width.
   @usableFromInline
   static func writeLittleEndian(_ value: UInt64, into memory: UnsafeMutableRawBufferPointer, at offset: Int, width: Int) {
     for index in 0..<width where memory.indices.contains(offset + index) {
