@@ -33,9 +33,11 @@ enum HostTiming {
     return (0..<5).map { _ in seconds(body) }.min() ?? 0
   }
 
-  /// A source and a destination buffer for timing copies, aligned to `alignment` bytes (by
-  /// default a cache line), the source filled with 0x5A and the destination with 0xFF as a
-  /// bitmap starts, freed after `body`.
+  /// Bytes per page, the unit buffers are aligned to and placed by.
+  static let pageBytes = 4096
+
+  /// A source and a destination buffer for timing copies, both page-aligned, the source filled
+  /// with 0x5A and the destination with 0xFF as a bitmap starts, freed after `body`.
   ///
   /// Both lie in one allocation, the destination first, shifted by `placement` pages and the
   /// source a further `2 × placement` pages after it, so that each placement puts them at other
@@ -43,13 +45,13 @@ enum HostTiming {
   /// this host's AMD EPYC an 8 KiB copy between page-aligned buffers took 127 ns at most
   /// addresses and 215–500 ns at about one in five (docs/compare.md), whatever the copy.
   static func withCopyBuffers<Result>(
-    source sourceBytes: Int, destination destinationBytes: Int, alignment: Int = 64, placement: Int = 0,
+    source sourceBytes: Int, destination destinationBytes: Int, placement: Int = 0,
     _ body: (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Result
   ) -> Result {
-    let page = 4096
+    let page = pageBytes
     let destinationOffset = placement * page
     let sourceOffset = destinationOffset + (destinationBytes + page - 1) / page * page + 2 * placement * page
-    let region = UnsafeMutableRawPointer.allocate(byteCount: sourceOffset + sourceBytes, alignment: max(alignment, page))
+    let region = UnsafeMutableRawPointer.allocate(byteCount: sourceOffset + sourceBytes, alignment: page)
     defer { region.deallocate() }
     let source = region + sourceOffset
     let destination = region + destinationOffset
@@ -60,7 +62,7 @@ enum HostTiming {
 
   /// Seconds of this thread's CPU time for `copies` plain copies totalling `bytes`, each from
   /// one hot source into one buffer, both page-aligned, at `placement`
-  /// (``withCopyBuffers(source:destination:alignment:placement:_:)``), timed once (bench's
+  /// (``withCopyBuffers(source:destination:placement:_:)``), timed once (bench's
   /// `aligned` column: the fastest a copy of these bytes can be).
   static func memcpySeconds(bytes: Int, copies: Int, placement: Int = 0) -> Double {
     let chunk = max(1, bytes / max(1, copies))
@@ -93,12 +95,11 @@ enum HostTiming {
   /// turn, at offset 16 of its object (after `sequence`, `refcnt` and `max`). The objects are
   /// taken page-aligned: inferred, since kmalloc's power-of-two caches align their objects to
   /// their size (8 KiB + 16 B comes from kmalloc-16k). The buffers lie at `placement`
-  /// (``withCopyBuffers(source:destination:alignment:placement:_:)``).
+  /// (``withCopyBuffers(source:destination:placement:_:)``).
   static func tssLayoutMemcpySeconds(bytes: Int, copies: Int, mapOffset: Int, placement: Int = 0) -> Double {
     let chunk = max(1, bytes / max(1, copies))
-    let page = 4096
-    let object = (16 + chunk + page - 1) / page * page
-    return withCopyBuffers(source: 2 * object, destination: mapOffset + chunk, alignment: page, placement: placement) {
+    let object = (16 + chunk + pageBytes - 1) / pageBytes * pageBytes
+    return withCopyBuffers(source: 2 * object, destination: mapOffset + chunk, placement: placement) {
       source, destination in
       copySeconds(copies: copies, chunk: chunk, from: { source + ($0 & 1) * object + 16 }, to: destination + mapOffset)
     }
