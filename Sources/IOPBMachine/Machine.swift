@@ -152,8 +152,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     do {
       result = try take(step)
     } catch {
-      context.faults = []
-      throw error
+      throw refused(error)
     }
     guard hasFaults else { return result }
     result.violations += takeFaults()
@@ -188,8 +187,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     do {
       return try userAccess(access, on: cpu)
     } catch {
-      context.faults = []
-      throw error
+      throw refused(error)
     }
   }
 
@@ -199,8 +197,7 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     do {
       try contextSwitch(on: cpu, to: next)
     } catch {
-      context.faults = []
-      throw error
+      throw refused(error)
     }
   }
 
@@ -211,9 +208,15 @@ public struct Machine<Strategy: SwitchStrategy>: Sendable {
     do {
       try enterUserMode(on: cpu)
     } catch {
-      context.faults = []
-      throw error
+      throw refused(error)
     }
+  }
+
+  /// `error`, once the faults the refused step's hooks reported are dropped: a refused step
+  /// reports nothing but its error.
+  private mutating func refused(_ error: MachineError) -> MachineError {
+    context.faults = []
+    return error
   }
 
   /// Notes `cpu` and its current thread as touched, as ``TouchedPlaces/note(_:currents:)``
